@@ -1,0 +1,43 @@
+"""`screening lists ...`: inspect sanctions list files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from screening.lists.loading import load_list
+from screening.lists.summary import summarize
+
+app = typer.Typer(help="Inspect sanctions list files (UN XML, OpenSanctions CSV, FtM JSON lines, native YAML).")
+
+
+@app.callback()
+def _lists() -> None:
+    """Inspect sanctions list files."""
+
+
+@app.command()
+def show(file: Annotated[Path, typer.Argument(help="List file; format detected from its content")]) -> None:
+    """Summarise a list: source, date, entries by type and programme."""
+    summary = summarize(load_list(file))
+    dates = "-" if summary.first_listed is None else f"{summary.first_listed} .. {summary.last_listed}"
+    table = Table(title=f"{summary.name} ({summary.format})", show_header=False)
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for field, value in [
+        ("source", summary.source),
+        ("as of", str(summary.as_of or "-")),
+        ("entries", str(summary.entries)),
+        ("aliases", str(summary.aliases)),
+        ("listed", dates),
+    ]:
+        table.add_row(field, value)
+    for kind, count in summary.by_type.items():
+        table.add_row(f"type: {kind}", str(count))
+    for programme, count in summary.by_programme.items():
+        table.add_row(f"programme: {programme}", str(count))
+    Console().print(table)

@@ -1,0 +1,129 @@
+"""`screening rules ...`: list, show, validate, test, document rule files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from screening.cli.errors import EXIT_FATAL, fatal_errors
+from screening.errors import ScreeningError
+from screening.lists.loading import bundled_list
+from screening.resources import rules_dir, seeds_dir
+from screening.rulespec.catalogue import catalogue_markdown, rule_json_schema, rule_text
+from screening.rulespec.rulebook import Rulebook, load_rule, load_rulebook, order_rules, rule_files
+from screening.rulespec.sources import load_corpus
+from screening.ruletests import run_rule_tests
+
+app = typer.Typer(help="List, show, validate, test and document rule files.", no_args_is_help=True)
+console = Console()
+
+RulesDir = typer.Argument(None, help="Rules directory [default: the bundled rules].")
+SeedsOption = typer.Option(None, "--seeds", help="Cited sources directory [default: bundled].")
+
+
+def _rulebook(directory: Path | None, seeds: Path | None) -> Rulebook:
+    return load_rulebook(directory or rules_dir(), load_corpus(seeds or seeds_dir()))
+
+
+@app.command("list")
+def list_rules(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
+    """List the rules: id, severity, record kind, legal basis, title."""
+    with fatal_errors():
+        rulebook = _rulebook(directory, seeds)
+    table = Table()
+    for column in ("id", "severity", "applies to", "legal basis", "title"):
+        table.add_column(column)
+    for item in sorted(rulebook.rules, key=lambda item: item.rule.id):
+        rule = item.rule
+        table.add_row(rule.id, rule.severity.value, rule.applies_to.value,
+                      rule.legal_basis.citation, rule.title)
+    console.print(table)
+
+
+@app.command("show")
+def show(rule_id: str, directory: Path = typer.Option(None, "--rules"), seeds: Path = SeedsOption) -> None:
+    """Show one rule: what it checks, its legal basis, exceptions, sources and file."""
+    with fatal_errors():
+        rulebook = _rulebook(directory, seeds)
+        try:
+            loaded = rulebook.get(rule_id)
+        except KeyError:
+            raise ScreeningError(f"no rule with id {rule_id!r}; see `screening rules list`") from None
+    console.print(rule_text(loaded, rulebook.corpus), markup=False)
+
+
+@app.command("validate")
+def validate(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
+    """Validate rule files; every problem is printed as file:line: message."""
+    with fatal_errors():
+        corpus = load_corpus(seeds or seeds_dir())
+        paths = rule_files(directory or rules_dir())
+    problems: list[str] = []
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(load_rule(path, corpus))
+        except ScreeningError as error:
+            problems.append(str(error))
+    if not problems:
+        try:
+            order_rules(loaded)
+        except ScreeningError as error:
+            problems.append(str(error))
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {len(paths)} rule files", err=True)
+        raise typer.Exit(EXIT_FATAL)
+    typer.echo(f"{len(paths)} rule files valid")
+
+
+@app.command("test")
+def test(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
+    """Run the examples in each rule file and report per rule."""
+    with fatal_errors():
+        rulebook = _rulebook(directory, seeds)
+        outcomes = run_rule_tests(rulebook, [bundled_list()])
+    failed = [outcome for outcome in outcomes if not outcome.passed]
+    table = Table()
+    for column in ("rule", "examples", "passed", "failed"):
+        table.add_column(column)
+    for item in rulebook.rules:
+        mine = [o for o in outcomes if o.rule_id == item.rule.id]
+        bad = sum(not o.passed for o in mine)
+        table.add_row(item.rule.id, str(len(mine)), str(len(mine) - bad), str(bad))
+    console.print(table)
+    for outcome in failed:
+        typer.echo(
+            f"FAIL {outcome.path}: {outcome.rule_id} / {outcome.name}: expected "
+            f"{outcome.expected}, got {outcome.actual} ({outcome.detail})",
+            err=True,
+        )
+    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of a rule file (for editor autocompletion)."""
+    typer.echo(json.dumps(rule_json_schema(), indent=2))
+
+
+@app.command("docs")
+def docs(
+    out: Path = typer.Option(Path("docs/rules.md"), "--out", help="Markdown file to write."),
+    directory: Path = typer.Option(None, "--rules"),
+    seeds: Path = SeedsOption,
+) -> None:
+    """Write the Markdown catalogue of the rules."""
+    with fatal_errors():
+        rulebook = _rulebook(directory, seeds)
+        if not out.parent.is_dir():
+            raise ScreeningError("folder does not exist", out.parent)
+        out.write_text(catalogue_markdown(rulebook), encoding="utf-8")
+    typer.echo(f"wrote {out}")

@@ -1,0 +1,123 @@
+"""`screening run` and `screening demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from screening.cli.errors import fatal_errors
+from screening.errors import ScreeningError
+from screening.pipeline import ScreenRequest, ScreenResult, check_output, screen
+from screening.report.workbook import write_report
+from screening.resources import demo_dir, rules_dir, seeds_dir
+from screening.rulespec.rule import Severity
+
+EXIT_FINDINGS = 1
+console = Console(stderr=True)
+
+
+def run(
+    files: list[Path] = typer.Argument(..., help="CSV files of worker, company or relationship records."),
+    rules: Path = typer.Option(None, "--rules", help="Rules directory [default: the bundled rules]."),
+    seeds: Path = typer.Option(None, "--seeds", help="Cited sources directory [default: bundled]."),
+    list_files: list[Path] = typer.Option([], "--list", help="Extra sanctions list file (repeatable)."),
+    no_bundled_list: bool = typer.Option(False, "--no-bundled-list", help="Do not use the bundled UN 1718 list."),
+    as_of: str = typer.Option(None, "--as-of", help="Date the rules are judged at, YYYY-MM-DD [default: today]."),
+    out: Path = typer.Option(None, "--out", help="Report path [default: reports/screen-<timestamp>.xlsx]."),
+    fail_on: Severity = typer.Option(None, "--fail-on", help="Exit 1 when a finding of this severity or worse exists."),
+    encoding: str = typer.Option(None, "--encoding", help="Encoding of the CSV files [default: UTF-8]."),
+) -> None:
+    """Screen CSV records and write the Excel report."""
+    with fatal_errors():
+        request = ScreenRequest(
+            files=files,
+            as_of=_as_of(as_of),
+            rules_dir=rules or rules_dir(),
+            seeds_dir=seeds or seeds_dir(),
+            list_files=list_files,
+            bundled_list=not no_bundled_list,
+            encoding=encoding,
+            command=shlex.join(["screening", *sys.argv[1:]]),
+        )
+        result = _screen_and_report(request, out or _default_out())
+    if fail_on is not None and _worst(result) >= fail_on.rank:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def demo(
+    out: Path = typer.Option(Path("reports/demo.xlsx"), "--out", help="Report path."),
+    as_of: str = typer.Option(None, "--as-of", help="Date the rules are judged at [default: today]."),
+) -> None:
+    """Screen the bundled sample records and write reports/demo.xlsx."""
+    with fatal_errors():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        request = ScreenRequest(
+            files=sorted(demo_dir().glob("*.csv")),
+            as_of=_as_of(as_of),
+            rules_dir=rules_dir(),
+            seeds_dir=seeds_dir(),
+            command=shlex.join(["screening", *sys.argv[1:]]),
+        )
+        _screen_and_report(request, out)
+
+
+def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
+    check_output(out, request.files)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=console, transient=True, disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("screening", total=None)
+
+        def step(message: str) -> None:
+            progress.update(task, description=message)
+
+        result = screen(request, progress=step)
+        step("writing report")
+        written = write_report(result, out)
+    _print_summary(result, written)
+    return result
+
+
+def _as_of(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ScreeningError(f"--as-of must be a date YYYY-MM-DD, not {text!r}") from None
+
+
+def _default_out() -> Path:
+    folder = Path("reports")
+    folder.mkdir(exist_ok=True)
+    return folder / f"screen-{dt.datetime.now():%Y%m%d-%H%M%S}.xlsx"
+
+
+def _worst(result: ScreenResult) -> int:
+    ranks = result.findings["severity"].map({s.value: s.rank for s in Severity})
+    return int(ranks.max()) if len(ranks) else 0
+
+
+def _print_summary(result: ScreenResult, report: Path) -> None:
+    table = Table(title=f"Findings (as of {result.as_of})")
+    for column in ("rule", "severity", "findings"):
+        table.add_column(column, justify="right" if column == "findings" else "left")
+    counts = result.findings.groupby(["rule_id", "severity"], sort=False).size()
+    for (rule_id, severity), count in counts.items():
+        table.add_row(str(rule_id), str(severity), str(count))
+    out = Console()
+    out.print(table)
+    out.print(
+        f"{result.input_rows} input rows = {result.screened_rows} screened + "
+        f"{result.rejected_rows} rejected; {len(result.findings)} findings; "
+        f"{len(result.data_issues)} data issues"
+    )
+    out.print(f"report: {report}")

@@ -1,0 +1,22 @@
+"""How values are shown to a reviewer: ISO dates, plain numbers, a dash for missing."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MISSING = "—"
+
+
+def display(values: pd.Series) -> pd.Series:
+    """Whole column as text for evidence and explanations."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        shown = values.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_bool_dtype(values):
+        shown = values.map({True: "yes", False: "no"})
+    elif pd.api.types.is_float_dtype(values):
+        whole = values.notna() & values.eq(values.round())
+        shown = values.astype("str")
+        shown[whole] = values[whole].astype("int64").astype("str")
+    else:
+        shown = values.astype("str")
+    return shown.where(values.notna(), MISSING).astype("str")

@@ -1,0 +1,1 @@
+"""How rules run: conditions compile to vectorized pandas operations over whole tables."""

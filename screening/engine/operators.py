@@ -1,0 +1,111 @@
+"""The closed registry of field operators: YAML operator name → vectorized predicate.
+
+Each predicate takes a whole typed column and the operator's argument and returns a boolean
+Series. A missing or unreadable value never satisfies a test (so `not` of a test does).
+The one-line docstrings are what `screening rules docs` shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+Predicate = Callable[[pd.Series, Any], pd.Series]
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Text in lower case (compiled for Arrow-backed strings); other types unchanged."""
+    return values.str.lower() if pd.api.types.is_string_dtype(values) else values
+
+
+def _fold_argument(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def equals(values: pd.Series, argument: Any) -> pd.Series:
+    """Value equals the argument (text compared in any case)."""
+    return _folded(values).eq(_fold_argument(argument)).fillna(False).astype(bool)
+
+
+def in_(values: pd.Series, argument: list[Any]) -> pd.Series:
+    """Value is one of the listed values (text compared in any case)."""
+    return _folded(values).isin([_fold_argument(item) for item in argument]).astype(bool)
+
+
+def present(values: pd.Series, argument: bool) -> pd.Series:
+    """Value is given and readable."""
+    return values.notna().astype(bool)
+
+
+def missing(values: pd.Series, argument: bool) -> pd.Series:
+    """Value is empty or could not be read."""
+    return values.isna().astype(bool)
+
+
+def before(values: pd.Series, argument: pd.Timestamp) -> pd.Series:
+    """Date is strictly before the given date."""
+    return (values < argument).fillna(False).astype(bool)
+
+
+def after(values: pd.Series, argument: pd.Timestamp) -> pd.Series:
+    """Date is strictly after the given date."""
+    return (values > argument).fillna(False).astype(bool)
+
+
+def on_or_before(values: pd.Series, argument: pd.Timestamp) -> pd.Series:
+    """Date is on or before the given date."""
+    return (values <= argument).fillna(False).astype(bool)
+
+
+def on_or_after(values: pd.Series, argument: pd.Timestamp) -> pd.Series:
+    """Date is on or after the given date."""
+    return (values >= argument).fillna(False).astype(bool)
+
+
+def gt(values: pd.Series, argument: float) -> pd.Series:
+    """Number is greater than the argument."""
+    return (values > argument).fillna(False).astype(bool)
+
+
+def ge(values: pd.Series, argument: float) -> pd.Series:
+    """Number is at least the argument."""
+    return (values >= argument).fillna(False).astype(bool)
+
+
+def lt(values: pd.Series, argument: float) -> pd.Series:
+    """Number is less than the argument."""
+    return (values < argument).fillna(False).astype(bool)
+
+
+def le(values: pd.Series, argument: float) -> pd.Series:
+    """Number is at most the argument."""
+    return (values <= argument).fillna(False).astype(bool)
+
+
+def matches(values: pd.Series, argument: str) -> pd.Series:
+    """Text contains a match of an RE2 regular expression (linear time: cannot hang)."""
+    array = pa.array(values, type=pa.string(), from_pandas=True)
+    found = pc.match_substring_regex(array, pattern=argument).fill_null(False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+OPERATORS: dict[str, Predicate] = {
+    "equals": equals,
+    "in": in_,
+    "present": present,
+    "missing": missing,
+    "before": before,
+    "after": after,
+    "on_or_before": on_or_before,
+    "on_or_after": on_or_after,
+    "gt": gt,
+    "ge": ge,
+    "lt": lt,
+    "le": le,
+    "matches": matches,
+}
+"""`listed` is not here: it needs the sanctions lists and yields match evidence (see names.py)."""

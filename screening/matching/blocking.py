@@ -1,0 +1,94 @@
+"""Blocking: an inverted index of distinctive token keys, so each name meets only a few candidates.
+
+Keys of a name: its distinctive token keys, each adjacent pair of them written together (Su Yong /
+Suyong), a vowel-free skeleton of pairs and long tokens (Chol/Chul), and, for names made only of
+generic words (Foreign Trade Bank), adjacent pairs of those. Keys shared by too many list names
+are dropped from the index: they cannot tell candidates apart (pairs still can).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from screening.matching.normalize import MAX_TOKENS, Names
+
+_VOWELS = re.compile("[aeiouwy]")
+SKELETON_MIN = 5
+MAX_KEY_SHARE = 0.01  # keys on more than 1% of list names (and more than MIN_CAP) are not indexed
+MIN_CAP = 50
+
+Keys = tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]
+
+
+@lru_cache(maxsize=262144)
+def skeleton(key: str) -> str:
+    """Consonant skeleton of a key: kimchor and kimchur both give kmchr."""
+    return "~" + _VOWELS.sub("", key)
+
+
+def name_keys(names: Names, generic_pairs: npt.NDArray[np.bool_]) -> Keys:
+    """(row, key) pairs for every name; generic-word pairs only for rows flagged in generic_pairs."""
+    rows: list[npt.NDArray[np.intp]] = []
+    keys: list[npt.NDArray[np.object_]] = []
+    d = names.distinct
+    key_len = np.fromiter((len(k) for k in names.vocab), dtype=np.intp, count=len(names.vocab))
+    for i in range(MAX_TOKENS):
+        valid = np.flatnonzero(d[:, i] >= 0)
+        if len(valid) == 0:
+            break
+        single = names.vocab[d[valid, i]]
+        rows.append(valid)
+        keys.append(single)
+        if i + 1 < MAX_TOKENS:
+            both = valid[d[valid, i + 1] >= 0]
+            pair = names.vocab[d[both, i]] + names.vocab[d[both, i + 1]]
+            rows.extend([both, both])
+            keys.extend([pair, _skeletons(pair)])
+        long = valid[key_len[d[valid, i]] >= SKELETON_MIN]
+        rows.append(long)
+        keys.append(_skeletons(names.vocab[d[long, i]]))
+    g = names.generic
+    for i in range(MAX_TOKENS - 1):
+        both = np.flatnonzero(generic_pairs & (g[:, i] >= 0) & (g[:, i + 1] >= 0))
+        if len(both) == 0:
+            break
+        rows.append(both)
+        keys.append("g:" + names.vocab[g[both, i]] + names.vocab[g[both, i + 1]])
+    if not rows:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
+    return np.concatenate(rows), np.concatenate(keys)
+
+
+def _skeletons(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    codes, uniques = pd.factorize(keys)
+    return np.array([skeleton(k) for k in uniques], dtype=object)[codes]
+
+
+def candidates(records: Names, aliases: Names) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Unique (record row, alias row) pairs that share at least one indexed key."""
+    a_rows, a_keys = name_keys(aliases, aliases.n_distinct == 0)
+    r_rows, r_keys = name_keys(records, np.ones(len(records), dtype=bool))
+    codes, _ = pd.factorize(np.concatenate([a_keys, r_keys]))
+    a_codes, r_codes = codes[: len(a_keys)], codes[len(a_keys) :]
+    # one posting per (key, alias), then drop keys too common to discriminate
+    postings = np.unique(np.stack([a_codes, a_rows]).T, axis=0) if len(a_codes) else np.empty((0, 2))
+    df = np.bincount(postings[:, 0], minlength=1) if len(postings) else np.zeros(1, dtype=np.intp)
+    cap = max(MIN_CAP, int(MAX_KEY_SHARE * len(aliases)))
+    postings = postings[df[postings[:, 0]] <= cap]
+    post_key, post_alias = postings[:, 0], postings[:, 1]
+    # CSR join of record keys against the sorted postings
+    left = np.searchsorted(post_key, r_codes, side="left")
+    right = np.searchsorted(post_key, r_codes, side="right")
+    counts = right - left
+    hit = counts > 0
+    rec = np.repeat(r_rows[hit], counts[hit])
+    starts = np.repeat(left[hit], counts[hit])
+    offsets = np.arange(len(rec)) - np.repeat(np.cumsum(counts[hit]) - counts[hit], counts[hit])
+    ali = post_alias[starts + offsets]
+    pairs = np.unique(rec.astype(np.int64) * len(aliases) + ali.astype(np.int64))
+    return (pairs // len(aliases)).astype(np.intp), (pairs % len(aliases)).astype(np.intp)

@@ -1,0 +1,146 @@
+"""Name normalization: transliterate to Latin, fold case and punctuation, classify and key tokens.
+
+Latin-script names (the vast majority) go through vectorized Arrow string kernels; only names with
+non-ASCII letters take the per-name Python path (NFKC, Cyrillic table, Hangul per syllable, ICU).
+Tokens are then classified and keyed once per distinct token, not once per name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from normality import ascii_text
+
+from screening.matching.vocabulary import (
+    CYRILLIC,
+    GENERIC,
+    LEGAL_FORMS,
+    SOUND_RULES,
+    STOPWORDS,
+    SURNAMES,
+)
+
+MAX_TOKENS = 8
+_CYRILLIC_RE = re.compile("|".join(sorted(CYRILLIC, key=len, reverse=True)))
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]+")
+_SOUND_RES = [(re.compile(pattern), repl) for pattern, repl in SOUND_RULES]
+
+# Token classes
+DISTINCT, GENERIC_WORD, DROPPED = 0, 1, 2
+
+
+def _hangul_word(match: re.Match[str]) -> str:
+    # Korean names are written without spaces; each syllable is a romanized token of its own.
+    return " " + " ".join(ascii_text(syllable) for syllable in match.group(0)) + " "
+
+
+@lru_cache(maxsize=65536)
+def latinize(name: str) -> str:
+    """One name in lower-case ASCII: NFKC, casefold, Korean-aware Cyrillic, Hangul, then ICU."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = _CYRILLIC_RE.sub(lambda m: CYRILLIC[m.group(0)], text)
+    text = _HANGUL_RE.sub(_hangul_word, text)
+    if not text.isascii():
+        text = ascii_text(text)
+    return text.lower()
+
+
+def clean(names: pd.Series) -> pd.Series:
+    """Names as space-separated lower-case ASCII tokens (vectorized; non-ASCII rows via latinize)."""
+    text = names.astype("str").str.lower()
+    foreign = ~text.str.isascii()
+    if foreign.any():
+        text = text.copy()
+        text[foreign] = [latinize(n) for n in names[foreign].astype(str)]
+    # apostrophes and breves mark MR aspiration/vowels (Ch'o'ngsong): drop them, never split on them
+    text = text.str.replace(r"['`\u2018\u2019\u02bc\u02bb\u0060]", "", regex=True)
+    text = text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    return text
+
+
+def clean_one(name: str) -> str:
+    """One name as clean() would give it (for explanations, not the hot path)."""
+    return str(clean(pd.Series([name], dtype="str")).iloc[0])
+
+
+@lru_cache(maxsize=262144)
+def token_key(token: str) -> str:
+    """The romanization-insensitive key of one token (Pak/Park/Bak -> pak, Cheol/Chol -> chor)."""
+    token = SURNAMES.get(token, token)
+    for pattern, repl in _SOUND_RES:
+        token = pattern.sub(repl, token)
+    return token
+
+
+def token_class(token: str) -> int:
+    """DISTINCT, GENERIC_WORD or DROPPED (legal forms and function words)."""
+    if token in LEGAL_FORMS or token in STOPWORDS:
+        return DROPPED
+    return GENERIC_WORD if token in GENERIC else DISTINCT
+
+
+@dataclass
+class Names:
+    """Normalized names as fixed-width token-code matrices over a shared key vocabulary."""
+
+    vocab: npt.NDArray[np.object_]  # token keys, sorted
+    distinct: npt.NDArray[np.int32]  # (n, MAX_TOKENS) key codes of distinctive tokens, in order, -1 pad
+    n_distinct: npt.NDArray[np.int8]
+    generic: npt.NDArray[np.int32]  # (n, MAX_TOKENS) key codes of generic tokens, sorted, -1 pad
+    n_generic: npt.NDArray[np.int8]
+
+    def __len__(self) -> int:
+        return len(self.n_distinct)
+
+
+def take(names: Names, rows: slice) -> Names:
+    """A slice of the rows of a Names (the vocabulary stays shared)."""
+    return Names(
+        names.vocab,
+        names.distinct[rows],
+        names.n_distinct[rows],
+        names.generic[rows],
+        names.n_generic[rows],
+    )
+
+
+def encode(names: pd.Series) -> Names:
+    """Normalize names (one per element, no NA) into token-code matrices."""
+    cleaned = clean(names).reset_index(drop=True)
+    tokens = cleaned.str.split().explode()
+    tokens = tokens[tokens.notna() & (tokens != "")]
+    name_idx = tokens.index.to_numpy()
+    raw_codes, raw_uniques = pd.factorize(tokens.astype(str).to_numpy())
+    classes = np.array([token_class(t) for t in raw_uniques], dtype=np.int8)
+    keys = [token_key(t) for t in raw_uniques]
+    key_codes, vocab = pd.factorize(np.array(keys, dtype=object), sort=True)
+    codes = key_codes[raw_codes].astype(np.int32)
+    cls = classes[raw_codes]
+    n = len(cleaned)
+    distinct, n_distinct = _matrix(name_idx[cls == DISTINCT], codes[cls == DISTINCT], n)
+    generic, n_generic = _matrix(name_idx[cls == GENERIC_WORD], codes[cls == GENERIC_WORD], n)
+    generic = np.sort(np.where(generic < 0, np.iinfo(np.int32).max, generic), axis=1)
+    generic[generic == np.iinfo(np.int32).max] = -1
+    return Names(np.asarray(vocab, dtype=object), distinct, n_distinct, generic, n_generic)
+
+
+def _matrix(
+    rows: npt.NDArray[np.intp], codes: npt.NDArray[np.int32], n: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]:
+    """Scatter (row, code) pairs, in row order, into an (n, MAX_TOKENS) matrix; extra tokens dropped."""
+    out = np.full((n, MAX_TOKENS), -1, dtype=np.int32)
+    if len(rows) == 0:
+        return out, np.zeros(n, dtype=np.int8)
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+    lengths = np.diff(np.r_[starts, len(rows)])
+    position = np.arange(len(rows)) - np.repeat(starts, lengths)
+    keep = position < MAX_TOKENS
+    out[rows[keep], position[keep]] = codes[keep]
+    counts = np.bincount(rows, minlength=n)
+    return out, np.minimum(counts, MAX_TOKENS).astype(np.int8)

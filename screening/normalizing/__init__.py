@@ -1,0 +1,1 @@
+"""Normalizing raw record values: countries, dates, numbers, choices."""

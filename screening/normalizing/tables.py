@@ -1,0 +1,101 @@
+"""A kind's raw string table → typed columns, with one data issue per value that did not read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from screening.normalizing.countries import normalize_countries
+from screening.normalizing.values import parse_dates, parse_numbers
+from screening.reading import FILE_COLUMN, LINE_COLUMN
+from screening.records import RecordKind, Schema, ValueType, schema_for
+
+DATA_ISSUE_COLUMNS = ["record_id", "record_type", "file", "line", "field", "value", "problem"]
+
+
+@dataclass
+class RecordTable:
+    """All records of one kind: typed values, the raw strings they came from, and value problems."""
+
+    kind: RecordKind
+    values: pd.DataFrame
+    raw: pd.DataFrame
+    issues: pd.DataFrame
+
+    @property
+    def schema(self) -> Schema:
+        return schema_for(self.kind)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def empty_raw(kind: RecordKind) -> pd.DataFrame:
+    """A raw table with the kind's columns and no rows."""
+    columns = [*schema_for(kind).columns, FILE_COLUMN, LINE_COLUMN]
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
+
+
+def normalize_table(kind: RecordKind, raw: pd.DataFrame) -> RecordTable:
+    """Type every column of the kind's schema; extra columns stay text."""
+    raw = raw.reset_index(drop=True)
+    schema = schema_for(kind)
+    values = raw.copy()
+    problems: dict[str, pd.Series] = {}
+    for name, column in schema.columns.items():
+        text = raw[name].fillna("").astype(str)
+        values[name], problem = _normalize_column(column.type, column.choices, text)
+        if problem is not None:
+            problems[name] = problem
+    for name in values.columns:
+        if name not in schema.columns and not name.startswith("_"):
+            values[name] = _text(raw[name].fillna("").astype(str))
+    return RecordTable(kind, values, raw, _issues(kind, raw, problems))
+
+
+def _normalize_column(
+    value_type: ValueType, choices: tuple[str, ...], text: pd.Series
+) -> tuple[pd.Series, pd.Series | None]:
+    if value_type is ValueType.date:
+        return parse_dates(text)
+    if value_type is ValueType.number:
+        return parse_numbers(text)
+    if value_type is ValueType.country:
+        return normalize_countries(text)
+    if value_type is ValueType.choice:
+        folded = text.str.strip().str.casefold()
+        known = folded.isin(choices)
+        problem = pd.Series(pd.NA, index=text.index, dtype=object)
+        problem[folded.ne("") & ~known] = f"not one of: {', '.join(choices)}"
+        return _text(folded.where(known, "")), problem
+    return _text(text), None
+
+
+def _text(text: pd.Series) -> pd.Series:
+    stripped = text.astype("str").str.strip()
+    return stripped.where(stripped.ne(""))
+
+
+def _issues(kind: RecordKind, raw: pd.DataFrame, problems: dict[str, pd.Series]) -> pd.DataFrame:
+    parts = []
+    for name, problem in problems.items():
+        bad = problem.notna()
+        if not bad.any():
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "record_id": raw.loc[bad, "record_id"],
+                    "record_type": kind.value,
+                    "file": raw.loc[bad, FILE_COLUMN],
+                    "line": raw.loc[bad, LINE_COLUMN],
+                    "field": name,
+                    "value": raw.loc[bad, name],
+                    "problem": problem[bad],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=DATA_ISSUE_COLUMNS)
+    return pd.concat(parts).sort_index(kind="stable").reset_index(drop=True)

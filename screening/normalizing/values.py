@@ -1,0 +1,79 @@
+"""Dates and numbers, parsed a whole column at a time.
+
+Dates: ISO (2023-03-14, 2023/03/14) and day-first forms used in the registers we read
+(14.03.2023, 14/03/2023, 14-03-2023). Numbers: spaces, non-breaking spaces and apostrophes as
+thousands separators, either comma or point as decimal mark, currency signs and codes around.
+A value that does not parse becomes unknown and its problem is reported; the record is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_DATE_FORMATS: list[tuple[str, str]] = [
+    (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
+    (r"\d{4}/\d{1,2}/\d{1,2}", "%Y/%m/%d"),
+    (r"\d{1,2}\.\d{1,2}\.\d{4}", "%d.%m.%Y"),
+    (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"),
+    (r"\d{1,2}-\d{1,2}-\d{4}", "%d-%m-%Y"),
+]
+_ISO_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+_CURRENCY = re.compile(
+    r"(?i)^\s*(?:[$€₽£¥₩]|usd|eur|rub|руб\.?|cny|krw|kpw)?\s*(.*?)\s*(?:[$€₽£¥₩]|usd|eur|rub|руб\.?|р\.|cny|krw|kpw)?\s*$"
+)
+_GROUPING = re.compile(r"[\s\u00a0\u202f']")
+_THOUSANDS_COMMA = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS_POINT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(datetime64 column with NaT for unknown, problem text or NA) for a column of strings."""
+    stripped = values.astype(str).str.strip()
+    stripped = stripped.str.replace(_ISO_DATETIME, r"\1", regex=True)
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    shaped = pd.Series(False, index=values.index)
+    for pattern, fmt in _DATE_FORMATS:
+        fits = stripped.str.fullmatch(pattern)
+        if not fits.any():
+            continue
+        shaped |= fits
+        parsed[fits] = pd.to_datetime(stripped[fits], format=fmt, errors="coerce")
+    problems = pd.Series(pd.NA, index=values.index, dtype=object)
+    given = stripped.ne("")
+    problems[given & shaped & parsed.isna()] = "impossible date"
+    problems[given & ~shaped] = "not a date (expected YYYY-MM-DD or DD.MM.YYYY)"
+    return parsed, problems
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float column with NaN for unknown, problem text or NA) for a column of strings."""
+    stripped = values.astype(str).str.strip()
+    numbers = pd.to_numeric(stripped.where(stripped.ne(""), None), errors="coerce")
+    pending = stripped.ne("") & numbers.isna()
+    if pending.any():
+        distinct = pd.unique(stripped[pending])
+        readings = {value: _parse_number(value) for value in distinct}
+        numbers[pending] = stripped[pending].map(readings)
+    problems = pd.Series(pd.NA, index=values.index, dtype=object)
+    problems[stripped.ne("") & numbers.isna()] = "not a number"
+    return numbers.astype("float64"), problems
+
+
+def _parse_number(text: str) -> float:
+    """One messy number: '1 200,50 ₽', '$1,200.50', "1'200", '1.200,5'."""
+    match = _CURRENCY.match(text)
+    core = _GROUPING.sub("", match.group(1) if match else text)
+    if _THOUSANDS_COMMA.match(core):
+        core = core.replace(",", "")
+    elif _THOUSANDS_POINT.match(core):
+        core = core.replace(".", "").replace(",", ".")
+    elif core.count(",") == 1 and "." not in core:
+        core = core.replace(",", ".")
+    try:
+        return float(core)
+    except ValueError:
+        return np.nan

@@ -1,0 +1,236 @@
+"""One screen, start to finish: read → normalize → load rules → evaluate → findings (→ report).
+
+`screen()` is the library entry point the CLI calls; it returns a `ScreenResult` that holds every
+table the report shows, so the report writer never re-derives anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from screening import __version__
+from screening.engine.context import Context
+from screening.engine.evaluate import evaluate
+from screening.errors import ScreeningError
+from screening.lists.loading import bundled_list, load_list
+from screening.lists.models import Watchlist
+from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
+from screening.reading import REJECTED_COLUMNS, RawTable, read_records
+from screening.records import RecordKind
+from screening.rulespec.rulebook import load_rulebook
+from screening.rulespec.sources import load_corpus
+from screening.assemble import records_table, rules_table, sort_findings, sources_table, watchlist_digest
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """One input file of a run: what it was, and where each of its rows went."""
+
+    path: Path
+    kind: str
+    sha256: str
+    rows: int
+    screened: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """One sanctions list used by a run."""
+
+    name: str
+    source: str
+    as_of: dt.date | None
+    entries: int
+    sha256: str
+
+
+@dataclass
+class ScreenResult:
+    """Everything a screen produced; each DataFrame is one sheet of the report.
+
+    - findings: finding_id, record_id, record_type, name, rule_id, rule_title, severity,
+      legal_basis, explanation, evidence, sources, file, line, decision, reviewer, comment
+    - records: record_id, record_type, file, line, name, status, findings, details
+    - rejected: file, line, reason, raw
+    - data_issues: record_id, record_type, file, line, field, value, problem
+    - rules: rule_id, title, severity, applies_to, legal_basis, file, sha256
+    - sources: source_id, title, publisher, date, file, url, quote, rule_id
+    """
+
+    as_of: dt.date
+    started: dt.datetime
+    duration_s: float
+    command: str
+    tool_version: str
+    rules_dir: Path
+    rules_hash: str
+    inputs: list[InputSummary]
+    lists: list[ListSummary]
+    findings: pd.DataFrame
+    records: pd.DataFrame
+    rejected: pd.DataFrame
+    data_issues: pd.DataFrame
+    rules: pd.DataFrame
+    sources: pd.DataFrame
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def input_rows(self) -> int:
+        return sum(item.rows for item in self.inputs)
+
+    @property
+    def screened_rows(self) -> int:
+        return sum(item.screened for item in self.inputs)
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(item.rejected for item in self.inputs)
+
+
+@dataclass(frozen=True)
+class ScreenRequest:
+    """What to screen and how: the CLI's arguments, as a value."""
+
+    files: list[Path]
+    as_of: dt.date
+    rules_dir: Path
+    seeds_dir: Path
+    list_files: list[Path] = field(default_factory=list)
+    bundled_list: bool = True
+    encoding: str | None = None
+    command: str = ""
+
+
+def check_output(out: Path, inputs: list[Path]) -> None:
+    """Refuse, before any work, a report path that cannot or must not be written."""
+    if out.suffix.lower() != ".xlsx":
+        raise ScreeningError(f"the report must be an .xlsx file, not {out.name!r}", out)
+    if out.is_dir():
+        raise ScreeningError("the report path is a directory; give a file name ending .xlsx", out)
+    if not out.parent.is_dir():
+        raise ScreeningError("the report's folder does not exist; create it first", out.parent)
+    resolved = out.resolve()
+    for path in inputs:
+        if path.resolve() == resolved:
+            raise ScreeningError("the report path is one of the input files; choose another", out)
+    if not os.access(out.parent, os.W_OK):
+        raise ScreeningError("the report's folder is not writable", out.parent)
+
+
+def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenResult:
+    """Run one screen and return everything the report shows."""
+    step = progress or _silent
+    started = dt.datetime.now().astimezone()
+    clock = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    with _timed(stages, "read"):
+        step("reading records")
+        raws = [read_records(path, request.encoding) for path in request.files]
+    with _timed(stages, "normalize"):
+        step("normalizing values")
+        tables = _normalize(raws)
+    with _timed(stages, "rules"):
+        step("loading rules")
+        corpus = load_corpus(request.seeds_dir)
+        rulebook = load_rulebook(request.rules_dir, corpus)
+    with _timed(stages, "lists"):
+        step("loading lists")
+        watchlists = _watchlists(request)
+    with _timed(stages, "evaluate"):
+        step("evaluating rules")
+        context = Context(tables=tables, as_of=pd.Timestamp(request.as_of), watchlists=watchlists)
+        findings = evaluate(rulebook.rules, context)
+    with _timed(stages, "assemble"):
+        step("assembling findings")
+        result = ScreenResult(
+            as_of=request.as_of,
+            started=started,
+            duration_s=0.0,
+            command=request.command,
+            tool_version=__version__,
+            rules_dir=request.rules_dir,
+            rules_hash=rulebook.sha256,
+            inputs=[_input_summary(raw) for raw in raws],
+            lists=[_list_summary(watchlist) for watchlist in watchlists],
+            findings=sort_findings(findings),
+            records=records_table(tables, findings),
+            rejected=_rejected(raws),
+            data_issues=_data_issues(tables),
+            rules=rules_table(rulebook),
+            sources=sources_table(rulebook),
+        )
+    result.stage_seconds = stages
+    result.duration_s = time.perf_counter() - clock
+    return result
+
+
+def _silent(message: str) -> None:
+    """No progress display."""
+
+
+@contextmanager
+def _timed(stages: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
+
+
+def _normalize(raws: list[RawTable]) -> dict[RecordKind, RecordTable]:
+    tables = {}
+    for kind in RecordKind:
+        frames = [raw.frame for raw in raws if raw.kind is kind]
+        combined = pd.concat([empty_raw(kind), *frames], ignore_index=True).fillna("")
+        tables[kind] = normalize_table(kind, combined)
+    return tables
+
+
+def _watchlists(request: ScreenRequest) -> list[Watchlist]:
+    lists = [bundled_list()] if request.bundled_list else []
+    return lists + [load_list(path) for path in request.list_files]
+
+
+def _input_summary(raw: RawTable) -> InputSummary:
+    return InputSummary(
+        path=raw.path,
+        kind=raw.kind.value,
+        sha256=raw.sha256,
+        rows=raw.rows,
+        screened=len(raw.frame),
+        rejected=len(raw.rejected),
+    )
+
+
+def _list_summary(watchlist: Watchlist) -> ListSummary:
+    return ListSummary(
+        name=watchlist.name,
+        source=watchlist.source,
+        as_of=watchlist.as_of,
+        entries=len(watchlist.entries),
+        sha256=watchlist_digest(watchlist),
+    )
+
+
+def _rejected(raws: list[RawTable]) -> pd.DataFrame:
+    frames = [raw.rejected for raw in raws if not raw.rejected.empty]
+    if not frames:
+        return pd.DataFrame(columns=REJECTED_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _data_issues(tables: dict[RecordKind, RecordTable]) -> pd.DataFrame:
+    frames = [table.issues for table in tables.values() if not table.issues.empty]
+    if not frames:
+        return pd.DataFrame(columns=DATA_ISSUE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)

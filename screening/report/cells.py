@@ -1,0 +1,155 @@
+"""Safe cell values: every cell of every sheet is made here, so input text never becomes a formula.
+
+Three dangers are handled for each value before openpyxl sees it:
+- formula / CSV injection: text starting with `=`, `+`, `-`, `@`, tab or carriage return (and text
+  that looks like an Excel error code such as `#N/A`) is stored as a string cell with the
+  `quotePrefix` style, so Excel shows it as text and keeps it text when a reviewer edits the cell;
+- Excel's 32,767-character cell limit: longer text is cut, ending in a visible marker;
+- characters XML cannot carry (C0 controls other than tab, newline, carriage return) are replaced by
+  their visible Unicode "control picture" (U+2400 block), so nothing silently disappears.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import PurePath
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+from openpyxl.cell.cell import ERROR_CODES, Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+CellValue: TypeAlias = str | int | float | bool | dt.date | dt.datetime | None
+SheetCell: TypeAlias = Cell | CellValue
+
+EXCEL_CELL_LIMIT = 32_767
+TRUNCATION_MARKER = "… [truncated: {cut} characters]"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+
+# XML 1.0 forbids C0 controls except tab, newline and carriage return; openpyxl refuses them.
+_ILLEGAL_XML = {code: chr(0x2400 + code) for code in (*range(0x00, 0x09), 0x0B, 0x0C)}
+_ILLEGAL_XML.update({code: chr(0x2400 + code) for code in range(0x0E, 0x20)})
+
+_BOLD = Font(bold=True)
+_LINK_FONT = Font(color="0563C1", underline="single")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a cell looks: bold header, wrapped long text, a fill colour (hex RGB), or a link font."""
+
+    bold: bool = False
+    wrap: bool = False
+    fill: str | None = None
+
+    @property
+    def plain(self) -> bool:
+        return not (self.bold or self.wrap or self.fill)
+
+
+PLAIN = CellStyle()
+HEADER = CellStyle(bold=True)
+WRAPPED = CellStyle(wrap=True)
+
+
+def clean_text(text: str) -> str:
+    """Text Excel can hold: illegal XML characters shown visibly, cut to the limit with a marker."""
+    text = text.translate(_ILLEGAL_XML)
+    if len(text) <= EXCEL_CELL_LIMIT:
+        return text
+    # The marker is sized for the widest number it could show, so the result always fits.
+    room = EXCEL_CELL_LIMIT - len(TRUNCATION_MARKER.format(cut=len(text)))
+    return text[:room] + TRUNCATION_MARKER.format(cut=len(text) - room)
+
+
+def clean_value(value: Any) -> CellValue:
+    """A value openpyxl can write unchanged: NaN/None → None, numpy → Python, text cleaned."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        # Excel has no infinity; a number cell holding "inf" corrupts the file.
+        return number if math.isfinite(number) else str(number)
+    if isinstance(value, pd.Timestamp):
+        return _naive(value.to_pydatetime())
+    if isinstance(value, dt.datetime):
+        return _naive(value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else _naive(pd.Timestamp(value).to_pydatetime())
+    if isinstance(value, PurePath):
+        return clean_text(str(value))
+    if isinstance(value, list | tuple | set | frozenset):
+        return clean_text("; ".join(str(item) for item in value))
+    return clean_text(str(value))
+
+
+def needs_text_guard(text: str) -> bool:
+    """True when Excel would read this text as a formula or an error value rather than text."""
+    return text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES
+
+
+def make_cell(
+    ws: WriteOnlyWorksheet,
+    value: Any,
+    style: CellStyle = PLAIN,
+    link: str | None = None,
+) -> SheetCell:
+    """One safe cell for a write-only sheet; a bare value when no styling is needed (fastest)."""
+    clean = clean_value(value)
+    guard = isinstance(clean, str) and needs_text_guard(clean)
+    is_date = isinstance(clean, dt.date)
+    if style.plain and link is None and not guard and not is_date:
+        return clean
+    cell = WriteOnlyCell(ws, clean)
+    if guard:
+        # openpyxl types "=..." as a formula and "#N/A" as an error; force plain text instead.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if is_date:
+        cell.number_format = DATETIME_FORMAT if isinstance(clean, dt.datetime) else DATE_FORMAT
+    _apply_style(cell, style, link)
+    return cell
+
+
+def _apply_style(cell: Cell, style: CellStyle, link: str | None) -> None:
+    if style.bold:
+        cell.font = _BOLD
+    if style.wrap:
+        cell.alignment = _WRAP
+    if style.fill:
+        cell.fill = _solid_fill(style.fill)
+    if link is not None:
+        # An internal location ("#'Rules'!A5" style), never an external target.
+        cell.hyperlink = Hyperlink(ref="", location=link)
+        cell.font = _LINK_FONT
+
+
+@cache
+def _solid_fill(rgb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    """Excel has no time zones: aware datetimes are shown in UTC."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)

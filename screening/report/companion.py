@@ -1,0 +1,47 @@
+"""Companion CSV files for tables longer than a sheet holds, neutralised against formula injection.
+
+Excel opens a CSV by evaluating any cell that starts like a formula, so such text is prefixed with
+an apostrophe (the usual CSV-injection defence); otherwise text is kept whole, never cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from screening.report.cells import FORMULA_TRIGGERS
+
+
+def companion_path(report: Path, table: str) -> Path:
+    """`<report stem>.<table>.csv` next to the report, e.g. `screen.findings.csv`."""
+    return report.with_name(f"{report.stem}.{table}.csv")
+
+
+def neutralise_text(value: Any) -> Any:
+    """Text that would start a formula gets a leading apostrophe; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every formula-like text cell neutralised (numeric columns left as is)."""
+    safe = {
+        name: frame[name].map(neutralise_text) if _may_hold_text(frame[name]) else frame[name]
+        for name in frame.columns
+    }
+    return pd.DataFrame(safe, index=frame.index)
+
+
+def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path) -> None:
+    """All rows of the frame as UTF-8 CSV (with BOM, so Excel reads the encoding right)."""
+    # CRLF line ends (RFC 4180) make the writer quote a field holding a lone "\r" too.
+    safe = neutralise_csv(frame[list(columns)])
+    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def _may_hold_text(column: pd.Series) -> bool:
+    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)

@@ -1,0 +1,167 @@
+"""The table sheets: their names and promised columns (a public interface), and the Findings sheet.
+
+Findings order: the writer sorts by severity (violation, indicator, review, then anything else),
+then rule_id, then record_id — unless the DataFrame is already in that order: then it is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from screening.report.cells import PLAIN, WRAPPED, CellStyle, SheetCell, make_cell
+from screening.report.tables import (
+    WRAPPED_COLUMNS,
+    column_widths,
+    new_table_sheet,
+    table_frame,
+    write_rows,
+)
+
+FINDINGS_COLUMNS = (
+    "finding_id", "record_id", "record_type", "name", "rule_id", "rule_title", "severity",
+    "legal_basis", "explanation", "evidence", "sources", "decision", "reviewer", "comment",
+    "decided_on", "file", "line",
+)  # fmt: skip
+RECORDS_COLUMNS = (
+    "record_id",
+    "record_type",
+    "file",
+    "line",
+    "name",
+    "status",
+    "findings",
+    "details",
+)
+RECORDS_SUMMARY_COLUMNS = ("file", "record_type", "status", "records", "findings")
+REJECTED_COLUMNS = ("file", "line", "reason", "raw")
+DATA_ISSUES_COLUMNS = ("record_id", "field", "value", "problem", "record_type", "file", "line")
+RULES_COLUMNS = ("rule_id", "title", "severity", "applies_to", "legal_basis", "file", "sha256")
+SOURCES_COLUMNS = ("source_id", "title", "publisher", "date", "file", "quote", "url", "rule_id")
+
+SEVERITY_ORDER = ("violation", "indicator", "review")
+SEVERITY_FILLS = {"violation": "F4CCCC", "indicator": "FFE599", "review": "DDE3EC"}
+DECISIONS = ("open", "confirmed", "false positive", "escalated")
+DEFAULT_DECISION = "open"
+EXCEL_LAST_ROW = 1_048_576
+
+
+def severity_rank(severity: pd.Series) -> pd.Series:
+    """0 for violation, 1 indicator, 2 review, 3 for anything else."""
+    ranks = {name: rank for rank, name in enumerate(SEVERITY_ORDER)}
+    return severity.map(ranks).fillna(len(SEVERITY_ORDER)).astype(int)
+
+
+def order_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings by severity, rule_id, record_id; a frame already in that order is returned as is."""
+    if findings.empty:
+        return findings
+    keys = pd.DataFrame(
+        {
+            "rank": severity_rank(findings.get("severity", pd.Series("", index=findings.index))),
+            "rule": _text_key(findings, "rule_id"),
+            "record": _text_key(findings, "record_id"),
+        }
+    ).reset_index(drop=True)
+    order = keys.sort_values(["rank", "rule", "record"], kind="stable").index
+    if (order == pd.RangeIndex(len(keys))).all():
+        return findings
+    return findings.iloc[order]
+
+
+def first_rows(frame: pd.DataFrame, key: str) -> dict[str, int]:
+    """The sheet row (header is row 1) where each value of `key` first appears in the frame."""
+    if key not in frame.columns:
+        return {}
+    rows: dict[str, int] = {}
+    for position, value in enumerate(frame[key].astype(str)):
+        rows.setdefault(value, position + 2)
+    return rows
+
+
+def summarise_records(records: pd.DataFrame) -> pd.DataFrame:
+    """One row per file, record_type and status: how many records, and how many findings."""
+    table, _ = table_frame(records, RECORDS_COLUMNS)
+    keys = ["file", "record_type", "status"]
+    # Paths and text mixed in one column would not sort; the summary shows them as text anyway.
+    table = table.assign(**{key: table[key].astype("string") for key in keys})
+    table = table.assign(findings=pd.to_numeric(table["findings"], errors="coerce").fillna(0))
+    groups = table.groupby(keys, dropna=False, sort=True)
+    summary = groups.agg(records=("record_id", "size"), findings=("findings", "sum"))
+    return summary.reset_index().astype({"records": int, "findings": int})
+
+
+def write_findings(
+    wb: Workbook,
+    findings: pd.DataFrame,
+    rule_rows: Mapping[str, int],
+    source_rows: Mapping[str, int],
+) -> int:
+    """The Findings sheet: severity colours, rule/source links, decision dropdown; returns rows."""
+    table, columns = table_frame(findings, FINDINGS_COLUMNS)
+    decision = table["decision"].astype(object)
+    table["decision"] = decision.where(decision.notna() & (decision != ""), DEFAULT_DECISION)
+    ws = new_table_sheet(wb, "Findings", columns, column_widths(table, columns))
+    rule_ids = table["rule_id"].astype(str)
+    rule_links = rule_ids.map(_location("Rules", rule_rows))
+    source_links = rule_ids.map(_location("Sources", source_rows))
+    rows = _finding_rows(ws, table, columns, rule_links, source_links)
+    count = write_rows(ws, columns, rows)
+    _add_decision_dropdown(ws, columns.index("decision") + 1)
+    return count
+
+
+def _finding_rows(
+    ws: WriteOnlyWorksheet,
+    table: pd.DataFrame,
+    columns: Sequence[str],
+    rule_links: pd.Series,
+    source_links: pd.Series,
+) -> Iterator[list[SheetCell]]:
+    styles = [WRAPPED if name in WRAPPED_COLUMNS else PLAIN for name in columns]
+    rule_at, source_at, severity_at = (columns.index(c) for c in ("rule_id", "sources", "severity"))
+    links = zip(rule_links.array, source_links.array, strict=True)
+    for values, (rule_link, source_link) in zip(
+        table.itertuples(index=False, name=None), links, strict=True
+    ):
+        row = [make_cell(ws, v, s) for v, s in zip(values, styles, strict=True)]
+        row[rule_at] = make_cell(ws, values[rule_at], link=_link_or_none(rule_link))
+        row[source_at] = make_cell(ws, values[source_at], WRAPPED, _link_or_none(source_link))
+        fill = SEVERITY_FILLS.get(str(values[severity_at]))
+        if fill:
+            row[severity_at] = make_cell(ws, values[severity_at], CellStyle(fill=fill))
+        yield row
+
+
+def _add_decision_dropdown(ws: WriteOnlyWorksheet, column: int) -> None:
+    # The whole column, so rows a reviewer adds by hand get the dropdown too.
+    letter = get_column_letter(column)
+    validation = DataValidation(
+        type="list",
+        formula1='"' + ",".join(DECISIONS) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Unknown decision",
+        error="Choose one of: " + ", ".join(DECISIONS),
+    )
+    validation.add(f"{letter}2:{letter}{EXCEL_LAST_ROW}")
+    ws.data_validations.append(validation)
+
+
+def _location(sheet: str, rows: Mapping[str, int]) -> dict[str, str]:
+    return {key: f"'{sheet}'!A{row}" for key, row in rows.items()}
+
+
+def _link_or_none(location: object) -> str | None:
+    return location if isinstance(location, str) else None
+
+
+def _text_key(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index)
+    return frame[column].astype(str)

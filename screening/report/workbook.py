@@ -1,0 +1,177 @@
+"""Write a `ScreenResult` as the reviewer's Excel workbook, streamed and atomically.
+
+The workbook is built in openpyxl's write-only mode so million-row sheets stream to disk. It is
+saved to a temporary file beside `out` and moved into place with `os.replace`, so a failed or
+interrupted write never leaves a partial report (nor a partial companion CSV).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from openpyxl import Workbook
+
+from screening.errors import ScreeningError
+from screening.pipeline import ScreenResult
+from screening.report.companion import companion_path, write_companion_csv
+from screening.report.overview import Note, write_run, write_summary
+from screening.report.sheets import (
+    DATA_ISSUES_COLUMNS,
+    FINDINGS_COLUMNS,
+    RECORDS_COLUMNS,
+    RECORDS_SUMMARY_COLUMNS,
+    REJECTED_COLUMNS,
+    RULES_COLUMNS,
+    SOURCES_COLUMNS,
+    first_rows,
+    order_findings,
+    summarise_records,
+    write_findings,
+)
+from screening.report.tables import table_frame, write_table
+
+# Excel holds 1,048,576 rows a sheet; one is the header.
+MAX_SHEET_ROWS = 1_048_575
+SHEET_NAMES = (
+    "Summary",
+    "Findings",
+    "Records",
+    "Rejected",
+    "Data issues",
+    "Rules",
+    "Sources",
+    "Run",
+)
+RecordsMode = Literal["full", "summary"]
+
+
+@dataclass
+class _Overflow:
+    """A table too long for its sheet: the sheet shows the first rows, the CSV holds them all."""
+
+    sheet: str
+    frame: pd.DataFrame
+    columns: list[str]
+    path: Path
+
+
+@dataclass
+class _Plan:
+    """What goes where, decided before writing: Summary comes first but must already say it."""
+
+    findings: pd.DataFrame
+    records: RecordsMode
+    overflows: list[_Overflow] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def write_report(
+    result: ScreenResult,
+    out: Path,
+    *,
+    records: RecordsMode = "full",
+    max_sheet_rows: int = MAX_SHEET_ROWS,
+) -> Path:
+    """Write the report workbook (and companion CSVs for overflowing tables) to `out`; return it."""
+    out = Path(out)
+    check_destination(out)
+    plan = _plan(result, out, records, max_sheet_rows)
+    staged: list[tuple[Path, Path]] = []
+    wb = Workbook(write_only=True)
+    try:
+        for overflow in plan.overflows:
+            staged.append((_temp_beside(overflow.path), overflow.path))
+            write_companion_csv(overflow.frame, overflow.columns, staged[-1][0])
+        staged.append((_temp_beside(out), out))
+        _fill(wb, result, plan, max_sheet_rows)
+        wb.save(staged[-1][0])
+        for temp, final in staged:
+            os.replace(temp, final)
+    except BaseException as error:
+        _abandon(wb)
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise ScreeningError(f"cannot write the report: {error}", path=out) from error
+        raise
+    return out
+
+
+def check_destination(out: Path) -> None:
+    """Refuse an `out` that is a directory or whose folder does not exist, before any work."""
+    if out.is_dir():
+        raise ScreeningError(
+            "the report path is a directory; give a file name ending in .xlsx", out
+        )
+    if not out.parent.is_dir():
+        raise ScreeningError(f"the folder {out.parent} does not exist; create it first", out)
+
+
+def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) -> _Plan:
+    plan = _Plan(findings=order_findings(result.findings), records=records)
+    tables = (
+        ("Findings", "findings", plan.findings, FINDINGS_COLUMNS),
+        ("Rejected", "rejected", result.rejected, REJECTED_COLUMNS),
+        ("Data issues", "data-issues", result.data_issues, DATA_ISSUES_COLUMNS),
+    )
+    for sheet, stem, frame, columns in tables:
+        if len(frame) > max_rows:
+            table, ordered = table_frame(frame, columns)
+            path = companion_path(out, stem)
+            plan.overflows.append(_Overflow(sheet, table, ordered, path))
+            plan.notes.append((f"{sheet}: companion file", path.name))
+            plan.notes.append(
+                (
+                    f"{sheet}: note",
+                    f"{len(frame):,} rows are more than a sheet holds: the {sheet} sheet shows the "
+                    f"first {max_rows:,}; all {len(frame):,} are in {path.name}.",
+                )
+            )
+    if records == "full" and len(result.records) > max_rows:
+        plan.records = "summary"
+        plan.notes.append(
+            (
+                "Records: note",
+                f"{len(result.records):,} records are more than a sheet holds: the Records sheet "
+                "counts them by file, record type and status instead of listing them.",
+            )
+        )
+    return plan
+
+
+def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int) -> None:
+    write_summary(wb, result, plan.notes)
+    rule_rows = first_rows(result.rules, "rule_id")
+    source_rows = first_rows(result.sources, "rule_id")
+    write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows)
+    if plan.records == "summary":
+        write_table(wb, "Records", summarise_records(result.records), RECORDS_SUMMARY_COLUMNS)
+    else:
+        write_table(wb, "Records", result.records, RECORDS_COLUMNS)
+    write_table(wb, "Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS)
+    write_table(wb, "Data issues", result.data_issues.iloc[:max_rows], DATA_ISSUES_COLUMNS)
+    write_table(wb, "Rules", result.rules, RULES_COLUMNS)
+    write_table(wb, "Sources", result.sources, SOURCES_COLUMNS)
+    write_run(wb, result)
+
+
+def _abandon(wb: Workbook) -> None:
+    """Close the sheets of a failed write, so their row streams do not complain when collected."""
+    for ws in wb.worksheets:
+        if not ws.closed:
+            # The original error is what matters; a second one while closing would only hide it.
+            with contextlib.suppress(Exception):
+                ws.close()
+
+
+def _temp_beside(final: Path) -> Path:
+    # Same folder as the destination, so os.replace is an atomic rename, not a copy.
+    handle, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+    os.close(handle)
+    return Path(name)

@@ -1,0 +1,208 @@
+"""Checks a rule needs beyond its own schema: fields exist and fit their operators, placeholders
+name evidence the rule produces, and the cross-record moves fit the record kind."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
+from screening.rulespec.conditions import (
+    AllCondition,
+    AnyCondition,
+    CompanyCondition,
+    Condition,
+    EmployerCondition,
+    FieldCondition,
+    FindingCondition,
+    NotCondition,
+    PeriodCondition,
+    RelationshipsCondition,
+    WorkersCondition,
+)
+from screening.rulespec.rule import Rule
+
+Location = tuple[str | int, ...]
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|([^{}]*))?\}")
+"""`{field}` or `{field|shown when missing}` in an explain template."""
+
+_OPERATOR_TYPES: dict[str, set[ValueType]] = {
+    "before": {ValueType.date},
+    "after": {ValueType.date},
+    "on_or_before": {ValueType.date},
+    "on_or_after": {ValueType.date},
+    "gt": {ValueType.number},
+    "ge": {ValueType.number},
+    "lt": {ValueType.number},
+    "le": {ValueType.number},
+    "matches": {ValueType.text, ValueType.identifier, ValueType.country, ValueType.choice},
+    "listed": {ValueType.text},
+}
+
+LIST_EVIDENCE = ("list.name", "list.reference", "list.entry_name", "list.matched_name",
+                 "list.score", "list.alignment", "list.corroboration")
+AGGREGATE_EVIDENCE = ("count", "ids", "names")
+
+
+class CheckError(ValueError):
+    """A problem in a rule, with the location of the offending value in the rule file."""
+
+    def __init__(self, message: str, location: Location):
+        super().__init__(message)
+        self.location = location
+
+
+def related_kind(condition: Condition, kind: RecordKind) -> tuple[str, RecordKind] | None:
+    """The (name, kind) a cross-record condition moves to, if it is one."""
+    if isinstance(condition, EmployerCondition):
+        return "employer", RecordKind.company
+    if isinstance(condition, CompanyCondition):
+        return "company", RecordKind.company
+    if isinstance(condition, RelationshipsCondition):
+        return "relationships", RecordKind.relationship
+    if isinstance(condition, WorkersCondition):
+        return "workers", RecordKind.worker
+    return None
+
+
+_ALLOWED_FROM: dict[str, RecordKind] = {
+    "employer": RecordKind.worker,
+    "company": RecordKind.relationship,
+    "relationships": RecordKind.company,
+    "workers": RecordKind.company,
+}
+
+
+def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> Iterator[str]:
+    """The evidence keys a condition contributes to a finding (placeholders may use them)."""
+    if isinstance(condition, FieldCondition):
+        yield prefix + condition.field
+        if condition.listed is not None:
+            yield from (prefix + key for key in LIST_EVIDENCE)
+    elif isinstance(condition, PeriodCondition):
+        yield prefix + condition.period.start
+        yield prefix + condition.period.end
+    elif isinstance(condition, AllCondition | AnyCondition):
+        for child in condition.all if isinstance(condition, AllCondition) else condition.any:
+            yield from evidence_keys(child, kind, prefix)
+    elif isinstance(condition, NotCondition):
+        yield from evidence_keys(condition.not_, kind, prefix)
+    elif isinstance(condition, FindingCondition):
+        yield f"{prefix}finding.{condition.finding}"
+    elif isinstance(condition, EmployerCondition | CompanyCondition):
+        name, target = related_kind(condition, kind) or ("", kind)
+        inner = condition.employer if isinstance(condition, EmployerCondition) else condition.company
+        yield f"{prefix}{name}.record_id"
+        yield f"{prefix}{name}.{NAME_FIELD[target]}"
+        yield from evidence_keys(inner, target, f"{prefix}{name}.")
+    elif isinstance(condition, RelationshipsCondition | WorkersCondition):
+        name, _ = related_kind(condition, kind) or ("", kind)
+        yield from (f"{prefix}{name}.{key}" for key in AGGREGATE_EVIDENCE)
+
+
+def check_condition(condition: Condition, kind: RecordKind, location: Location) -> Iterator[str]:
+    """Check fields and moves; yield the rule ids the condition's `finding` refers to."""
+    if isinstance(condition, FieldCondition):
+        _check_field(condition, kind, location)
+    elif isinstance(condition, PeriodCondition):
+        for end in ("start", "end"):
+            _check_date_field(getattr(condition.period, end), kind, (*location, "period", end))
+    elif isinstance(condition, AllCondition):
+        for index, child in enumerate(condition.all):
+            yield from check_condition(child, kind, (*location, "all", index))
+    elif isinstance(condition, AnyCondition):
+        for index, child in enumerate(condition.any):
+            yield from check_condition(child, kind, (*location, "any", index))
+    elif isinstance(condition, NotCondition):
+        yield from check_condition(condition.not_, kind, (*location, "not"))
+    elif isinstance(condition, FindingCondition):
+        yield condition.finding
+    else:
+        yield from _check_move(condition, kind, location)
+
+
+def _check_move(condition: Condition, kind: RecordKind, location: Location) -> Iterator[str]:
+    name, target = related_kind(condition, kind) or ("?", kind)
+    if _ALLOWED_FROM[name] is not kind:
+        raise CheckError(
+            f"`{name}` moves from a {_ALLOWED_FROM[name].value} record; this is a {kind.value}",
+            (*location, name),
+        )
+    if isinstance(condition, EmployerCondition):
+        yield from check_condition(condition.employer, target, (*location, name))
+    elif isinstance(condition, CompanyCondition):
+        yield from check_condition(condition.company, target, (*location, name))
+    elif isinstance(condition, RelationshipsCondition):
+        where = condition.relationships.where
+        yield from check_condition(where, target, (*location, name, "where"))
+    elif isinstance(condition, WorkersCondition):
+        yield from check_condition(condition.workers.where, target, (*location, name, "where"))
+
+
+def _check_field(condition: FieldCondition, kind: RecordKind, location: Location) -> None:
+    columns = schema_for(kind).columns
+    if condition.field not in columns:
+        raise CheckError(
+            f"{kind.value} records have no field {condition.field!r} "
+            f"(fields: {', '.join(columns)})",
+            (*location, "field"),
+        )
+    allowed = _OPERATOR_TYPES.get(condition.operator)
+    value_type = columns[condition.field].type
+    if allowed is not None and value_type not in allowed:
+        raise CheckError(
+            f"operator `{condition.operator}` does not apply to {value_type.value} field "
+            f"{condition.field!r}",
+            (*location, condition.operator),
+        )
+    if condition.operator == "matches":
+        _check_regex(condition.matches or "", (*location, "matches"))
+
+
+def _check_date_field(field: str, kind: RecordKind, location: Location) -> None:
+    column = schema_for(kind).columns.get(field)
+    if column is None or column.type is not ValueType.date:
+        raise CheckError(f"{field!r} is not a date field of {kind.value} records", location)
+
+
+def _check_regex(pattern: str, location: Location) -> None:
+    # Patterns run on RE2 (pyarrow), which has no backreferences or lookaround: it is linear
+    # time, so a rule file cannot make a run hang. Reject what RE2 would reject, early.
+    if re.search(r"\\[1-9]|\(\?[=!<]", pattern):
+        raise CheckError("backreferences and lookaround are not supported (RE2 syntax)", location)
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise CheckError(f"invalid regular expression: {error}", location) from None
+
+
+def check_template(rule: Rule) -> None:
+    """Every placeholder of `explain` names a field of the record or evidence the rule produces."""
+    known = set(schema_for(rule.applies_to).columns) | {"as_of"}
+    known |= set(evidence_keys(rule.when, rule.applies_to))
+    for name, _ in PLACEHOLDER.findall(rule.explain):
+        if name not in known:
+            raise CheckError(
+                f"explain uses {{{name}}}, which this rule does not produce "
+                f"(available: {', '.join(sorted(known))})",
+                ("explain",),
+            )
+
+
+def finding_kinds(condition: Condition, kind: RecordKind) -> dict[str, RecordKind]:
+    """For each `finding: ID` in the condition, the record kind it is asked about."""
+    found: dict[str, RecordKind] = {}
+    if isinstance(condition, FindingCondition):
+        found[condition.finding] = kind
+    elif isinstance(condition, AllCondition | AnyCondition):
+        for child in condition.all if isinstance(condition, AllCondition) else condition.any:
+            found.update(finding_kinds(child, kind))
+    elif isinstance(condition, NotCondition):
+        found.update(finding_kinds(condition.not_, kind))
+    else:
+        move = related_kind(condition, kind)
+        if move is not None:
+            name, target = move
+            inner = getattr(condition, name)
+            found.update(finding_kinds(getattr(inner, "where", inner), target))
+    return found

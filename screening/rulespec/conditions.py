@@ -1,0 +1,220 @@
+"""The condition language of rule files: a small closed set of condition forms.
+
+A condition is one YAML mapping, recognised by its key: `all`, `any`, `not` combine conditions;
+`field` tests one field of the record with exactly one operator; `period` tests a date range held in
+two fields; `employer`, `company`, `relationships`, `workers` move to related records; `finding`
+asks whether another rule fired on the same record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+AS_OF = "as_of"
+DateRef = Annotated[
+    dt.date | Literal["as_of"],
+    Field(description="A fixed date (YYYY-MM-DD) or `as_of`, the date the screen is judged at"),
+]
+Scalar = str | int | float | bool
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class ListMatch(_Spec):
+    """Options of the `listed` operator."""
+
+    threshold: float | None = Field(
+        default=None, ge=0.5, le=1.0, description="Minimum match score 0..1 (default: matcher's)"
+    )
+    schema_: Literal["person", "organization"] | None = Field(
+        default=None, alias="schema", description="Only list entries of this type"
+    )
+
+
+class FieldCondition(_Spec):
+    """Test one field of the record with exactly one operator."""
+
+    field: str = Field(description="A column of the record kind, e.g. nationality")
+    equals: Scalar | None = Field(default=None, description="Value equals this (text: any case)")
+    in_: list[Scalar] | None = Field(
+        default=None, alias="in", description="Value is one of these (text: any case)"
+    )
+    present: Literal[True] | None = Field(default=None, description="Value is given and readable")
+    missing: Literal[True] | None = Field(
+        default=None, description="Value is empty or unreadable"
+    )
+    before: DateRef | None = Field(default=None, description="Date is before this date")
+    after: DateRef | None = Field(default=None, description="Date is after this date")
+    on_or_before: DateRef | None = Field(default=None, description="Date is on or before this")
+    on_or_after: DateRef | None = Field(default=None, description="Date is on or after this")
+    gt: float | None = Field(default=None, description="Number is greater than this")
+    ge: float | None = Field(default=None, description="Number is at least this")
+    lt: float | None = Field(default=None, description="Number is less than this")
+    le: float | None = Field(default=None, description="Number is at most this")
+    matches: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Text contains a match of this RE2 regular expression (linear time; "
+        "use (?i) for any case)",
+    )
+    listed: ListMatch | None = Field(
+        default=None,
+        description="Name matches a designated person or entity on the sanctions lists",
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one_operator(self) -> FieldCondition:
+        given = self.operators()
+        if len(given) != 1:
+            names = ", ".join(OPERATORS)
+            found = ", ".join(given) or "none"
+            raise ValueError(f"give exactly one operator ({names}); found {found}")
+        return self
+
+    def operators(self) -> list[str]:
+        """YAML names of the operators this condition sets."""
+        return [
+            info.alias or name
+            for name, info in type(self).model_fields.items()
+            if name != "field" and getattr(self, name) is not None
+        ]
+
+    @property
+    def operator(self) -> str:
+        return self.operators()[0]
+
+    @property
+    def argument(self) -> Any:
+        return getattr(self, "in_" if self.operator == "in" else self.operator)
+
+
+OPERATORS: dict[str, str] = {
+    info.alias or name: info.description or ""
+    for name, info in FieldCondition.model_fields.items()
+    if name != "field"
+}
+
+
+class DateRange(_Spec):
+    start: DateRef
+    end: DateRef
+
+
+class PeriodFields(_Spec):
+    start: str = Field(description="Field holding the start date (missing: period unknown)")
+    end: str = Field(description="Field holding the end date (missing: still open)")
+
+
+class PeriodCondition(_Spec):
+    """A period held in two date fields overlaps a date range (an open end means ongoing)."""
+
+    period: PeriodFields
+    overlaps: DateRange
+
+
+class AllCondition(_Spec):
+    """Every condition holds."""
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyCondition(_Spec):
+    """At least one condition holds."""
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotCondition(_Spec):
+    """The condition does not hold (a test on a missing value does not hold either)."""
+
+    not_: Condition = Field(alias="not")
+
+
+class EmployerCondition(_Spec):
+    """Worker: the company named by employer_id satisfies the condition."""
+
+    employer: Condition
+
+
+class CompanyCondition(_Spec):
+    """Relationship: the company named by company_id satisfies the condition."""
+
+    company: Condition
+
+
+class Aggregate(_Spec):
+    where: Condition
+    at_least: int = Field(default=1, ge=1, description="How many related records must satisfy it")
+
+
+class RelationshipsCondition(_Spec):
+    """Company: at least `at_least` of its relationships satisfy `where`."""
+
+    relationships: Aggregate
+
+
+class WorkersCondition(_Spec):
+    """Company: at least `at_least` of the workers it employs satisfy `where`."""
+
+    workers: Aggregate
+
+
+class FindingCondition(_Spec):
+    """Another rule (applying to the same record kind) fired on this record."""
+
+    finding: str
+
+
+_FORMS: dict[str, type[_Spec]] = {
+    "all": AllCondition,
+    "any": AnyCondition,
+    "not": NotCondition,
+    "field": FieldCondition,
+    "period": PeriodCondition,
+    "employer": EmployerCondition,
+    "company": CompanyCondition,
+    "relationships": RelationshipsCondition,
+    "workers": WorkersCondition,
+    "finding": FindingCondition,
+}
+
+
+def _form_of(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        for key, model in _FORMS.items():
+            if isinstance(value, model):
+                return key
+        return None
+    if isinstance(value, dict):
+        for key in _FORMS:
+            if key in value:
+                return key
+    return None
+
+
+Condition = Annotated[
+    Annotated[AllCondition, Tag("all")]
+    | Annotated[AnyCondition, Tag("any")]
+    | Annotated[NotCondition, Tag("not")]
+    | Annotated[FieldCondition, Tag("field")]
+    | Annotated[PeriodCondition, Tag("period")]
+    | Annotated[EmployerCondition, Tag("employer")]
+    | Annotated[CompanyCondition, Tag("company")]
+    | Annotated[RelationshipsCondition, Tag("relationships")]
+    | Annotated[WorkersCondition, Tag("workers")]
+    | Annotated[FindingCondition, Tag("finding")],
+    Discriminator(
+        _form_of,
+        custom_error_type="condition",
+        custom_error_message=f"a condition needs one of the keys: {', '.join(_FORMS)}",
+    ),
+]
+
+for _model in (AllCondition, AnyCondition, NotCondition, EmployerCondition, CompanyCondition,
+               Aggregate, RelationshipsCondition, WorkersCondition):
+    _model.model_rebuild()

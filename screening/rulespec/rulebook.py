@@ -1,0 +1,163 @@
+"""Loading a directory of rule files into a validated rulebook, in evaluation order."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from screening.errors import RuleFileError
+from screening.rulespec.checks import CheckError, check_condition, check_template, finding_kinds
+from screening.rulespec.rule import Rule
+from screening.rulespec.sources import Corpus
+from screening.rulespec.yamlfile import LineMap, load_yaml
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    """A validated rule with where it came from."""
+
+    rule: Rule
+    path: Path
+    sha256: str
+    depends_on: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """All rules of a directory, ordered so a rule comes after the rules its conditions ask about."""
+
+    directory: Path
+    rules: list[LoadedRule]
+    corpus: Corpus
+
+    @property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for loaded in sorted(self.rules, key=lambda item: item.rule.id):
+            digest.update(f"{loaded.rule.id}:{loaded.sha256}\n".encode())
+        return digest.hexdigest()
+
+    def get(self, rule_id: str) -> LoadedRule:
+        for loaded in self.rules:
+            if loaded.rule.id == rule_id:
+                return loaded
+        raise KeyError(rule_id)
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a directory, in name order."""
+    if not directory.is_dir():
+        raise RuleFileError("rules directory not found", directory)
+    return sorted(path for path in directory.glob("*.yaml") if path.is_file())
+
+
+def load_rule(path: Path, corpus: Corpus) -> LoadedRule:
+    """Load and validate one rule file on its own (cross-rule checks are the rulebook's)."""
+    data, lines = load_yaml(path)
+    try:
+        rule = Rule.model_validate(data)
+    except ValidationError as error:
+        raise _validation_error(error, data, lines, path) from None
+    try:
+        depends_on = tuple(dict.fromkeys(check_condition(rule.when, rule.applies_to, ("when",))))
+        check_template(rule)
+    except CheckError as error:
+        raise RuleFileError(str(error), path, lines.line_of(error.location, data)) from None
+    _check_name(rule, path, lines, data)
+    _check_sources(rule, corpus, path, lines, data)
+    _check_tests(rule, path, lines, data)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return LoadedRule(rule=rule, path=path, sha256=digest, depends_on=depends_on)
+
+
+def load_rulebook(directory: Path, corpus: Corpus) -> Rulebook:
+    """Load every rule file of a directory; the first problem found is raised as file:line."""
+    loaded = [load_rule(path, corpus) for path in rule_files(directory)]
+    if not loaded:
+        raise RuleFileError("no rule files (*.yaml) in the rules directory", directory)
+    return Rulebook(directory=directory, rules=order_rules(loaded), corpus=corpus)
+
+
+def order_rules(loaded: list[LoadedRule]) -> list[LoadedRule]:
+    """Check cross-rule references and return the rules in evaluation order."""
+    by_id: dict[str, LoadedRule] = {}
+    for item in loaded:
+        if item.rule.id in by_id:
+            other = by_id[item.rule.id].path.name
+            raise RuleFileError(f"rule id {item.rule.id!r} is also used by {other}", item.path, 1)
+        by_id[item.rule.id] = item
+    for item in loaded:
+        asked_on = finding_kinds(item.rule.when, item.rule.applies_to)
+        for ref in item.depends_on:
+            target = by_id.get(ref)
+            if target is None:
+                raise RuleFileError(f"`finding: {ref}` names no rule", item.path)
+            if target.rule.applies_to is not asked_on[ref]:
+                raise RuleFileError(
+                    f"`finding: {ref}` applies to {target.rule.applies_to.value} records, "
+                    "not the records this condition is on",
+                    item.path,
+                )
+    graph = {item.rule.id: set(item.depends_on) for item in sorted(loaded, key=_rule_id)}
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        cycle = " -> ".join(error.args[1])
+        raise RuleFileError(f"rules refer to each other's findings in a cycle: {cycle}",
+                            by_id[error.args[1][0]].path) from None
+    return [by_id[rule_id] for rule_id in order]
+
+
+def _rule_id(item: LoadedRule) -> str:
+    return item.rule.id
+
+
+def _validation_error(error: ValidationError, data: Any, lines: LineMap, path: Path) -> RuleFileError:
+    first = error.errors()[0]
+    shown = [str(step) for step in first["loc"] if isinstance(step, int) or "[" not in str(step)]
+    where = ".".join(shown)
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        message = f"missing required key {where!r}" if where else message
+    elif where:
+        message = f"{where}: {message}"
+    return RuleFileError(message, path, lines.line_of(first["loc"], data))
+
+
+def _check_name(rule: Rule, path: Path, lines: LineMap, data: Any) -> None:
+    if path.stem != rule.id:
+        raise RuleFileError(
+            f"rule id {rule.id!r} does not match the file name (expected {rule.id}.yaml)",
+            path,
+            lines.line_of(("id",), data),
+        )
+
+
+def _check_sources(rule: Rule, corpus: Corpus, path: Path, lines: LineMap, data: Any) -> None:
+    for index, citation in enumerate(rule.sources):
+        if citation.source not in corpus.sources:
+            known = ", ".join(sorted(corpus.sources))
+            line = lines.line_of(("sources", index, "source"), data)
+            raise RuleFileError(f"unknown source {citation.source!r} (known: {known})", path, line)
+        if not corpus.contains(citation.source, citation.quote):
+            line = lines.line_of(("sources", index, "quote"), data)
+            raise RuleFileError(
+                f"quote does not occur verbatim in source {citation.source!r}", path, line
+            )
+
+
+def _check_tests(rule: Rule, path: Path, lines: LineMap, data: Any) -> None:
+    expected = {test.expect for test in rule.tests}
+    for outcome in ("match", "no_match"):
+        if outcome not in expected:
+            line = lines.line_of(("tests",), data)
+            raise RuleFileError(f"tests need at least one `expect: {outcome}` example", path, line)
+    for index, test in enumerate(rule.tests):
+        if "record_id" not in test.record:
+            line = lines.line_of(("tests", index, "record"), data)
+            raise RuleFileError("a test record needs a record_id", path, line)

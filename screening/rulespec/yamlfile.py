@@ -1,0 +1,101 @@
+"""Safe YAML loading that remembers the line of every value, so errors can point at `file:line`.
+
+Only PyYAML's safe constructors run: a `!!python/...` tag is an error, never executed. Duplicate
+keys in a mapping are errors (plain YAML loaders silently keep the last one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from screening.errors import RuleFileError
+
+Location = tuple[str | int, ...]
+
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class LineMap:
+    """Line numbers of the values of a YAML document, by their path of keys and indexes."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Location, int] = {}
+
+    def record(self, location: Location, line: int) -> None:
+        self._lines[location] = line
+
+    def line_of(self, location: Sequence[str | int], data: Any) -> int:
+        """Line of the deepest value on `location` that exists in the document.
+
+        pydantic error locations carry extra steps (union tags, `in_` for the `in` alias) that
+        are not keys of the document; those are skipped while walking the data.
+        """
+        walked: list[str | int] = []
+        node = data
+        for step in location:
+            key: str | int | None = None
+            if isinstance(node, dict):
+                key = step if step in node else None
+                if key is None and isinstance(step, str) and step.rstrip("_") in node:
+                    key = step.rstrip("_")
+            elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+                key = step
+            if key is None:
+                continue
+            walked.append(key)
+            node = node[key]
+        while walked and tuple(walked) not in self._lines:
+            walked.pop()
+        return self._lines.get(tuple(walked), 1)
+
+
+def load_yaml(path: Path) -> tuple[Any, LineMap]:
+    """Load one YAML file safely; return its data and the line map."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleFileError(f"cannot read file: {error}", path) from None
+    loader = yaml.SafeLoader(text)
+    lines = LineMap()
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise RuleFileError("file is empty", path, 1)
+        return _construct(loader, node, (), lines, path), lines
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise RuleFileError(f"YAML error: {error.problem or error}", path, line) from None
+    except yaml.YAMLError as error:
+        raise RuleFileError(f"YAML error: {error}", path) from None
+    finally:
+        loader.dispose()
+
+
+def _construct(
+    loader: yaml.SafeLoader, node: yaml.Node, location: Location, lines: LineMap, path: Path
+) -> Any:
+    lines.record(location, node.start_mark.line + 1)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+        raise RuleFileError(f"tag {node.tag} is not allowed", path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool):
+                raise RuleFileError("mapping keys must be plain values", path, key_node.start_mark.line + 1)
+            if key in result:
+                raise RuleFileError(f"duplicate key {key!r}", path, key_node.start_mark.line + 1)
+            result[key] = _construct(loader, value_node, (*location, key), lines, path)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(loader, item, (*location, index), lines, path)
+            for index, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
