@@ -5,8 +5,8 @@ Usage::
     python benchmarks/generate.py --workers 1000000 --companies 100000 \
         --relationships 200000 --out /tmp/bench [--seed 0]
 
-writes ``workers.csv``, ``companies.csv`` and ``relationships.csv`` (UTF-8, canonical column names of
-``screening/records.py``). Benchmarks can import :func:`generate` instead and get DataFrames.
+writes ``workers.csv``, ``companies.csv`` and ``relationships.csv`` (UTF-8, with the canonical
+column names of ``screening/records.py``). Benchmarks can import :func:`generate` instead and get DataFrames.
 
 What the data looks like (shares are of the rows generated):
 

@@ -17,12 +17,14 @@ RECORD_COLUMNS = ["record_id", "record_type", "file", "line", "name", "status", 
 
 
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Most serious first, then by rule and record: the order a reviewer works in."""
+    """Most serious first, then by rule and record: the order a reviewer works in.
+
+    Drops the engine's internal row number and adds the empty reviewer columns."""
     rank = findings["severity"].map({s.value: -s.rank for s in Severity})
     ordered = findings.assign(_rank=rank).sort_values(
         ["_rank", "rule_id", "record_type", "record_id", "finding_id"], kind="stable"
     )
-    result = ordered.drop(columns="_rank").reset_index(drop=True)
+    result = ordered.drop(columns=["_rank", "row"]).reset_index(drop=True)
     for column in ("decision", "reviewer", "comment", "decided_on"):
         result[column] = ""
     return result

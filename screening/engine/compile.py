@@ -21,6 +21,7 @@ from screening.rulespec.conditions import (
     AS_OF,
     AllCondition,
     AnyCondition,
+    AsOfCondition,
     Condition,
     EmployerCondition,
     FieldCondition,
@@ -46,6 +47,8 @@ def compile_condition(condition: Condition, kind: RecordKind) -> Compiled:
         return _negate(compile_condition(condition.not_, kind))
     if isinstance(condition, FindingCondition):
         return _compile_finding(condition.finding, kind)
+    if isinstance(condition, AsOfCondition):
+        return _compile_as_of(condition, kind)
     move = related_kind(condition, kind)
     if move is None:
         raise TypeError(f"unknown condition {condition!r}")
@@ -133,6 +136,18 @@ def _negate(part: Compiled) -> Compiled:
     def run(context: Context) -> Evaluated:
         result = part(context)
         return Evaluated(~result.mask, result.evidence)
+
+    return run
+
+
+def _compile_as_of(condition: AsOfCondition, kind: RecordKind) -> Compiled:
+    test = condition.as_of
+    predicate = OPERATORS[test.operator]
+
+    def run(context: Context) -> Evaluated:
+        index = context.values(kind).index
+        as_of = pd.Series(context.as_of, index=index)
+        return Evaluated(predicate(as_of, pd.Timestamp(test.argument)), {"as_of": as_of})
 
     return run
 

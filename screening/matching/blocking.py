@@ -1,8 +1,8 @@
 """Blocking: an inverted index of distinctive token keys, so each name meets only a few candidates.
 
 Keys of a name: its distinctive token keys, each adjacent pair of them written together (Su Yong /
-Suyong), a vowel-free skeleton of pairs and long tokens (Chol/Chul), and, for names made only of
-generic words (Foreign Trade Bank), adjacent pairs of those. Keys shared by too many list names
+Suyong, and triples), a vowel-free skeleton of pairs and long tokens (Chol/Chul), and, for names made only of
+generic words (Foreign Trade Bank), those words (only such list names are indexed under them). Keys shared by too many list names
 are dropped from the index: they cannot tell candidates apart (pairs still can).
 """
 
@@ -31,8 +31,8 @@ def skeleton(key: str) -> str:
     return "~" + _VOWELS.sub("", key)
 
 
-def name_keys(names: Names, generic_pairs: npt.NDArray[np.bool_]) -> Keys:
-    """(row, key) pairs for every name; generic-word pairs only for rows flagged in generic_pairs."""
+def name_keys(names: Names, generic_keys: npt.NDArray[np.bool_]) -> Keys:
+    """(row, key) pairs for every name; generic-word keys only for rows flagged in generic_keys."""
     rows: list[npt.NDArray[np.intp]] = []
     keys: list[npt.NDArray[np.object_]] = []
     d = names.distinct
@@ -49,16 +49,21 @@ def name_keys(names: Names, generic_pairs: npt.NDArray[np.bool_]) -> Keys:
             pair = names.vocab[d[both, i]] + names.vocab[d[both, i + 1]]
             rows.extend([both, both])
             keys.extend([pair, _skeletons(pair)])
+        if i + 2 < MAX_TOKENS:  # Nam Chon Gang / Namchongang, Man Su Dae / Mansudae
+            three = both[d[both, i + 2] >= 0]
+            triple = names.vocab[d[three, i]] + names.vocab[d[three, i + 1]] + names.vocab[d[three, i + 2]]
+            rows.append(three)
+            keys.append(triple)
         long = valid[key_len[d[valid, i]] >= SKELETON_MIN]
         rows.append(long)
         keys.append(_skeletons(names.vocab[d[long, i]]))
     g = names.generic
-    for i in range(MAX_TOKENS - 1):
-        both = np.flatnonzero(generic_pairs & (g[:, i] >= 0) & (g[:, i + 1] >= 0))
-        if len(both) == 0:
+    for i in range(MAX_TOKENS):
+        valid = np.flatnonzero(generic_keys & (g[:, i] >= 0))
+        if len(valid) == 0:
             break
-        rows.append(both)
-        keys.append("g:" + names.vocab[g[both, i]] + names.vocab[g[both, i + 1]])
+        rows.append(valid)
+        keys.append("g:" + names.vocab[g[valid, i]])
     if not rows:
         return np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
     return np.concatenate(rows), np.concatenate(keys)

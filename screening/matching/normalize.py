@@ -24,10 +24,13 @@ from screening.matching.vocabulary import (
     SOUND_RULES,
     STOPWORDS,
     SURNAMES,
+    TRANSLATIONS,
 )
 
 MAX_TOKENS = 8
 _CYRILLIC_RE = re.compile("|".join(sorted(CYRILLIC, key=len, reverse=True)))
+# Russian writes a word-initial ye as е and, often, yo (ё) as е too: Ен = Ён = Yon
+_CYRILLIC_INITIAL_E = re.compile(r"\b[её]")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]+")
 _SOUND_RES = [(re.compile(pattern), repl) for pattern, repl in SOUND_RULES]
 
@@ -44,6 +47,7 @@ def _hangul_word(match: re.Match[str]) -> str:
 def latinize(name: str) -> str:
     """One name in lower-case ASCII: NFKC, casefold, Korean-aware Cyrillic, Hangul, then ICU."""
     text = unicodedata.normalize("NFKC", name).casefold()
+    text = _CYRILLIC_INITIAL_E.sub("yo", text)
     text = _CYRILLIC_RE.sub(lambda m: CYRILLIC[m.group(0)], text)
     text = _HANGUL_RE.sub(_hangul_word, text)
     if not text.isascii():
@@ -61,7 +65,9 @@ def clean(names: pd.Series) -> pd.Series:
     # apostrophes and breves mark MR aspiration/vowels (Ch'o'ngsong): drop them, never split on them
     text = text.str.replace(r"['`\u2018\u2019\u02bc\u02bb\u0060]", "", regex=True)
     text = text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
-    return text
+    # abbreviations that stand for generic words must weigh as those words
+    text = text.str.replace(r"\bjv\b", "joint venture", regex=True)
+    return text.str.replace(r"\bintl\b", "international", regex=True)
 
 
 def clean_one(name: str) -> str:
@@ -72,6 +78,7 @@ def clean_one(name: str) -> str:
 @lru_cache(maxsize=262144)
 def token_key(token: str) -> str:
     """The romanization-insensitive key of one token (Pak/Park/Bak -> pak, Cheol/Chol -> chor)."""
+    token = TRANSLATIONS.get(token, token)
     token = SURNAMES.get(token, token)
     for pattern, repl in _SOUND_RES:
         token = pattern.sub(repl, token)
@@ -82,7 +89,11 @@ def token_class(token: str) -> int:
     """DISTINCT, GENERIC_WORD or DROPPED (legal forms and function words)."""
     if token in LEGAL_FORMS or token in STOPWORDS:
         return DROPPED
-    return GENERIC_WORD if token in GENERIC else DISTINCT
+    # by key, so that spellings of a generic word (Shinyong / Sinyong) are generic too
+    return GENERIC_WORD if token_key(token) in _GENERIC_KEYS else DISTINCT
+
+
+_GENERIC_KEYS = frozenset(token_key(t) for t in GENERIC | set(TRANSLATIONS))
 
 
 @dataclass

@@ -12,6 +12,8 @@ token moved round (surname first or last). Names made only of generic words must
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
@@ -20,14 +22,18 @@ from screening.matching.normalize import MAX_TOKENS, Names
 
 TOKEN_FLOOR = 0.6
 WEAK_LENGTH = 4
+GENERIC_WHOLE = 0.75
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.intp]
+Scorer = Callable[..., float]
 
 
-def _ratio(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> Floats:
+def _ratio(
+    a: npt.NDArray[np.object_], b: npt.NDArray[np.object_], scorer: Scorer = fuzz.ratio
+) -> Floats:
     if len(a) == 0:
         return np.zeros(0)
-    out = process.cpdist(list(a), list(b), scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+    out = process.cpdist(list(a), list(b), scorer=scorer, workers=-1, dtype=np.float32)
     return np.asarray(out, dtype=np.float64) / 100.0
 
 
@@ -53,6 +59,10 @@ def _rotated(matrix: npt.NDArray[np.int32], n: npt.NDArray[np.int8], rows: Ints,
     return rotated
 
 
+def _fold(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    return np.array([k.replace("u", "o") for k in keys], dtype=object)
+
+
 class _TokenSims:
     """Similarity of two token keys, computed once per distinct pair of keys."""
 
@@ -63,8 +73,15 @@ class _TokenSims:
     def __call__(self, a: npt.NDArray[np.int32], b: npt.NDArray[np.int32]) -> Floats:
         pair = a.astype(np.int64) * len(self.vocab) + b
         uniq, inverse = np.unique(pair, return_inverse=True)
-        sims = _ratio(self.vocab[uniq // len(self.vocab)], self.vocab[uniq % len(self.vocab)])
-        sims[sims < TOKEN_FLOOR] = 0.0
+        left, right = self.vocab[uniq // len(self.vocab)], self.vocab[uniq % len(self.vocab)]
+        sims = _ratio(left, right)
+        # English spellings write the MR o-with-breve as u (Chul, Sung): a near miss, not a miss
+        folded = 0.95 * _ratio(_fold(left), _fold(right))
+        sims = np.maximum(sims, folded)
+        # the key already folds romanization variants of initial consonants; a different initial
+        # is a different syllable (Han / Jang, Kim / Pak)
+        first = np.fromiter((x[:1] == y[:1] for x, y in zip(left, right, strict=True)), dtype=bool)
+        sims[~first | (sims < TOKEN_FLOOR)] = 0.0
         return sims[inverse]
 
 
@@ -108,14 +125,21 @@ def score_pairs(records: Names, aliases: Names, r: Ints, a: Ints) -> Floats:
     score[other] = _concatenated(records, aliases, r[other], a[other])
     g_rec = _joined(records, records.generic, r, " ")
     g_ali = _joined(aliases, aliases.generic, a, " ")
-    sim_g = _ratio(g_rec, g_ali)
-    sim_g[(g_rec == "") & (g_ali == "")] = 1.0
-    sim_g[(g_rec == "") ^ (g_ali == "")] = 0.5
+    # generic words: a subset (Kumsan Trading / Korea Kumsan Trading Corp) agrees; absent on one side
+    # says little; present on both sides and different (Daedong Credit Bank / Daedong Industrial) weakens
+    sim_g = _ratio(g_rec, g_ali, fuzz.token_set_ratio)
+    one_sided = (g_rec == "") ^ (g_ali == "")
+    sim_g[(g_rec == "") | (g_ali == "")] = 1.0
+    # a short or numeric distinctive part (Office 39) needs its generic words to agree as well
     d_len = _joined(aliases, aliases.distinct, a, "")
     weak = np.fromiter((len(s) < WEAK_LENGTH or s.isdigit() for s in d_len), dtype=bool, count=len(a))
-    factor = np.where(weak, 0.5 + 0.5 * sim_g, 0.9 + 0.1 * sim_g)
+    weak &= aliases.n_generic[a] > 0
+    factor = np.where(weak, 0.5 + 0.5 * sim_g, 0.75 + 0.25 * sim_g)
+    factor[one_sided] = np.where(weak[one_sided], 0.7, 0.95)
     score *= factor
-    # a name made only of generic words matches only a name made only of generic words, as a whole
-    generic_only = (na == 0) & (nr == 0)
-    score[generic_only] = np.where(sim_g[generic_only] >= 0.9, sim_g[generic_only], 0.0)
+    # a name made only of generic words matches only a name made only of generic words, as a whole:
+    # every word of the listed name present, and not buried in many others
+    generic_only = np.flatnonzero((na == 0) & (nr == 0))
+    whole = _ratio(g_rec[generic_only], g_ali[generic_only])
+    score[generic_only] = np.where(whole >= GENERIC_WHOLE, 0.95 * sim_g[generic_only], 0.0)
     return np.round(score, 3)

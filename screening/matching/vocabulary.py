@@ -12,6 +12,7 @@ LEGAL_FORMS = frozenset(
     llc ltd limited co corp inc incorporated plc gmbh ag sa sarl srl spa bv nv kg ohg ug oy ab as
     ooo oao zao pao ao pjsc ojsc cjsc jsc tov pp ip chp fzc fze fzco llp lp pte pty bhd sdn kk
     ltda eirl sas cie et ve tic sti
+    obshchestvo ogranichennoy otvetstvennostyu aktsionernoe zakrutoe otkrutoe publichnoe
     """.split()
 )
 
@@ -31,8 +32,17 @@ GENERIC = frozenset(
     """.split()
 )
 
+# Russian generic words as their English equivalents, so that Корея Рёнбон weighs like Korea Ryonbong.
+TRANSLATIONS: dict[str, str] = {
+    **dict.fromkeys("koreya koreyskaya koreyskiy koreyskoe koreyskaa".split(), "korea"),
+    **dict.fromkeys("torgovaya torgovuy torgovoe".split(), "trading"),
+    "korporatsiya": "corporation", "kompaniya": "company", "gruppa": "group",
+    "generalnaya": "general", "mezhdunarodnaya": "international", "kndr": "dprk",
+    "sovmestnoe": "joint", "predpriyatie": "venture", "vneshnetorgovuy": "foreign",
+}  # fmt: skip
+
 # Function words dropped everywhere.
-STOPWORDS = frozenset("of the and for und et de du des la le van von no nr".split())
+STOPWORDS = frozenset("of the and for und et de du des la le van von no nr s i".split())
 
 # Korean surnames written many ways: each variant -> one spelling (applied to whole tokens).
 SURNAMES: dict[str, str] = {
@@ -58,7 +68,9 @@ SOUND_RULES: tuple[tuple[str, str], ...] = (
     (r"j", "ch"),
     (r"sh", "s"),
     (r"kh", "h"),
-    (r"ng", "n"),
+    (r"ai", "ae"),
+    (r"ye", "yo"),
+    (r"ng(?=[^aeiouwy]|$)", "n"),  # syllable-final ng (Russian -н); Tan-gun and Sin-gwang keep the g
     (r"g", "k"),
     (r"d", "t"),
     (r"b", "p"),
@@ -69,7 +81,8 @@ SOUND_RULES: tuple[tuple[str, str], ...] = (
 # Cyrillic as Russian transliterates Korean names (Kontsevich): Чхоль -> chol, Ён -> yon, Гю -> gyu.
 # ICU/normality's generic Cyrillic tables give "Col'" and "En" here, losing the syllables.
 CYRILLIC: dict[str, str] = {
-    "чх": "ch", "тх": "t", "кх": "k", "пх": "p", "чж": "j", "дж": "j",
+    "чх": "ch", "тх": "t", "кх": "k", "пх": "p", "чж": "j", "дж": "j", "кв": "kw", "гв": "gw",
+    "хв": "hw",
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j", "з": "z",
     "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
     "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from copy import copy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import PurePath
 from typing import Any, TypeAlias
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell, WriteOnlyCell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -123,24 +127,57 @@ def make_cell(
     if guard:
         # openpyxl types "=..." as a formula and "#N/A" as an error; force plain text instead.
         cell.data_type = "s"
-        cell.quotePrefix = True
-    if is_date:
-        cell.number_format = DATETIME_FORMAT if isinstance(clean, dt.datetime) else DATE_FORMAT
-    _apply_style(cell, style, link)
+    number_format = _date_format(clean) if is_date else None
+    _set_style(cell, _Look(style, guard, number_format, link is not None))
+    if link is not None:
+        # An internal location ("'Rules'!A5"), never an external target.
+        cell.hyperlink = Hyperlink(ref="", location=link)
     return cell
 
 
-def _apply_style(cell: Cell, style: CellStyle, link: str | None) -> None:
-    if style.bold:
+@dataclass(frozen=True)
+class _Look:
+    """Everything that decides a cell's style record."""
+
+    style: CellStyle
+    quote_prefix: bool
+    number_format: str | None
+    link: bool
+
+
+# Style records index the workbook's own font/fill/format tables, so they are cached per workbook.
+_LOOKS: WeakKeyDictionary[Workbook, dict[_Look, StyleArray]] = WeakKeyDictionary()
+
+
+def _set_style(cell: Cell, look: _Look) -> None:
+    # Registering a style through openpyxl's setters hashes every style object on every cell, which
+    # doubled the time to write 100,000 findings; the finished record is copied instead.
+    looks = _LOOKS.setdefault(cell.parent.parent, {})
+    known = looks.get(look)
+    if known is not None:
+        cell._style = copy(known)
+        return
+    _apply_look(cell, look)
+    looks[look] = copy(cell._style)
+
+
+def _apply_look(cell: Cell, look: _Look) -> None:
+    if look.quote_prefix:
+        cell.quotePrefix = True
+    if look.number_format:
+        cell.number_format = look.number_format
+    if look.style.bold:
         cell.font = _BOLD
-    if style.wrap:
+    if look.style.wrap:
         cell.alignment = _WRAP
-    if style.fill:
-        cell.fill = _solid_fill(style.fill)
-    if link is not None:
-        # An internal location ("#'Rules'!A5" style), never an external target.
-        cell.hyperlink = Hyperlink(ref="", location=link)
+    if look.style.fill:
+        cell.fill = _solid_fill(look.style.fill)
+    if look.link:
         cell.font = _LINK_FONT
+
+
+def _date_format(value: dt.date) -> str:
+    return DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
 
 
 @cache

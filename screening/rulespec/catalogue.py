@@ -8,6 +8,7 @@ from screening.rulespec.conditions import (
     OPERATORS,
     AllCondition,
     AnyCondition,
+    AsOfCondition,
     CompanyCondition,
     Condition,
     EmployerCondition,
@@ -55,6 +56,9 @@ def describe(condition: Condition, indent: int = 0) -> str:
         return f"{pad}not:\n{describe(condition.not_, indent + 1)}"
     if isinstance(condition, FindingCondition):
         return f"{pad}rule {condition.finding} fired on the record"
+    if isinstance(condition, AsOfCondition):
+        test = condition.as_of
+        return f"{pad}the as-of date is {test.operator.replace('_', ' ')} {test.argument}"
     if isinstance(condition, EmployerCondition):
         return f"{pad}the employer:\n{describe(condition.employer, indent + 1)}"
     if isinstance(condition, CompanyCondition):

@@ -10,6 +10,7 @@ from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
     AllCondition,
     AnyCondition,
+    AsOfCondition,
     CompanyCondition,
     Condition,
     EmployerCondition,
@@ -89,6 +90,8 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
         yield from evidence_keys(condition.not_, kind, prefix)
     elif isinstance(condition, FindingCondition):
         yield f"{prefix}finding.{condition.finding}"
+    elif isinstance(condition, AsOfCondition):
+        yield "as_of"
     elif isinstance(condition, EmployerCondition | CompanyCondition):
         name, target = related_kind(condition, kind) or ("", kind)
         inner = condition.employer if isinstance(condition, EmployerCondition) else condition.company
@@ -117,6 +120,8 @@ def check_condition(condition: Condition, kind: RecordKind, location: Location) 
         yield from check_condition(condition.not_, kind, (*location, "not"))
     elif isinstance(condition, FindingCondition):
         yield condition.finding
+    elif isinstance(condition, AsOfCondition):
+        return
     else:
         yield from _check_move(condition, kind, location)
 

@@ -3,7 +3,7 @@
 A condition is one YAML mapping, recognised by its key: `all`, `any`, `not` combine conditions;
 `field` tests one field of the record with exactly one operator; `period` tests a date range held in
 two fields; `employer`, `company`, `relationships`, `workers` move to related records; `finding`
-asks whether another rule fired on the same record.
+asks whether another rule fired on the same record; `as_of` compares the screen's date.
 """
 
 from __future__ import annotations
@@ -100,6 +100,35 @@ OPERATORS: dict[str, str] = {
 }
 
 
+class DateTest(_Spec):
+    """Exactly one comparison of a date with a fixed date."""
+
+    before: dt.date | None = None
+    after: dt.date | None = None
+    on_or_before: dt.date | None = None
+    on_or_after: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> DateTest:
+        if len(self.model_dump(exclude_none=True)) != 1:
+            raise ValueError("give exactly one of before, after, on_or_before, on_or_after")
+        return self
+
+    @property
+    def operator(self) -> str:
+        return next(iter(self.model_dump(exclude_none=True)))
+
+    @property
+    def argument(self) -> dt.date:
+        return next(iter(self.model_dump(exclude_none=True).values()))
+
+
+class AsOfCondition(_Spec):
+    """The screen's as-of date compares with a fixed date (e.g. a deadline has passed)."""
+
+    as_of: DateTest
+
+
 class DateRange(_Spec):
     start: DateRef
     end: DateRef
@@ -181,33 +210,36 @@ _FORMS: dict[str, type[_Spec]] = {
     "relationships": RelationshipsCondition,
     "workers": WorkersCondition,
     "finding": FindingCondition,
+    "as_of": AsOfCondition,
 }
 
 
 def _form_of(value: Any) -> str | None:
+    """The union member a condition is: tags are named `<key> condition`, never a YAML key."""
     if isinstance(value, BaseModel):
         for key, model in _FORMS.items():
             if isinstance(value, model):
-                return key
+                return f"{key} condition"
         return None
     if isinstance(value, dict):
         for key in _FORMS:
             if key in value:
-                return key
+                return f"{key} condition"
     return None
 
 
 Condition = Annotated[
-    Annotated[AllCondition, Tag("all")]
-    | Annotated[AnyCondition, Tag("any")]
-    | Annotated[NotCondition, Tag("not")]
-    | Annotated[FieldCondition, Tag("field")]
-    | Annotated[PeriodCondition, Tag("period")]
-    | Annotated[EmployerCondition, Tag("employer")]
-    | Annotated[CompanyCondition, Tag("company")]
-    | Annotated[RelationshipsCondition, Tag("relationships")]
-    | Annotated[WorkersCondition, Tag("workers")]
-    | Annotated[FindingCondition, Tag("finding")],
+    Annotated[AllCondition, Tag("all condition")]
+    | Annotated[AnyCondition, Tag("any condition")]
+    | Annotated[NotCondition, Tag("not condition")]
+    | Annotated[FieldCondition, Tag("field condition")]
+    | Annotated[PeriodCondition, Tag("period condition")]
+    | Annotated[EmployerCondition, Tag("employer condition")]
+    | Annotated[CompanyCondition, Tag("company condition")]
+    | Annotated[RelationshipsCondition, Tag("relationships condition")]
+    | Annotated[WorkersCondition, Tag("workers condition")]
+    | Annotated[FindingCondition, Tag("finding condition")]
+    | Annotated[AsOfCondition, Tag("as_of condition")],
     Discriminator(
         _form_of,
         custom_error_type="condition",

@@ -119,14 +119,14 @@ def _rule_id(item: LoadedRule) -> str:
 
 def _validation_error(error: ValidationError, data: Any, lines: LineMap, path: Path) -> RuleFileError:
     first = error.errors()[0]
-    shown = [str(step) for step in first["loc"] if isinstance(step, int) or "[" not in str(step)]
-    where = ".".join(shown)
+    line, walked = lines.locate(first["loc"], data)
     message = first["msg"].removeprefix("Value error, ")
     if first["type"] == "missing":
-        message = f"missing required key {where!r}" if where else message
-    elif where:
-        message = f"{where}: {message}"
-    return RuleFileError(message, path, lines.line_of(first["loc"], data))
+        missing = first["loc"][-1]
+        message = f"missing required key {'.'.join(map(str, [*walked, missing]))!r}"
+    elif walked:
+        message = f"{'.'.join(map(str, walked))}: {message}"
+    return RuleFileError(message, path, line)
 
 
 def _check_name(rule: Rule, path: Path, lines: LineMap, data: Any) -> None:

@@ -29,7 +29,11 @@ class LineMap:
         self._lines[location] = line
 
     def line_of(self, location: Sequence[str | int], data: Any) -> int:
-        """Line of the deepest value on `location` that exists in the document.
+        """Line of the deepest value on `location` that exists in the document."""
+        return self.locate(location, data)[0]
+
+    def locate(self, location: Sequence[str | int], data: Any) -> tuple[int, Location]:
+        """(line, path in the document) of the deepest value on `location` that exists.
 
         pydantic error locations carry extra steps (union tags, `in_` for the `in` alias) that
         are not keys of the document; those are skipped while walking the data.
@@ -50,7 +54,7 @@ class LineMap:
             node = node[key]
         while walked and tuple(walked) not in self._lines:
             walked.pop()
-        return self._lines.get(tuple(walked), 1)
+        return self._lines.get(tuple(walked), 1), tuple(walked)
 
 
 def load_yaml(path: Path) -> tuple[Any, LineMap]:

@@ -1,0 +1,44 @@
+"""Shared fixtures: the CLI runner and small CSV writers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from screening.cli import app
+
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write CSV text (dedented by the caller) to tmp_path/name and return the path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def run_cli(runner: CliRunner, *args: str | Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+def sheet_rows(path: Path, sheet: str) -> list[dict[str, object]]:
+    """The rows of a report sheet as dicts keyed by its header."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    rows = list(workbook[sheet].iter_rows(values_only=True))
+    workbook.close()
+    header = [str(cell) for cell in rows[0]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(c is not None for c in row)]
