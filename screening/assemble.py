@@ -10,10 +10,19 @@ from screening.lists.models import Watchlist
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
-from screening.rulespec.rulebook import Rulebook
 from screening.rulespec.rule import Severity
+from screening.rulespec.rulebook import Rulebook
 
-RECORD_COLUMNS = ["record_id", "record_type", "file", "line", "name", "status", "findings", "details"]
+RECORD_COLUMNS = [
+    "record_id",
+    "record_type",
+    "file",
+    "line",
+    "name",
+    "status",
+    "findings",
+    "details",
+]
 
 
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -113,5 +122,3 @@ def sources_table(rulebook: Rulebook) -> pd.DataFrame:
 def watchlist_digest(watchlist: Watchlist) -> str:
     """SHA-256 of a list's entries as loaded: the same list gives the same digest."""
     return hashlib.sha256(watchlist.model_dump_json().encode()).hexdigest()
-
-

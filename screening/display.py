@@ -19,4 +19,5 @@ def display(values: pd.Series) -> pd.Series:
         shown[whole] = values[whole].astype("int64").astype("str")
     else:
         shown = values.astype("str")
-    return shown.where(values.notna(), MISSING).astype("str")
+    result: pd.Series = shown.where(values.notna(), MISSING).astype("str")
+    return result

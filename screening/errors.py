@@ -1,4 +1,4 @@
-"""The one user-facing error type: every fatal problem is a `path:line: message` line and exit code 2."""
+"""The user-facing error types: a fatal problem is one `path:line: message` line, exit code 2."""
 
 from __future__ import annotations
 

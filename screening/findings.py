@@ -17,12 +17,27 @@ from screening.rulespec.checks import PLACEHOLDER
 from screening.rulespec.rulebook import LoadedRule
 
 FINDING_COLUMNS = [
-    "finding_id", "record_id", "record_type", "name", "rule_id", "rule_title", "severity",
-    "legal_basis", "explanation", "evidence", "sources", "list_reference", "file", "line", "row",
+    "finding_id",
+    "record_id",
+    "record_type",
+    "name",
+    "rule_id",
+    "rule_title",
+    "severity",
+    "legal_basis",
+    "explanation",
+    "evidence",
+    "sources",
+    "list_reference",
+    "file",
+    "line",
+    "row",
 ]
 
 
-def finding_ids(rule_id: str, record_type: str, record_ids: pd.Series, entries: pd.Series) -> list[str]:
+def finding_ids(
+    rule_id: str, record_type: str, record_ids: pd.Series, entries: pd.Series
+) -> list[str]:
     """Stable ids from the rule, the record and the matched list entry (never from row order)."""
     return [
         "F-" + hashlib.sha1(f"{rule_id}|{record_type}|{rid}|{entry}".encode()).hexdigest()[:12]
@@ -63,14 +78,16 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
     )
 
 
-def render(template: str, values: pd.DataFrame, shown: dict[str, pd.Series], context: Context) -> pd.Series:
+def render(
+    template: str, values: pd.DataFrame, shown: dict[str, pd.Series], context: Context
+) -> pd.Series:
     """Fill `{placeholders}` from evidence, then record fields, for every finding at once.
 
     `{field|words}` shows the words where the value is missing."""
     sentence = pd.Series("", index=values.index, dtype="str")
     position = 0
     for match in PLACEHOLDER.finditer(template):
-        sentence = sentence + template[position:match.start()]
+        sentence = sentence + template[position : match.start()]
         filled = _placeholder(match.group(1), values, shown, context)
         if match.group(2) is not None:
             filled = filled.where(filled.ne(MISSING), match.group(2))
@@ -79,7 +96,9 @@ def render(template: str, values: pd.DataFrame, shown: dict[str, pd.Series], con
     return sentence + template[position:]
 
 
-def _placeholder(name: str, values: pd.DataFrame, shown: dict[str, pd.Series], context: Context) -> pd.Series:
+def _placeholder(
+    name: str, values: pd.DataFrame, shown: dict[str, pd.Series], context: Context
+) -> pd.Series:
     if name in shown:
         return shown[name]
     if name == "as_of":

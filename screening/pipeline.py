@@ -17,6 +17,13 @@ from pathlib import Path
 import pandas as pd
 
 from screening import __version__
+from screening.assemble import (
+    records_table,
+    rules_table,
+    sort_findings,
+    sources_table,
+    watchlist_digest,
+)
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.errors import ScreeningError
@@ -27,7 +34,6 @@ from screening.reading import REJECTED_COLUMNS, RawTable, read_records
 from screening.records import RecordKind
 from screening.rulespec.rulebook import load_rulebook
 from screening.rulespec.sources import load_corpus
-from screening.assemble import records_table, rules_table, sort_findings, sources_table, watchlist_digest
 
 Progress = Callable[[str], None]
 

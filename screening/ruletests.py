@@ -76,7 +76,9 @@ def _run_one(
         RecordKind.relationship: list(test.relationships),
     }
     records[rule.applies_to].insert(0, test.record)
-    tables = {kind: normalize_table(kind, _raw(kind, rows, loaded)) for kind, rows in records.items()}
+    tables = {
+        kind: normalize_table(kind, _raw(kind, rows, loaded)) for kind, rows in records.items()
+    }
     as_of = pd.Timestamp(test.as_of or DEFAULT_TEST_AS_OF)
     findings = evaluate(rules, Context(tables=tables, as_of=as_of, watchlists=watchlists))
     mine = findings[

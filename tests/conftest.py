@@ -41,4 +41,6 @@ def sheet_rows(path: Path, sheet: str) -> list[dict[str, object]]:
     rows = list(workbook[sheet].iter_rows(values_only=True))
     workbook.close()
     header = [str(cell) for cell in rows[0]]
-    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(c is not None for c in row)]
+    return [
+        dict(zip(header, row, strict=False)) for row in rows[1:] if any(c is not None for c in row)
+    ]

@@ -37,12 +37,16 @@ def test_missing_input_file(runner: CliRunner, tmp_path: Path) -> None:
 def test_unknown_kind(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "odd.csv"
     path.write_text("id,label\n1,x\n")
-    _fails(run_cli(runner, "run", path, "--out", tmp_path / "r.xlsx"), f"{path}:1:", "no record kind")
+    _fails(
+        run_cli(runner, "run", path, "--out", tmp_path / "r.xlsx"), f"{path}:1:", "no record kind"
+    )
 
 
 def test_bad_as_of(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
-    _fails(run_cli(runner, "run", workers, "--as-of", "23.11.2026", "--out", tmp_path / "r.xlsx"),
-           "--as-of")
+    _fails(
+        run_cli(runner, "run", workers, "--as-of", "23.11.2026", "--out", tmp_path / "r.xlsx"),
+        "--as-of",
+    )
 
 
 def test_out_is_an_input_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -68,8 +72,9 @@ def test_broken_rules_directory(runner: CliRunner, workers: Path, tmp_path: Path
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "x.yaml").write_text("id: x\nid: y\n")
-    result = run_cli(runner, "run", workers, "--rules", rules, "--out", tmp_path / "r.xlsx",
-                     "--as-of", AS_OF)
+    result = run_cli(
+        runner, "run", workers, "--rules", rules, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF
+    )
     _fails(result, f"{rules / 'x.yaml'}:2:", "duplicate key")
     assert not (tmp_path / "r.xlsx").exists()
 

@@ -79,7 +79,10 @@ def test_nothing_is_lost(runner, write_csv, tmp_path) -> None:  # type: ignore[n
 
 def test_bad_values_keep_the_record_and_are_listed(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
     out, _ = _screen(runner, write_csv, tmp_path)
-    issues = {(r["record_id"], r["field"], r["value"]): r["problem"] for r in sheet_rows(out, "Data issues")}
+    issues = {
+        (r["record_id"], r["field"], r["value"]): r["problem"]
+        for r in sheet_rows(out, "Data issues")
+    }
     assert issues[("W4", "monthly_income", "lots")] == "not a number"
     assert issues[("W5", "permit_issued", "31/02/2020")] == "impossible date"
     assert "ambiguous" in str(issues[("W5", "nationality", "Korea")])
@@ -102,8 +105,17 @@ def test_fail_on_gates_ci(runner, write_csv, tmp_path) -> None:  # type: ignore[
     _, result = _screen(runner, write_csv, tmp_path, "--fail-on", "violation")
     assert result.exit_code == 1
     companies = write_csv("only-companies.csv", COMPANIES)
-    clean = run_cli(runner, "run", companies, "--as-of", AS_OF, "--out", tmp_path / "c.xlsx",
-                    "--fail-on", "review")
+    clean = run_cli(
+        runner,
+        "run",
+        companies,
+        "--as-of",
+        AS_OF,
+        "--out",
+        tmp_path / "c.xlsx",
+        "--fail-on",
+        "review",
+    )
     assert clean.exit_code == 0, clean.output
 
 
@@ -111,8 +123,9 @@ def test_rules_are_judged_at_the_as_of_date(runner, write_csv, tmp_path) -> None
     out, result = _screen(runner, write_csv, tmp_path)
     workers = tmp_path / "workers.csv"
     early = tmp_path / "early.xlsx"
-    result = run_cli(runner, "run", workers, tmp_path / "companies.csv", "--as-of", "2019-12-01",
-                     "--out", early)
+    result = run_cli(
+        runner, "run", workers, tmp_path / "companies.csv", "--as-of", "2019-12-01", "--out", early
+    )
     assert result.exit_code == 0, result.output
     rules = {row["rule_id"] for row in sheet_rows(early, "Findings")}
     assert "unscr2397-op8-income-after-repatriation-deadline" not in rules
@@ -127,7 +140,16 @@ def test_demo_writes_a_report_with_evidence_everywhere(runner, tmp_path) -> None
     for row in findings:
         for column in ("explanation", "evidence", "legal_basis", "sources"):
             assert row[column], (row["finding_id"], column)
-    sheets = ["Summary", "Findings", "Records", "Rejected", "Data issues", "Rules", "Sources", "Run"]
+    sheets = [
+        "Summary",
+        "Findings",
+        "Records",
+        "Rejected",
+        "Data issues",
+        "Rules",
+        "Sources",
+        "Run",
+    ]
     import openpyxl
 
     assert openpyxl.load_workbook(out, read_only=True).sheetnames == sheets

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,8 +22,15 @@ from screening.ruletests import run_rule_tests
 app = typer.Typer(help="List, show, validate, test and document rule files.", no_args_is_help=True)
 console = Console()
 
-RulesDir = typer.Argument(None, help="Rules directory [default: the bundled rules].")
-SeedsOption = typer.Option(None, "--seeds", help="Cited sources directory [default: bundled].")
+RulesDir = Annotated[
+    Path | None, typer.Argument(help="Rules directory [default: the bundled rules].")
+]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Rules directory [default: the bundled rules].")
+]
+SeedsOption = Annotated[
+    Path | None, typer.Option("--seeds", help="Cited sources directory [default: bundled].")
+]
 
 
 def _rulebook(directory: Path | None, seeds: Path | None) -> Rulebook:
@@ -30,7 +38,7 @@ def _rulebook(directory: Path | None, seeds: Path | None) -> Rulebook:
 
 
 @app.command("list")
-def list_rules(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
+def list_rules(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
     """List the rules: id, severity, record kind, legal basis, title."""
     with fatal_errors():
         rulebook = _rulebook(directory, seeds)
@@ -39,25 +47,32 @@ def list_rules(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
         table.add_column(column)
     for item in sorted(rulebook.rules, key=lambda item: item.rule.id):
         rule = item.rule
-        table.add_row(rule.id, rule.severity.value, rule.applies_to.value,
-                      rule.legal_basis.citation, rule.title)
+        table.add_row(
+            rule.id,
+            rule.severity.value,
+            rule.applies_to.value,
+            rule.legal_basis.citation,
+            rule.title,
+        )
     console.print(table)
 
 
 @app.command("show")
-def show(rule_id: str, directory: Path = typer.Option(None, "--rules"), seeds: Path = SeedsOption) -> None:
+def show(rule_id: str, directory: RulesOption = None, seeds: SeedsOption = None) -> None:
     """Show one rule: what it checks, its legal basis, exceptions, sources and file."""
     with fatal_errors():
         rulebook = _rulebook(directory, seeds)
         try:
             loaded = rulebook.get(rule_id)
         except KeyError:
-            raise ScreeningError(f"no rule with id {rule_id!r}; see `screening rules list`") from None
+            raise ScreeningError(
+                f"no rule with id {rule_id!r}; see `screening rules list`"
+            ) from None
     console.print(rule_text(loaded, rulebook.corpus), markup=False)
 
 
 @app.command("validate")
-def validate(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
+def validate(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
     """Validate rule files; every problem is printed as file:line: message."""
     with fatal_errors():
         corpus = load_corpus(seeds or seeds_dir())
@@ -83,7 +98,7 @@ def validate(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
 
 
 @app.command("test")
-def test(directory: Path = RulesDir, seeds: Path = SeedsOption) -> None:
+def test(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
     """Run the examples in each rule file and report per rule."""
     with fatal_errors():
         rulebook = _rulebook(directory, seeds)
@@ -116,9 +131,11 @@ def schema() -> None:
 
 @app.command("docs")
 def docs(
-    out: Path = typer.Option(Path("docs/rules.md"), "--out", help="Markdown file to write."),
-    directory: Path = typer.Option(None, "--rules"),
-    seeds: Path = SeedsOption,
+    out: Annotated[Path, typer.Option("--out", help="Markdown file to write.")] = Path(
+        "docs/rules.md"
+    ),
+    directory: RulesOption = None,
+    seeds: SeedsOption = None,
 ) -> None:
     """Write the Markdown catalogue of the rules."""
     with fatal_errors():

@@ -6,6 +6,7 @@ import datetime as dt
 import shlex
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -24,15 +25,36 @@ console = Console(stderr=True)
 
 
 def run(
-    files: list[Path] = typer.Argument(..., help="CSV files of worker, company or relationship records."),
-    rules: Path = typer.Option(None, "--rules", help="Rules directory [default: the bundled rules]."),
-    seeds: Path = typer.Option(None, "--seeds", help="Cited sources directory [default: bundled]."),
-    list_files: list[Path] = typer.Option([], "--list", help="Extra sanctions list file (repeatable)."),
-    no_bundled_list: bool = typer.Option(False, "--no-bundled-list", help="Do not use the bundled UN 1718 list."),
-    as_of: str = typer.Option(None, "--as-of", help="Date the rules are judged at, YYYY-MM-DD [default: today]."),
-    out: Path = typer.Option(None, "--out", help="Report path [default: reports/screen-<timestamp>.xlsx]."),
-    fail_on: Severity = typer.Option(None, "--fail-on", help="Exit 1 when a finding of this severity or worse exists."),
-    encoding: str = typer.Option(None, "--encoding", help="Encoding of the CSV files [default: UTF-8]."),
+    files: Annotated[
+        list[Path], typer.Argument(help="CSV files of worker, company or relationship records.")
+    ],
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Rules directory [default: the bundled rules].")
+    ] = None,
+    seeds: Annotated[
+        Path | None, typer.Option("--seeds", help="Cited sources directory [default: bundled].")
+    ] = None,
+    list_files: Annotated[
+        list[Path] | None, typer.Option("--list", help="Extra sanctions list file (repeatable).")
+    ] = None,
+    no_bundled_list: Annotated[
+        bool, typer.Option("--no-bundled-list", help="Do not use the bundled UN 1718 list.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the rules are judged at, YYYY-MM-DD [default: today]."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Report path [default: reports/screen-<timestamp>.xlsx]."),
+    ] = None,
+    fail_on: Annotated[
+        Severity | None,
+        typer.Option("--fail-on", help="Exit 1 when a finding of this severity or worse exists."),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Encoding of the CSV files [default: UTF-8].")
+    ] = None,
 ) -> None:
     """Screen CSV records and write the Excel report."""
     with fatal_errors():
@@ -41,7 +63,7 @@ def run(
             as_of=_as_of(as_of),
             rules_dir=rules or rules_dir(),
             seeds_dir=seeds or seeds_dir(),
-            list_files=list_files,
+            list_files=list_files or [],
             bundled_list=not no_bundled_list,
             encoding=encoding,
             command=shlex.join(["screening", *sys.argv[1:]]),
@@ -52,8 +74,11 @@ def run(
 
 
 def demo(
-    out: Path = typer.Option(Path("reports/demo.xlsx"), "--out", help="Report path."),
-    as_of: str = typer.Option(None, "--as-of", help="Date the rules are judged at [default: today]."),
+    out: Annotated[Path, typer.Option("--out", help="Report path.")] = Path("reports/demo.xlsx"),
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date the rules are judged at [default: today]."),
+    ] = None,
 ) -> None:
     """Screen the bundled sample records and write reports/demo.xlsx."""
     with fatal_errors():
@@ -71,8 +96,12 @@ def demo(
 def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
     check_output(out, request.files)
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
     ) as progress:
         task = progress.add_task("screening", total=None)
 
@@ -110,8 +139,8 @@ def _print_summary(result: ScreenResult, report: Path) -> None:
     table = Table(title=f"Findings (as of {result.as_of})")
     for column in ("rule", "severity", "findings"):
         table.add_column(column, justify="right" if column == "findings" else "left")
-    counts = result.findings.groupby(["rule_id", "severity"], sort=False).size()
-    for (rule_id, severity), count in counts.items():
+    counts = result.findings.groupby(["rule_id", "severity"], sort=False).size().reset_index()
+    for rule_id, severity, count in counts.itertuples(index=False):
         table.add_row(str(rule_id), str(severity), str(count))
     out = Console()
     out.print(table)

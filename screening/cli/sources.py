@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,7 +18,9 @@ app = typer.Typer(help="The cited source articles.", no_args_is_help=True)
 
 @app.command("list")
 def list_sources(
-    seeds: Path = typer.Option(None, "--seeds", help="Sources directory [default: bundled]."),
+    seeds: Annotated[
+        Path | None, typer.Option("--seeds", help="Sources directory [default: bundled].")
+    ] = None,
 ) -> None:
     """List the source articles: id, title, publisher, date, file, URL."""
     with fatal_errors():
@@ -26,6 +29,7 @@ def list_sources(
     for column in ("id", "title", "publisher", "date", "file", "url"):
         table.add_column(column)
     for source in corpus.sources.values():
-        table.add_row(source.id, source.title, source.publisher, source.date, source.file,
-                      source.url or "")
+        table.add_row(
+            source.id, source.title, source.publisher, source.date, source.file, source.url or ""
+        )
     Console().print(table)

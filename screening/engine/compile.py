@@ -55,12 +55,14 @@ def compile_condition(condition: Condition, kind: RecordKind) -> Compiled:
     name, target = move
     if isinstance(condition, EmployerCondition) or name == "company":
         key = "employer_id" if name == "employer" else "company_id"
-        return _compile_lookup(compile_condition(getattr(condition, name), target), kind, target,
-                               key, name)
+        return _compile_lookup(
+            compile_condition(getattr(condition, name), target), kind, target, key, name
+        )
     aggregate = getattr(condition, name)
     key = "company_id" if name == "relationships" else "employer_id"
-    return _compile_aggregate(compile_condition(aggregate.where, target), target, key, name,
-                              aggregate.at_least)
+    return _compile_aggregate(
+        compile_condition(aggregate.where, target), target, key, name, aggregate.at_least
+    )
 
 
 def resolve_date(value: dt.date | str, as_of: pd.Timestamp) -> pd.Timestamp:
@@ -205,7 +207,7 @@ def _compile_aggregate(
         names = groups["described"].agg("; ".join)
         company_ids = companies["record_id"]
         counts = company_ids.map(count).fillna(0).astype(int)
-        evidence = {
+        evidence: dict[str, pd.Series] = {
             f"{name}.count": counts,
             f"{name}.ids": company_ids.map(ids),
             f"{name}.names": company_ids.map(names),

@@ -8,12 +8,18 @@ from screening.engine.context import Context
 from screening.records import RecordKind
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
-_NATIONALITY = {RecordKind.worker: "nationality", RecordKind.relationship: "party_country",
-                RecordKind.company: "country"}
+_NATIONALITY = {
+    RecordKind.worker: "nationality",
+    RecordKind.relationship: "party_country",
+    RecordKind.company: "country",
+}
 
 
 def best_matches(
-    context: Context, kind: RecordKind, field_name: str, threshold: float | None,
+    context: Context,
+    kind: RecordKind,
+    field_name: str,
+    threshold: float | None,
     schema: str | None,
 ) -> pd.DataFrame:
     """One row per record whose name matches a list entry, indexed like the record table.
@@ -23,8 +29,15 @@ def best_matches(
     from screening.matching import DEFAULT_THRESHOLD, match_names
 
     values = context.values(kind)
-    columns = ["name", "reference", "entry_name", "matched_name", "score", "alignment",
-               "corroboration"]
+    columns = [
+        "name",
+        "reference",
+        "entry_name",
+        "matched_name",
+        "score",
+        "alignment",
+        "corroboration",
+    ]
     if not context.watchlists or values.empty:
         return pd.DataFrame(columns=columns)
     birth = _BIRTH_DATE.get(kind)

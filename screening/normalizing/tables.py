@@ -45,13 +45,29 @@ def normalize_table(kind: RecordKind, raw: pd.DataFrame) -> RecordTable:
     problems: dict[str, pd.Series] = {}
     for name, column in schema.columns.items():
         text = raw[name].fillna("").astype(str)
-        values[name], problem = _normalize_column(column.type, column.choices, text)
+        values[name], problem = _per_distinct(column.type, column.choices, text)
         if problem is not None:
             problems[name] = problem
     for name in values.columns:
         if name not in schema.columns and not name.startswith("_"):
             values[name] = _text(raw[name].fillna("").astype(str))
     return RecordTable(kind, values, raw, _issues(kind, raw, problems))
+
+
+def _per_distinct(
+    value_type: ValueType, choices: tuple[str, ...], text: pd.Series
+) -> tuple[pd.Series, pd.Series | None]:
+    """Normalize each distinct value once and spread the results back over the column.
+
+    Registers repeat values heavily (a few thousand distinct dates or countries in a million
+    rows), so this turns the per-column work into per-distinct-value work.
+    """
+    codes, distinct = pd.factorize(text)
+    values, problems = _normalize_column(value_type, choices, pd.Series(distinct, dtype=object))
+    spread = values.take(codes).set_axis(text.index)
+    if problems is None:
+        return spread, None
+    return spread, problems.take(codes).set_axis(text.index)
 
 
 def _normalize_column(

@@ -46,8 +46,10 @@ def describe(condition: Condition, indent: int = 0) -> str:
         return f"{pad}{condition.field} {condition.operator.replace('_', ' ')} {argument}"
     if isinstance(condition, PeriodCondition):
         span = condition.overlaps
-        return (f"{pad}the period {condition.period.start} – {condition.period.end} "
-                f"overlaps {span.start} – {span.end}")
+        return (
+            f"{pad}the period {condition.period.start} – {condition.period.end} "
+            f"overlaps {span.start} – {span.end}"
+        )
     if isinstance(condition, AllCondition | AnyCondition):
         word = "all of" if isinstance(condition, AllCondition) else "any of"
         children = condition.all if isinstance(condition, AllCondition) else condition.any
@@ -66,8 +68,10 @@ def describe(condition: Condition, indent: int = 0) -> str:
     if isinstance(condition, RelationshipsCondition | WorkersCondition):
         name = "relationships" if isinstance(condition, RelationshipsCondition) else "workers"
         aggregate = getattr(condition, name)
-        return (f"{pad}at least {aggregate.at_least} of its {name}:\n"
-                f"{describe(aggregate.where, indent + 1)}")
+        return (
+            f"{pad}at least {aggregate.at_least} of its {name}:\n"
+            f"{describe(aggregate.where, indent + 1)}"
+        )
     raise TypeError(condition)
 
 
@@ -89,8 +93,10 @@ def rule_text(loaded: LoadedRule, corpus: Corpus) -> str:
     lines += ["", "Fires when:", describe(rule.when, 1), "", "Sources:"]
     for citation in rule.sources:
         source = corpus.sources[citation.source]
-        lines.append(f"  - {source.publisher}, {source.title} ({source.date}): "
-                     f"“{' '.join(citation.quote.split())}”")
+        lines.append(
+            f"  - {source.publisher}, {source.title} ({source.date}): "
+            f"“{' '.join(citation.quote.split())}”"
+        )
     lines += ["", f"File: {loaded.path}", f"Examples: {len(rule.tests)}"]
     return "\n".join(lines)
 
@@ -108,8 +114,10 @@ def catalogue_markdown(rulebook: Rulebook) -> str:
     ]
     for item in rules:
         rule = item.rule
-        parts.append(f"| [`{rule.id}`](#{rule.id}) | {rule.severity.value} | "
-                     f"{rule.applies_to.value} | {rule.legal_basis.citation} | {rule.title} |")
+        parts.append(
+            f"| [`{rule.id}`](#{rule.id}) | {rule.severity.value} | "
+            f"{rule.applies_to.value} | {rule.legal_basis.citation} | {rule.title} |"
+        )
     for item in rules:
         parts += ["", *_rule_section(item, rulebook.corpus)]
     parts += ["", "## Condition operators", "", "| operator | meaning |", "|---|---|"]
@@ -138,6 +146,8 @@ def _rule_section(loaded: LoadedRule, corpus: Corpus) -> list[str]:
     lines += ["", "**Fires when:**", "", "```", describe(rule.when), "```", "", "**Sources:**", ""]
     for citation in rule.sources:
         source = corpus.sources[citation.source]
-        lines.append(f"- {source.publisher}, *{source.title}* ({source.date}, `seeds/{source.file}`):"
-                     f" “{' '.join(citation.quote.split())}”")
+        lines.append(
+            f"- {source.publisher}, *{source.title}* ({source.date}, `seeds/{source.file}`):"
+            f" “{' '.join(citation.quote.split())}”"
+        )
     return lines

@@ -40,8 +40,15 @@ _OPERATOR_TYPES: dict[str, set[ValueType]] = {
     "listed": {ValueType.text},
 }
 
-LIST_EVIDENCE = ("list.name", "list.reference", "list.entry_name", "list.matched_name",
-                 "list.score", "list.alignment", "list.corroboration")
+LIST_EVIDENCE = (
+    "list.name",
+    "list.reference",
+    "list.entry_name",
+    "list.matched_name",
+    "list.score",
+    "list.alignment",
+    "list.corroboration",
+)
 AGGREGATE_EVIDENCE = ("count", "ids", "names")
 
 
@@ -94,7 +101,9 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
         yield "as_of"
     elif isinstance(condition, EmployerCondition | CompanyCondition):
         name, target = related_kind(condition, kind) or ("", kind)
-        inner = condition.employer if isinstance(condition, EmployerCondition) else condition.company
+        inner = (
+            condition.employer if isinstance(condition, EmployerCondition) else condition.company
+        )
         yield f"{prefix}{name}.record_id"
         yield f"{prefix}{name}.{NAME_FIELD[target]}"
         yield from evidence_keys(inner, target, f"{prefix}{name}.")

@@ -45,9 +45,7 @@ class FieldCondition(_Spec):
         default=None, alias="in", description="Value is one of these (text: any case)"
     )
     present: Literal[True] | None = Field(default=None, description="Value is given and readable")
-    missing: Literal[True] | None = Field(
-        default=None, description="Value is empty or unreadable"
-    )
+    missing: Literal[True] | None = Field(default=None, description="Value is empty or unreadable")
     before: DateRef | None = Field(default=None, description="Date is before this date")
     after: DateRef | None = Field(default=None, description="Date is after this date")
     on_or_before: DateRef | None = Field(default=None, description="Date is on or before this")
@@ -120,7 +118,8 @@ class DateTest(_Spec):
 
     @property
     def argument(self) -> dt.date:
-        return next(iter(self.model_dump(exclude_none=True).values()))
+        value: dt.date = getattr(self, self.operator)
+        return value
 
 
 class AsOfCondition(_Spec):
@@ -247,6 +246,14 @@ Condition = Annotated[
     ),
 ]
 
-for _model in (AllCondition, AnyCondition, NotCondition, EmployerCondition, CompanyCondition,
-               Aggregate, RelationshipsCondition, WorkersCondition):
+for _model in (
+    AllCondition,
+    AnyCondition,
+    NotCondition,
+    EmployerCondition,
+    CompanyCondition,
+    Aggregate,
+    RelationshipsCondition,
+    WorkersCondition,
+):
     _model.model_rebuild()

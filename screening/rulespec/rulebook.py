@@ -108,8 +108,10 @@ def order_rules(loaded: list[LoadedRule]) -> list[LoadedRule]:
         order = list(TopologicalSorter(graph).static_order())
     except CycleError as error:
         cycle = " -> ".join(error.args[1])
-        raise RuleFileError(f"rules refer to each other's findings in a cycle: {cycle}",
-                            by_id[error.args[1][0]].path) from None
+        raise RuleFileError(
+            f"rules refer to each other's findings in a cycle: {cycle}",
+            by_id[error.args[1][0]].path,
+        ) from None
     return [by_id[rule_id] for rule_id in order]
 
 
@@ -117,7 +119,9 @@ def _rule_id(item: LoadedRule) -> str:
     return item.rule.id
 
 
-def _validation_error(error: ValidationError, data: Any, lines: LineMap, path: Path) -> RuleFileError:
+def _validation_error(
+    error: ValidationError, data: Any, lines: LineMap, path: Path
+) -> RuleFileError:
     first = error.errors()[0]
     line, walked = lines.locate(first["loc"], data)
     message = first["msg"].removeprefix("Value error, ")

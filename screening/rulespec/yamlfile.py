@@ -91,8 +91,10 @@ def _construct(
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool):
-                raise RuleFileError("mapping keys must be plain values", path, key_node.start_mark.line + 1)
+            if not isinstance(key, str | int):
+                raise RuleFileError(
+                    "mapping keys must be text or whole numbers", path, key_node.start_mark.line + 1
+                )
             if key in result:
                 raise RuleFileError(f"duplicate key {key!r}", path, key_node.start_mark.line + 1)
             result[key] = _construct(loader, value_node, (*location, key), lines, path)

@@ -8,13 +8,29 @@ import pytest
 from screening.normalizing.countries import normalize_countries, read_country
 
 DPRK = [
-    "KP", "PRK", "DPRK", "North Korea", "Democratic People's Republic of Korea", "Korea DPR",
-    "Korea, Democratic People's Republic of", "КНДР", "Северная Корея", "조선민주주의인민공화국",
-    "朝鲜", " kp ", "north korea",
+    "KP",
+    "PRK",
+    "DPRK",
+    "North Korea",
+    "Democratic People's Republic of Korea",
+    "Korea DPR",
+    "Korea, Democratic People's Republic of",
+    "КНДР",
+    "Северная Корея",
+    "조선민주주의인민공화국",
+    "朝鲜",
+    " kp ",
+    "north korea",
 ]
 ROK = [
-    "KR", "KOR", "South Korea", "Republic of Korea", "Korea, Republic of", "Республика Корея",
-    "Южная Корея", "대한민국",
+    "KR",
+    "KOR",
+    "South Korea",
+    "Republic of Korea",
+    "Korea, Republic of",
+    "Республика Корея",
+    "Южная Корея",
+    "대한민국",
 ]
 
 

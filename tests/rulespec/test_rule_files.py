@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,12 @@ from typer.testing import CliRunner
 
 from screening.cli import app
 from screening.errors import RuleFileError
-from screening.resources import rules_dir, seeds_dir
+from screening.resources import seeds_dir
 from screening.rulespec.rulebook import load_rulebook
 from screening.rulespec.sources import load_corpus
 
-BASE = rules_dir() / "unscr2375-op17-work-authorization.yaml"
+# A frozen copy of a real rule, so analysts' edits to rules/ never move these expectations.
+BASE = Path(__file__).parent.parent / "data" / "rules" / "sample-work-authorization.yaml"
 
 
 def _edited(tmp_path: Path, old: str, new: str, name: str = BASE.name) -> tuple[Path, int]:
@@ -38,36 +38,98 @@ def _error(directory: Path) -> RuleFileError:
 # (case, text replaced, replacement, message, line of the error counted from the replacement's
 # first line; None where the error is about a value that the replacement does not hold)
 CASES = [
-    ("unknown_field", "    - field: nationality\n      equals: KP",
-     "    - field: nationalty\n      equals: KP", "worker records have no field 'nationalty'", 0),
-    ("two_operators", "    - field: permit_issued\n      on_or_after: 2017-09-11",
-     "    - field: permit_issued\n      on_or_after: 2017-09-11\n      before: 2030-01-01",
-     "when.all.1: give exactly one operator", 0),
-    ("date_operator_on_text", "    - field: permit_issued\n      on_or_after: 2017-09-11",
-     "    - field: full_name\n      on_or_after: 2017-09-11", "does not apply to text field", 1),
-    ("bad_date", "      on_or_after: 2017-09-11", "      on_or_after: soon",
-     "when.all.1.on_or_after: Input should be a valid date", 0),
-    ("unknown_condition", "    - field: committee_exemption\n      missing: true",
-     "    - fields: committee_exemption\n      missing: true",
-     "when.all.3: a condition needs one of the keys", 0),
+    (
+        "unknown_field",
+        "    - field: nationality\n      equals: KP",
+        "    - field: nationalty\n      equals: KP",
+        "worker records have no field 'nationalty'",
+        0,
+    ),
+    (
+        "two_operators",
+        "    - field: permit_issued\n      on_or_after: 2017-09-11",
+        "    - field: permit_issued\n      on_or_after: 2017-09-11\n      before: 2030-01-01",
+        "when.all.1: give exactly one operator",
+        0,
+    ),
+    (
+        "date_operator_on_text",
+        "    - field: permit_issued\n      on_or_after: 2017-09-11",
+        "    - field: full_name\n      on_or_after: 2017-09-11",
+        "does not apply to text field",
+        1,
+    ),
+    (
+        "bad_date",
+        "      on_or_after: 2017-09-11",
+        "      on_or_after: soon",
+        "when.all.1.on_or_after: Input should be a valid date",
+        0,
+    ),
+    (
+        "unknown_condition",
+        "    - field: committee_exemption\n      missing: true",
+        "    - fields: committee_exemption\n      missing: true",
+        "when.all.3: a condition needs one of the keys",
+        0,
+    ),
     ("bad_severity", "severity: violation", "severity: critical", "severity: Input should be", 0),
-    ("unknown_source", "  - source: time-russia-work-permits\n    quote: At least",
-     "  - source: no-such-article\n    quote: At least", "unknown source 'no-such-article'", 0),
-    ("quote_not_verbatim", "    quote: At least 700 new work permits were issued this year.",
-     "    quote: At least 900 new work permits were issued this year.", "does not occur verbatim",
-     0),
-    ("unknown_placeholder", "received work permit", "received {permit} work permit",
-     "explain uses {permit}", None),
-    ("python_tag", "title: Work authorization issued to a DPRK national on or after 2017-09-11",
-     "title: !!python/name:os.system ''", "python/name:os.system", 0),
-    ("python_object_tag", "exceptions:\n", "exceptions: !!python/object/apply:os.system\n",
-     "is not allowed", 0),
-    ("duplicate_key", "applies_to: worker", "applies_to: worker\napplies_to: company",
-     "duplicate key 'applies_to'", 1),
-    ("regex_backreference", "    - field: nationality\n      equals: KP",
-     "    - field: full_name\n      matches: '(a)\\1'", "backreferences", 1),
-    ("wrong_kind_field", "applies_to: worker\nseverity", "applies_to: company\nseverity",
-     "company records have no field 'nationality'", None),
+    (
+        "unknown_source",
+        "  - source: time-russia-work-permits\n    quote: At least",
+        "  - source: no-such-article\n    quote: At least",
+        "unknown source 'no-such-article'",
+        0,
+    ),
+    (
+        "quote_not_verbatim",
+        "    quote: At least 700 new work permits were issued this year.",
+        "    quote: At least 900 new work permits were issued this year.",
+        "does not occur verbatim",
+        0,
+    ),
+    (
+        "unknown_placeholder",
+        "received work permit",
+        "received {permit} work permit",
+        "explain uses {permit}",
+        None,
+    ),
+    (
+        "python_tag",
+        "title: Work authorization issued to a DPRK national on or after 2017-09-11",
+        "title: !!python/name:os.system ''",
+        "python/name:os.system",
+        0,
+    ),
+    (
+        "python_object_tag",
+        "exceptions:\n",
+        "exceptions: !!python/object/apply:os.system\n",
+        "is not allowed",
+        0,
+    ),
+    (
+        "duplicate_key",
+        "applies_to: worker",
+        "applies_to: worker\napplies_to: company",
+        "duplicate key 'applies_to'",
+        1,
+    ),
+    (
+        "regex_backreference",
+        "    - field: nationality\n      equals: KP",
+        "    - field: full_name\n      matches: '(a)\\1'",
+        "backreferences",
+        1,
+    ),
+    (
+        "wrong_kind_field",
+        "applies_to: worker\nseverity",
+        "applies_to: company\nseverity",
+        "company records have no field 'nationality'",
+        None,
+    ),
 ]
 
 
@@ -104,7 +166,8 @@ def test_tests_need_match_and_no_match_examples(tmp_path: Path) -> None:
 
 def test_finding_reference_to_unknown_rule(tmp_path: Path) -> None:
     directory, _ = _edited(
-        tmp_path, "    - field: committee_exemption\n      missing: true",
+        tmp_path,
+        "    - field: committee_exemption\n      missing: true",
         "    - not:\n        finding: no-such-rule",
     )
     assert "`finding: no-such-rule` names no rule" in str(_error(directory))
@@ -112,7 +175,6 @@ def test_finding_reference_to_unknown_rule(tmp_path: Path) -> None:
 
 def test_validate_command_prints_every_problem_and_exits_2(tmp_path: Path) -> None:
     directory, line = _edited(tmp_path, "severity: violation", "severity: critical")
-    shutil.copy(rules_dir() / "unscr2397-op8-income-after-repatriation-deadline.yaml", directory)
     result = CliRunner().invoke(app, ["rules", "validate", str(directory)])
     assert result.exit_code == 2
     assert f"{directory / BASE.name}:{line}: severity" in result.stderr
