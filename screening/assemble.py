@@ -28,15 +28,12 @@ RECORD_COLUMNS = [
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """Most serious first, then by rule and record: the order a reviewer works in.
 
-    Drops the engine's internal row number and adds the empty reviewer columns."""
+    Drops the engine's internal row number."""
     rank = findings["severity"].map({s.value: -s.rank for s in Severity})
     ordered = findings.assign(_rank=rank).sort_values(
         ["_rank", "rule_id", "record_type", "record_id", "finding_id"], kind="stable"
     )
-    result = ordered.drop(columns=["_rank", "row"]).reset_index(drop=True)
-    for column in ("decision", "reviewer", "comment", "decided_on"):
-        result[column] = ""
-    return result
+    return ordered.drop(columns=["_rank", "row"]).reset_index(drop=True)
 
 
 def records_table(tables: dict[RecordKind, RecordTable], findings: pd.DataFrame) -> pd.DataFrame:
@@ -59,6 +56,7 @@ def records_table(tables: dict[RecordKind, RecordTable], findings: pd.DataFrame)
                     "status": counts.gt(0).map({True: "flagged", False: "clear"}),
                     "findings": counts.astype(int),
                     "details": _details(table),
+                    "record_sha": table.fingerprints(),
                 }
             )
         )

@@ -31,18 +31,17 @@ FINDING_COLUMNS = [
     "list_reference",
     "file",
     "line",
+    "record_sha",
+    "rule_sha",
+    "entry_sha",
     "row",
 ]
 
 
-def finding_ids(
-    rule_id: str, record_type: str, record_ids: pd.Series, entries: pd.Series
-) -> list[str]:
-    """Stable ids from the rule, the record and the matched list entry (never from row order)."""
-    return [
-        "F-" + hashlib.sha1(f"{rule_id}|{record_type}|{rid}|{entry}".encode()).hexdigest()[:12]
-        for rid, entry in zip(record_ids, entries, strict=True)
-    ]
+def finding_id(rule_id: str, record_type: str, record_id: str, entry: str) -> str:
+    """Stable id from the rule, the record and the matched list entry (never from row order)."""
+    key = f"{rule_id}|{record_type}|{record_id}|{entry}"
+    return "F-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd.DataFrame:
@@ -59,7 +58,10 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
     record_type = rule.applies_to.value
     return pd.DataFrame(
         {
-            "finding_id": finding_ids(rule.id, record_type, values["record_id"], entries),
+            "finding_id": [
+                finding_id(rule.id, record_type, record_id, entry)
+                for record_id, entry in zip(values["record_id"], entries, strict=True)
+            ],
             "record_id": values["record_id"],
             "record_type": record_type,
             "name": values[table.schema.name_field],
@@ -73,6 +75,9 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
             "list_reference": entries.where(entries.ne(MISSING), ""),
             "file": values[FILE_COLUMN],
             "line": values[LINE_COLUMN],
+            "record_sha": table.fingerprints()[hit],
+            "rule_sha": loaded.sha256[:16],
+            "entry_sha": "" if result.entry_sha is None else result.entry_sha[hit].fillna(""),
             "row": values.index,
         }
     )

@@ -32,6 +32,10 @@ from screening.lists.models import Watchlist
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
 from screening.reading import REJECTED_COLUMNS, RawTable, read_records
 from screening.records import RecordKind
+from screening.review.apply import apply_decisions, apply_suppressions
+from screening.review.changes import compare_with_baseline
+from screening.review.decisions import load_store
+from screening.review.suppressions import load_suppressions
 from screening.rulespec.rulebook import load_rulebook
 from screening.rulespec.sources import load_corpus
 
@@ -90,6 +94,10 @@ class ScreenResult:
     rules: pd.DataFrame
     sources: pd.DataFrame
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    changes: pd.DataFrame | None = None
+    """Findings new, gone or changed since `--baseline` (None when no baseline was given)."""
+    review_files: dict[str, str] = field(default_factory=dict)
+    """Decision store, suppressions and baseline used, for the Run sheet."""
 
     @property
     def input_rows(self) -> int:
@@ -116,6 +124,15 @@ class ScreenRequest:
     bundled_list: bool = True
     encoding: str | None = None
     command: str = ""
+    decisions: Path | None = None
+    suppressions: Path | None = None
+    baseline: Path | None = None
+
+    @property
+    def input_paths(self) -> list[Path]:
+        """Every file the screen reads: none of them may be overwritten by the report."""
+        optional = [self.decisions, self.suppressions, self.baseline]
+        return [*self.files, *self.list_files, *(path for path in optional if path)]
 
 
 def check_output(out: Path, inputs: list[Path]) -> None:
@@ -160,6 +177,9 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
         findings = evaluate(rulebook.rules, context)
     with _timed(stages, "assemble"):
         step("assembling findings")
+        records = records_table(tables, findings)
+        rules = rules_table(rulebook)
+        findings = _reviewed(sort_findings(findings), request)
         result = ScreenResult(
             as_of=request.as_of,
             started=started,
@@ -170,16 +190,40 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
             rules_hash=rulebook.sha256,
             inputs=[_input_summary(raw) for raw in raws],
             lists=[_list_summary(watchlist) for watchlist in watchlists],
-            findings=sort_findings(findings),
-            records=records_table(tables, findings),
+            findings=findings,
+            records=records,
             rejected=_rejected(raws),
             data_issues=_data_issues(tables),
-            rules=rules_table(rulebook),
+            rules=rules,
             sources=sources_table(rulebook),
+            review_files=_review_files(request),
         )
+        if request.baseline is not None:
+            step("comparing with the baseline")
+            result.changes = compare_with_baseline(request.baseline, findings, records, rules)
     result.stage_seconds = stages
     result.duration_s = time.perf_counter() - clock
     return result
+
+
+def _reviewed(findings: pd.DataFrame, request: ScreenRequest) -> pd.DataFrame:
+    """Earlier decisions carried over, suppressions applied."""
+    store = load_store(request.decisions) if request.decisions else {}
+    findings = apply_decisions(findings, store)
+    if request.suppressions is not None:
+        findings = apply_suppressions(
+            findings, load_suppressions(request.suppressions), request.as_of
+        )
+    return findings
+
+
+def _review_files(request: ScreenRequest) -> dict[str, str]:
+    named = {
+        "decision store": request.decisions,
+        "suppressions": request.suppressions,
+        "baseline report": request.baseline,
+    }
+    return {label: str(path) for label, path in named.items() if path is not None}
 
 
 def _silent(message: str) -> None:

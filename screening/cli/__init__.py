@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from screening import __version__
-from screening.cli import lists, rules, run, sources
+from screening.cli import lists, review, rules, run, sources
 from screening.cli.errors import state
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.command("demo")(run.demo)
 app.add_typer(rules.app, name="rules")
 app.add_typer(lists.app, name="lists")
 app.add_typer(sources.app, name="sources")
+app.add_typer(review.app, name="review")
 
 
 def _version(value: bool) -> None:

@@ -18,6 +18,7 @@ from screening.errors import ScreeningError
 from screening.pipeline import ScreenRequest, ScreenResult, check_output, screen
 from screening.report.workbook import write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
+from screening.review.decisions import STORE_NAME
 from screening.rulespec.rule import Severity
 
 EXIT_FINDINGS = 1
@@ -55,9 +56,24 @@ def run(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Encoding of the CSV files [default: UTF-8].")
     ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help=f"Decision store to apply [default: {STORE_NAME} next to the report, if any].",
+        ),
+    ] = None,
+    suppressions: Annotated[
+        Path | None, typer.Option("--suppressions", help="Suppressions file (YAML) to apply.")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Earlier report: add a Changes sheet against it."),
+    ] = None,
 ) -> None:
     """Screen CSV records and write the Excel report."""
     with fatal_errors():
+        report = out or _default_out()
         request = ScreenRequest(
             files=files,
             as_of=_as_of(as_of),
@@ -67,8 +83,11 @@ def run(
             bundled_list=not no_bundled_list,
             encoding=encoding,
             command=shlex.join(["screening", *sys.argv[1:]]),
+            decisions=decisions or _existing(report.parent / STORE_NAME),
+            suppressions=suppressions,
+            baseline=baseline,
         )
-        result = _screen_and_report(request, out or _default_out())
+        result = _screen_and_report(request, report)
     if fail_on is not None and _worst(result) >= fail_on.rank:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -94,7 +113,7 @@ def demo(
 
 
 def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
-    check_output(out, request.files)
+    check_output(out, request.input_paths)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -113,6 +132,10 @@ def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
         written = write_report(result, out)
     _print_summary(result, written)
     return result
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
 
 
 def _as_of(text: str | None) -> dt.date:

@@ -102,7 +102,7 @@ def _compile_listed(condition: FieldCondition, kind: RecordKind) -> Compiled:
         evidence = {condition.field: values[condition.field]}
         for key in LIST_EVIDENCE:
             evidence[key] = best[key.removeprefix("list.")].reindex(values.index)
-        return Evaluated(mask, evidence)
+        return Evaluated(mask, evidence, best["entry_sha"].reindex(values.index))
 
     return run
 
@@ -126,10 +126,13 @@ def _combine(parts: list[Compiled], every: bool) -> Compiled:
         results = [part(context) for part in parts]
         mask = results[0].mask.copy()
         evidence: dict[str, pd.Series] = {}
+        entry_sha: pd.Series | None = None
         for result in results:
             mask = (mask & result.mask) if every else (mask | result.mask)
             evidence.update(result.evidence)
-        return Evaluated(mask, evidence)
+            if result.entry_sha is not None:
+                entry_sha = result.entry_sha if entry_sha is None else entry_sha.fillna(result.entry_sha)
+        return Evaluated(mask, evidence, entry_sha)
 
     return run
 
@@ -137,7 +140,7 @@ def _combine(parts: list[Compiled], every: bool) -> Compiled:
 def _negate(part: Compiled) -> Compiled:
     def run(context: Context) -> Evaluated:
         result = part(context)
-        return Evaluated(~result.mask, result.evidence)
+        return Evaluated(~result.mask, result.evidence, result.entry_sha)
 
     return run
 

@@ -21,6 +21,8 @@ class Evaluated:
 
     mask: pd.Series
     evidence: dict[str, pd.Series]
+    entry_sha: pd.Series | None = None
+    """For name matches: a hash of the matched list entry, so a decision can tell it changed."""
 
 
 @dataclass

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from screening.engine.context import Context
 from screening.records import RecordKind
+
+if TYPE_CHECKING:
+    from screening.lists.models import ListEntry
+
+
+def entry_digest(entry: ListEntry) -> str:
+    """A short hash of a list entry as loaded: a decision on a match is void when it changes."""
+    return hashlib.sha256(entry.model_dump_json().encode()).hexdigest()[:16]
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
 _NATIONALITY = {
@@ -41,6 +52,11 @@ def best_matches(
     if not context.watchlists or values.empty:
         return pd.DataFrame(columns=columns)
     birth = _BIRTH_DATE.get(kind)
+    digests = {
+        (watchlist.name, entry.entry_id): entry_digest(entry)
+        for watchlist in context.watchlists
+        for entry in watchlist.entries
+    }
     found = match_names(
         values[field_name],
         context.watchlists,
@@ -54,4 +70,7 @@ def best_matches(
     best = found.sort_values(["row", "score"], ascending=[True, False], kind="stable")
     best = best.drop_duplicates("row").set_index("row")
     best = best.rename(columns={"list_name": "name"})
+    best["entry_sha"] = [
+        digests[(list_name, entry_id)] for list_name, entry_id in zip(best["name"], best["entry_id"])
+    ]
     return best[columns]

@@ -30,6 +30,14 @@ class RecordTable:
     def __len__(self) -> int:
         return len(self.values)
 
+    def fingerprints(self) -> pd.Series:
+        """A hash of each record's values as given (not its file or line): a changed record
+        gets a new fingerprint, a moved one keeps it. Deterministic across runs."""
+        columns = sorted(c for c in self.raw.columns if not c.startswith("_"))
+        given = self.raw[columns].fillna("").astype(str)
+        hashed = pd.util.hash_pandas_object(given, index=False, categorize=False)
+        return hashed.map("{:016x}".format).set_axis(self.values.index)
+
 
 def empty_raw(kind: RecordKind) -> pd.DataFrame:
     """A raw table with the kind's columns and no rows."""

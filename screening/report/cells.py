@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, Cell, WriteOnlyCell
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -120,14 +120,13 @@ def make_cell(
     """One safe cell for a write-only sheet; a bare value when no styling is needed (fastest)."""
     clean = clean_value(value)
     guard = isinstance(clean, str) and needs_text_guard(clean)
-    is_date = isinstance(clean, dt.date)
-    if style.plain and link is None and not guard and not is_date:
+    number_format = _date_format(clean) if isinstance(clean, dt.date) else None
+    if style.plain and link is None and not guard and number_format is None:
         return clean
     cell = WriteOnlyCell(ws, clean)
     if guard:
         # openpyxl types "=..." as a formula and "#N/A" as an error; force plain text instead.
         cell.data_type = "s"
-    number_format = _date_format(clean) if is_date else None
     _set_style(cell, _Look(style, guard, number_format, link is not None))
     if link is not None:
         # An internal location ("'Rules'!A5"), never an external target.

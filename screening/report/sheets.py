@@ -125,17 +125,21 @@ def _finding_rows(
 ) -> Iterator[list[SheetCell]]:
     styles = [WRAPPED if name in WRAPPED_COLUMNS else PLAIN for name in columns]
     rule_at, source_at, severity_at = (columns.index(c) for c in ("rule_id", "sources", "severity"))
+    severity_styles = {name: CellStyle(fill=rgb) for name, rgb in SEVERITY_FILLS.items()}
+    no_links: list[str | None] = [None] * len(columns)
     links = zip(rule_links.array, source_links.array, strict=True)
     for values, (rule_link, source_link) in zip(
         table.itertuples(index=False, name=None), links, strict=True
     ):
-        row = [make_cell(ws, v, s) for v, s in zip(values, styles, strict=True)]
-        row[rule_at] = make_cell(ws, values[rule_at], link=_link_or_none(rule_link))
-        row[source_at] = make_cell(ws, values[source_at], WRAPPED, _link_or_none(source_link))
-        fill = SEVERITY_FILLS.get(str(values[severity_at]))
-        if fill:
-            row[severity_at] = make_cell(ws, values[severity_at], CellStyle(fill=fill))
-        yield row
+        row_styles = styles.copy()
+        row_styles[severity_at] = severity_styles.get(str(values[severity_at]), PLAIN)
+        row_links = no_links.copy()
+        row_links[rule_at] = _link_or_none(rule_link)
+        row_links[source_at] = _link_or_none(source_link)
+        yield [
+            make_cell(ws, value, style, link)
+            for value, style, link in zip(values, row_styles, row_links, strict=True)
+        ]
 
 
 def _add_decision_dropdown(ws: WriteOnlyWorksheet, column: int) -> None:

@@ -14,7 +14,7 @@ from screening.errors import RuleFileError
 from screening.rulespec.checks import CheckError, check_condition, check_template, finding_kinds
 from screening.rulespec.rule import Rule
 from screening.rulespec.sources import Corpus
-from screening.rulespec.yamlfile import LineMap, load_yaml
+from screening.rulespec.yamlfile import LineMap, load_yaml, validation_problem
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def load_rule(path: Path, corpus: Corpus) -> LoadedRule:
     try:
         rule = Rule.model_validate(data)
     except ValidationError as error:
-        raise _validation_error(error, data, lines, path) from None
+        raise RuleFileError(*_located(error, data, lines, path)) from None
     try:
         depends_on = tuple(dict.fromkeys(check_condition(rule.when, rule.applies_to, ("when",))))
         check_template(rule)
@@ -119,18 +119,11 @@ def _rule_id(item: LoadedRule) -> str:
     return item.rule.id
 
 
-def _validation_error(
+def _located(
     error: ValidationError, data: Any, lines: LineMap, path: Path
-) -> RuleFileError:
-    first = error.errors()[0]
-    line, walked = lines.locate(first["loc"], data)
-    message = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "missing":
-        missing = first["loc"][-1]
-        message = f"missing required key {'.'.join(map(str, [*walked, missing]))!r}"
-    elif walked:
-        message = f"{'.'.join(map(str, walked))}: {message}"
-    return RuleFileError(message, path, line)
+) -> tuple[str, Path, int]:
+    message, line = validation_problem(error, data, lines)
+    return message, path, line
 
 
 def _check_name(rule: Rule, path: Path, lines: LineMap, data: Any) -> None:

@@ -11,7 +11,7 @@ from pydantic import Field, ValidationError
 
 from screening.errors import RuleFileError
 from screening.rulespec.conditions import _Spec
-from screening.rulespec.yamlfile import load_yaml
+from screening.rulespec.yamlfile import load_yaml, validation_problem
 
 REGISTRY_FILE = "sources.yaml"
 _WHITESPACE = re.compile(r"\s+")
@@ -61,8 +61,8 @@ def load_corpus(directory: Path) -> Corpus:
     try:
         registry = Registry.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise RuleFileError(first["msg"], path, lines.line_of(first["loc"], data)) from None
+        message, line = validation_problem(error, data, lines)
+        raise RuleFileError(message, path, line) from None
     texts: dict[str, str] = {}
     for index, source in enumerate(registry.sources):
         file = directory / source.file

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from screening.errors import RuleFileError
 
@@ -55,6 +56,19 @@ class LineMap:
         while walked and tuple(walked) not in self._lines:
             walked.pop()
         return self._lines.get(tuple(walked), 1), tuple(walked)
+
+
+def validation_problem(error: ValidationError, data: Any, lines: LineMap) -> tuple[str, int]:
+    """(message, line) for the first problem pydantic found in a YAML document."""
+    first = error.errors()[0]
+    line, walked = lines.locate(first["loc"], data)
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "missing":
+        missing = first["loc"][-1]
+        return f"missing required key {'.'.join(map(str, [*walked, missing]))!r}", line
+    if walked:
+        return f"{'.'.join(map(str, walked))}: {message}", line
+    return message, line
 
 
 def load_yaml(path: Path) -> tuple[Any, LineMap]:

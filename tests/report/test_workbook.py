@@ -224,3 +224,16 @@ def test_out_that_is_a_directory_is_refused(result: ScreenResult, tmp_path: Path
 def test_out_in_a_missing_folder_is_refused(result: ScreenResult, tmp_path: Path) -> None:
     with pytest.raises(ScreeningError, match="does not exist"):
         write_report(result, tmp_path / "missing" / "report.xlsx")
+
+
+def test_an_empty_screen_still_writes_every_sheet(
+    make_result: Callable[..., ScreenResult], tmp_path: Path
+) -> None:
+    result = make_result(findings=pd.DataFrame())
+    for table in ("records", "rejected", "data_issues", "rules", "sources"):
+        setattr(result, table, pd.DataFrame())
+    book = openpyxl.load_workbook(write_report(result, tmp_path / "empty.xlsx"))
+    assert book.sheetnames == list(SHEET_NAMES)
+    for name, header in HEADERS.items():
+        assert [cell.value for cell in book[name][1]] == header, name
+    assert book["Findings"].max_row == 1

@@ -1,0 +1,30 @@
+"""`screening review import`: decisions from a reviewed report into the decision store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from screening.cli.errors import fatal_errors
+from screening.review.decisions import STORE_NAME, append_to_store
+from screening.review.workbook import import_decisions
+
+app = typer.Typer(help="Carry review decisions from reports to the next screen.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_report(
+    report: Annotated[Path, typer.Argument(help="A report reviewed in Excel.")],
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help=f"Decision store [default: {STORE_NAME} next to the report]."),
+    ] = None,
+) -> None:
+    """Import the decisions of a reviewed report (all or nothing) into the decision store."""
+    with fatal_errors():
+        target = store or report.parent / STORE_NAME
+        decisions = import_decisions(report)
+        written = append_to_store(target, decisions)
+    typer.echo(f"imported {written} decision(s) from {report} into {target}")
