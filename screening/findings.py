@@ -53,6 +53,10 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
     if values.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     evidence = {key: series[hit] for key, series in result.evidence.items()}
+    for name, _ in PLACEHOLDER.findall(rule.explain):
+        # values the sentence cites are evidence too, even where the condition did not test them
+        if name not in evidence and name in values.columns:
+            evidence[name] = values[name]
     shown = {key: display(series) for key, series in evidence.items()}
     entries = shown.get("list.reference", pd.Series("", index=values.index))
     record_type = rule.applies_to.value

@@ -7,7 +7,6 @@ table the report shows, so the report writer never re-derives anything.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,6 @@ from screening.assemble import (
 )
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
-from screening.errors import ScreeningError
 from screening.lists.loading import bundled_list, load_list
 from screening.lists.models import Watchlist
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
@@ -133,22 +131,6 @@ class ScreenRequest:
         """Every file the screen reads: none of them may be overwritten by the report."""
         optional = [self.decisions, self.suppressions, self.baseline]
         return [*self.files, *self.list_files, *(path for path in optional if path)]
-
-
-def check_output(out: Path, inputs: list[Path]) -> None:
-    """Refuse, before any work, a report path that cannot or must not be written."""
-    if out.suffix.lower() != ".xlsx":
-        raise ScreeningError(f"the report must be an .xlsx file, not {out.name!r}", out)
-    if out.is_dir():
-        raise ScreeningError("the report path is a directory; give a file name ending .xlsx", out)
-    if not out.parent.is_dir():
-        raise ScreeningError("the report's folder does not exist; create it first", out.parent)
-    resolved = out.resolve()
-    for path in inputs:
-        if path.resolve() == resolved:
-            raise ScreeningError("the report path is one of the input files; choose another", out)
-    if not os.access(out.parent, os.W_OK):
-        raise ScreeningError("the report's folder is not writable", out.parent)
 
 
 def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenResult:

@@ -12,7 +12,9 @@ from rich.table import Table
 from screening.lists.loading import load_list
 from screening.lists.summary import summarize
 
-app = typer.Typer(help="Inspect sanctions list files (UN XML, OpenSanctions CSV, FtM JSON lines, native YAML).")
+app = typer.Typer(
+    help="Inspect sanctions list files (UN XML, OpenSanctions CSV, FtM JSON lines, native YAML)."
+)
 
 
 @app.callback()
@@ -21,10 +23,14 @@ def _lists() -> None:
 
 
 @app.command()
-def show(file: Annotated[Path, typer.Argument(help="List file; format detected from its content")]) -> None:
+def show(
+    file: Annotated[Path, typer.Argument(help="List file; format detected from its content")],
+) -> None:
     """Summarise a list: source, date, entries by type and programme."""
     summary = summarize(load_list(file))
-    dates = "-" if summary.first_listed is None else f"{summary.first_listed} .. {summary.last_listed}"
+    dates = (
+        "-" if summary.first_listed is None else f"{summary.first_listed} .. {summary.last_listed}"
+    )
     table = Table(title=f"{summary.name} ({summary.format})", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")

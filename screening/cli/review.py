@@ -11,7 +11,9 @@ from screening.cli.errors import fatal_errors
 from screening.review.decisions import STORE_NAME, append_to_store
 from screening.review.workbook import import_decisions
 
-app = typer.Typer(help="Carry review decisions from reports to the next screen.", no_args_is_help=True)
+app = typer.Typer(
+    help="Carry review decisions from reports to the next screen.", no_args_is_help=True
+)
 
 
 @app.command("import")

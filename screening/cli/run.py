@@ -15,8 +15,8 @@ from rich.table import Table
 
 from screening.cli.errors import fatal_errors
 from screening.errors import ScreeningError
-from screening.pipeline import ScreenRequest, ScreenResult, check_output, screen
-from screening.report.workbook import write_report
+from screening.pipeline import ScreenRequest, ScreenResult, screen
+from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.review.decisions import STORE_NAME
 from screening.rulespec.rule import Severity
@@ -113,7 +113,7 @@ def demo(
 
 
 def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
-    check_output(out, request.input_paths)
+    check_destination(out, request.input_paths)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -154,7 +154,10 @@ def _default_out() -> Path:
 
 
 def _worst(result: ScreenResult) -> int:
-    ranks = result.findings["severity"].map({s.value: s.rank for s in Severity})
+    """Rank of the worst finding that still needs action (not suppressed, not a false positive)."""
+    findings = result.findings
+    live = findings["decision"].ne("false positive") & findings["suppressed_until"].eq("")
+    ranks = findings.loc[live, "severity"].map({s.value: s.rank for s in Severity})
     return int(ranks.max()) if len(ranks) else 0
 
 

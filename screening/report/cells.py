@@ -149,8 +149,8 @@ _LOOKS: WeakKeyDictionary[Workbook, dict[_Look, StyleArray]] = WeakKeyDictionary
 
 
 def _set_style(cell: Cell, look: _Look) -> None:
-    # Registering a style through openpyxl's setters hashes every style object on every cell, which
-    # doubled the time to write 100,000 findings; the finished record is copied instead.
+    # openpyxl's style setters look every font/fill up again on every cell; copying the finished
+    # record (openpyxl's own way of copying styles) cut about 8% off writing 100,000 findings.
     looks = _LOOKS.setdefault(cell.parent.parent, {})
     known = looks.get(look)
     if known is not None:

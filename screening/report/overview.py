@@ -90,6 +90,16 @@ def _overview(result: ScreenResult, by_severity: Sequence[tuple[str, int]]) -> I
     yield "findings", len(result.findings)
     for name, count in by_severity:
         yield f"findings: {name}", count
+    findings = result.findings
+    if "review_note" in findings.columns:
+        notes = findings["review_note"].fillna("").astype(str)
+        yield "decisions carried over", int(notes.str.startswith("decision carried").sum())
+        yield "marked for re-review", int(notes.str.startswith("re-review").sum())
+    if "suppressed_until" in findings.columns:
+        yield "suppressed", int(findings["suppressed_until"].fillna("").ne("").sum())
+    if result.changes is not None:
+        for change, count in result.changes["change"].value_counts().sort_index().items():
+            yield f"since baseline: {change}", int(count)
 
 
 def _run_pairs(result: ScreenResult) -> Iterator[Note]:
@@ -117,6 +127,8 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "as-of", used.as_of
         yield "entries", used.entries
         yield "sha256", used.sha256
+    for label, path in result.review_files.items():
+        yield label, path
     for stage, seconds in result.stage_seconds.items():
         yield f"stage: {stage} (s)", round(seconds, 3)
 

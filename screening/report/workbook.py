@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -35,9 +36,11 @@ from screening.report.sheets import (
     write_findings,
 )
 from screening.report.tables import table_frame, write_table
+from screening.review.changes import CHANGE_COLUMNS
 
 # Excel holds 1,048,576 rows a sheet; one is the header.
 MAX_SHEET_ROWS = 1_048_575
+# A `Changes` sheet follows Findings when the screen had a baseline report.
 SHEET_NAMES = (
     "Summary",
     "Findings",
@@ -103,14 +106,21 @@ def write_report(
     return out
 
 
-def check_destination(out: Path) -> None:
-    """Refuse an `out` that is a directory or whose folder does not exist, before any work."""
+def check_destination(out: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse, before any work, a report path that cannot or must not be written."""
+    if out.suffix.lower() != ".xlsx":
+        raise ScreeningError(f"the report must be an .xlsx file, not {out.name!r}", out)
     if out.is_dir():
         raise ScreeningError(
             "the report path is a directory; give a file name ending in .xlsx", out
         )
     if not out.parent.is_dir():
         raise ScreeningError(f"the folder {out.parent} does not exist; create it first", out)
+    resolved = out.resolve()
+    if any(path.resolve() == resolved for path in inputs):
+        raise ScreeningError("the report path is one of the input files; choose another", out)
+    if not os.access(out.parent, os.W_OK):
+        raise ScreeningError(f"the folder {out.parent} is not writable", out)
 
 
 def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) -> _Plan:
@@ -150,6 +160,8 @@ def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int) -> Non
     rule_rows = first_rows(result.rules, "rule_id")
     source_rows = first_rows(result.sources, "rule_id")
     write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows)
+    if result.changes is not None:
+        write_table(wb, "Changes", result.changes, tuple(CHANGE_COLUMNS))
     if plan.records == "summary":
         write_table(wb, "Records", summarise_records(result.records), RECORDS_SUMMARY_COLUMNS)
     else:

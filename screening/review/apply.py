@@ -24,6 +24,7 @@ def apply_decisions(findings: pd.DataFrame, store: dict[str, Decision]) -> pd.Da
     for column in REVIEW_COLUMNS[1:]:
         result[column] = ""
     result["decided_on"] = result["decided_on"].astype(object)
+    result["suppressed_until"] = ""
     known = result["finding_id"].isin(list(store))
     for index in result.index[known]:
         # one iteration per previously decided finding, not per record
@@ -61,7 +62,6 @@ def apply_suppressions(
 ) -> pd.DataFrame:
     """Mark suppressed findings (kept, with reason and expiry); expired ones say so."""
     result = findings.copy()
-    result["suppressed_until"] = ""
     for suppression in suppressions:
         if suppression.finding_id is not None:
             hit = result["finding_id"].eq(suppression.finding_id)
@@ -72,8 +72,10 @@ def apply_suppressions(
         if not hit.any():
             continue
         if suppression.expires >= as_of:
-            note = (f"suppressed until {suppression.expires}: {suppression.reason} "
-                    f"(approved by {suppression.approved_by})")
+            note = (
+                f"suppressed until {suppression.expires}: {suppression.reason} "
+                f"(approved by {suppression.approved_by})"
+            )
             result.loc[hit, "suppressed_until"] = suppression.expires.isoformat()
         else:
             note = f"suppression expired on {suppression.expires}: {suppression.reason}"

@@ -22,7 +22,9 @@ def compare_with_baseline(
     before_records = _sheet(baseline, "Records")
     before_rules = _sheet(baseline, "Rules")
     rule_sha_now = dict(zip(rules["rule_id"], rules["sha256"], strict=True))
-    rule_sha_then = dict(zip(before_rules.get("rule_id", []), before_rules.get("sha256", []), strict=True))
+    rule_sha_then = dict(
+        zip(before_rules.get("rule_id", []), before_rules.get("sha256", []), strict=True)
+    )
     records_now = _record_shas(records)
     records_then = _record_shas(before_records)
 
@@ -46,14 +48,17 @@ def compare_with_baseline(
     now_ids, then_ids = set(findings["finding_id"]), set(before["finding_id"].astype(str))
     new = findings[~findings["finding_id"].isin(then_ids)]
     gone = before[~before["finding_id"].astype(str).isin(now_ids)]
-    both = findings.merge(before[["finding_id", "evidence"]], on="finding_id",
-                          suffixes=("", "_before"))
+    both = findings.merge(
+        before[["finding_id", "evidence"]], on="finding_id", suffixes=("", "_before")
+    )
     changed = both[both["evidence"].astype(str) != both["evidence_before"].astype(str)]
     rows = [
         *(_row("new", r, why(r, True), "", r["evidence"]) for _, r in new.iterrows()),
         *(_row("gone", r, why(r, False), r["evidence"], "") for _, r in gone.iterrows()),
-        *(_row("evidence changed", r, "", r["evidence_before"], r["evidence"])
-          for _, r in changed.iterrows()),
+        *(
+            _row("evidence changed", r, "", r["evidence_before"], r["evidence"])
+            for _, r in changed.iterrows()
+        ),
     ]
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 

@@ -63,7 +63,9 @@ def load_store(path: Path) -> dict[str, Decision]:
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(step) for step in first["loc"])
-            raise InputFileError(f"invalid decision ({where}: {first['msg']})", path, number) from None
+            raise InputFileError(
+                f"invalid decision ({where}: {first['msg']})", path, number
+            ) from None
         latest[decision.finding_id] = decision
     return latest
 

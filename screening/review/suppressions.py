@@ -19,7 +19,9 @@ class Suppression(BaseModel):
     finding_id: str | None = Field(default=None, pattern=r"^F-[0-9a-f]{12}$")
     rule_id: str | None = None
     record_id: str | None = None
-    reason: str = Field(min_length=10, description="Why, e.g. 'Committee exemption confirmed, ref ...'")
+    reason: str = Field(
+        min_length=10, description="Why, e.g. 'Committee exemption confirmed, ref ...'"
+    )
     expires: dt.date = Field(description="After this date the finding is open again")
     approved_by: str = Field(min_length=1)
 

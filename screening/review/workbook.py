@@ -106,13 +106,17 @@ def _problems(frame: pd.DataFrame) -> Iterator[str]:
         where = f"{FINDINGS_SHEET} row {row['sheet_row']}"
         given = _cell(row["finding_id"])
         wanted = finding_id(
-            _cell(row["rule_id"]), _cell(row["record_type"]), _cell(row["record_id"]),
+            _cell(row["rule_id"]),
+            _cell(row["record_type"]),
+            _cell(row["record_id"]),
             _cell(row["list_reference"]),
         )
         decision = _cell(row["decision"]) or DEFAULT_DECISION
         if given != wanted:
-            yield (f"{where}: finding_id {given!r} does not belong to this rule and record "
-                   f"(expected {wanted}); finding ids must not be edited")
+            yield (
+                f"{where}: finding_id {given!r} does not belong to this rule and record "
+                f"(expected {wanted}); finding ids must not be edited"
+            )
         if decision not in DECISIONS:
             yield f"{where}: unknown decision {decision!r} (use one of: {', '.join(DECISIONS)})"
         elif decision != DEFAULT_DECISION and not _cell(row["reviewer"]):

@@ -33,8 +33,18 @@ def cycle(tmp_path: Path) -> dict[str, Path]:
 
 def _screen(runner: CliRunner, cycle: dict[str, Path], out: str, *extra: str) -> Path:
     report = cycle["dir"] / out
-    result = run_cli(runner, "run", cycle["workers"], "--rules", cycle["rules"], "--as-of", AS_OF,
-                     "--out", report, *extra)
+    result = run_cli(
+        runner,
+        "run",
+        cycle["workers"],
+        "--rules",
+        cycle["rules"],
+        "--as-of",
+        AS_OF,
+        "--out",
+        report,
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     return report
 
@@ -63,19 +73,25 @@ def _by_key(report: Path) -> dict[tuple[str, str], dict[str, object]]:
 
 def test_two_cycles_carry_decisions_and_mark_changes(runner: CliRunner, cycle) -> None:  # type: ignore[no-untyped-def]
     first = _screen(runner, cycle, "first.xlsx")
-    reviewed = _decide(first, {
-        ("W1", OP17): ("false positive", "A. Analyst"),
-        ("W1", OP8): ("escalated", "A. Analyst"),
-        ("W2", OP8): ("confirmed", "B. Reviewer"),
-    })
+    reviewed = _decide(
+        first,
+        {
+            ("W1", OP17): ("false positive", "A. Analyst"),
+            ("W1", OP8): ("escalated", "A. Analyst"),
+            ("W2", OP8): ("confirmed", "B. Reviewer"),
+        },
+    )
     imported = run_cli(runner, "review", "import", reviewed)
     assert imported.exit_code == 0, imported.output
     store = cycle["dir"] / "decisions.jsonl"
     assert "imported 3 decision(s)" in imported.stdout and len(store.read_text().splitlines()) == 3
 
     # between the cycles: W2's record changes, W3 leaves, and the OP17 rule file is edited
-    cycle["workers"].write_text(WORKERS.replace("WP-2,", "WP-2b,").replace(
-        "W3,Ri Su Yong,KP,WP-3,2021-05-01,2021-05-03\n", ""))
+    cycle["workers"].write_text(
+        WORKERS.replace("WP-2,", "WP-2b,").replace(
+            "W3,Ri Su Yong,KP,WP-3,2021-05-01,2021-05-03\n", ""
+        )
+    )
     rule_file = cycle["rules"] / f"{OP17}.yaml"
     rule_file.write_text(rule_file.read_text().replace("direct breach", "direct breach (edited)"))
 
@@ -92,7 +108,9 @@ def test_two_cycles_carry_decisions_and_mark_changes(runner: CliRunner, cycle) -
     assert record_changed["decision"] == "open"
     assert "record changed" in str(record_changed["review_note"])
 
-    changes = {(r["change"], r["record_id"], r["rule_id"]): r for r in sheet_rows(second, "Changes")}
+    changes = {
+        (r["change"], r["record_id"], r["rule_id"]): r for r in sheet_rows(second, "Changes")
+    }
     assert changes[("gone", "W3", OP17)]["why"] == "record removed"
     assert changes[("gone", "W3", OP8)]["why"] == "record removed"
     evidence = changes[("evidence changed", "W2", OP17)]
@@ -115,12 +133,16 @@ def test_decision_ids_are_stable_across_row_order(runner: CliRunner, cycle) -> N
     [
         ({"decision": "maybe", "reviewer": "A"}, "unknown decision 'maybe'"),
         ({"decision": "confirmed", "reviewer": None}, "decision 'confirmed' has no reviewer"),
-        ({"finding_id": "F-000000000000", "decision": "confirmed", "reviewer": "A"},
-         "finding ids must not be edited"),
+        (
+            {"finding_id": "F-000000000000", "decision": "confirmed", "reviewer": "A"},
+            "finding ids must not be edited",
+        ),
         ({"decided_on": "last week", "decision": "confirmed", "reviewer": "A"}, "not a date"),
     ],
 )
-def test_bad_reviews_are_refused_with_sheet_and_row(runner: CliRunner, cycle, edit, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_reviews_are_refused_with_sheet_and_row(
+    runner: CliRunner, cycle, edit, message
+) -> None:  # type: ignore[no-untyped-def]
     report = _screen(runner, cycle, "r.xlsx")
     workbook = openpyxl.load_workbook(report)
     sheet = workbook["Findings"]
@@ -177,7 +199,16 @@ def test_a_suppression_needs_a_reason(runner: CliRunner, cycle) -> None:  # type
         f"suppressions:\n  - finding_id: F-0123456789ab\n    expires: 2027-01-01\n"
         "    approved_by: C\n"
     )
-    result = run_cli(runner, "run", cycle["workers"], "--as-of", AS_OF, "--out",
-                     cycle["dir"] / "x.xlsx", "--suppressions", suppressions)
+    result = run_cli(
+        runner,
+        "run",
+        cycle["workers"],
+        "--as-of",
+        AS_OF,
+        "--out",
+        cycle["dir"] / "x.xlsx",
+        "--suppressions",
+        suppressions,
+    )
     assert result.exit_code == 2
     assert f"{suppressions}:2:" in result.stderr and "reason" in result.stderr
