@@ -10,19 +10,11 @@ from screening.lists.models import Watchlist
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
+from screening.report.rows import RecordRow, columns
 from screening.rulespec.rule import Severity
 from screening.rulespec.rulebook import Rulebook
 
-RECORD_COLUMNS = [
-    "record_id",
-    "record_type",
-    "file",
-    "line",
-    "name",
-    "status",
-    "findings",
-    "details",
-]
+RECORD_COLUMNS = list(columns(RecordRow))
 
 
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -33,7 +25,7 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     ordered = findings.assign(_rank=rank).sort_values(
         ["_rank", "rule_id", "record_type", "record_id", "finding_id"], kind="stable"
     )
-    return ordered.drop(columns=["_rank", "row"]).reset_index(drop=True)
+    return ordered.drop(columns=["_rank", "row"], errors="ignore").reset_index(drop=True)
 
 
 def records_table(tables: dict[RecordKind, RecordTable], findings: pd.DataFrame) -> pd.DataFrame:

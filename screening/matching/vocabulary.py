@@ -8,51 +8,35 @@ from __future__ import annotations
 # Legal-form words and abbreviations (after transliteration to Latin, lower case, no punctuation).
 # They say nothing about who a party is, so they are dropped before scoring.
 LEGAL_FORMS = frozenset(
-    """
-    llc ltd limited co corp inc incorporated plc gmbh ag sa sarl srl spa bv nv kg ohg ug oy ab as
-    ooo oao zao pao ao pjsc ojsc cjsc jsc tov pp ip chp fzc fze fzco llp lp pte pty bhd sdn kk
-    ltda eirl sas cie et ve tic sti
-    obshchestvo ogranichennoy otvetstvennostyu aktsionernoe zakrutoe otkrutoe publichnoe
-    """.split()
+    ["llc", "ltd", "limited", "co", "corp", "inc", "incorporated", "plc", "gmbh", "ag", "sa", "sarl", "srl", "spa", "bv", "nv", "kg", "ohg", "ug", "oy", "ab", "as", "ooo", "oao", "zao", "pao", "ao", "pjsc", "ojsc", "cjsc", "jsc", "tov", "pp", "ip", "chp", "fzc", "fze", "fzco", "llp", "lp", "pte", "pty", "bhd", "sdn", "kk", "ltda", "eirl", "sas", "cie", "et", "ve", "tic", "sti", "obshchestvo", "ogranichennoy", "otvetstvennostyu", "aktsionernoe", "zakrutoe", "otkrutoe", "publichnoe"]
 )
 
 # Words too common to identify a party: they never make a match on their own and weigh little.
 GENERIC = frozenset(
-    """
-    korea korean koryo choson chosun joson dprk prk kp democratic people peoples republic north
-    general trading trade traders corporation corporations company companies group firm enterprise
-    enterprises bank banking international intl joint venture jv operation operations cooperation
-    united associated association central committee foreign external overseas national state
-    technology technologies technical machinery machine chemical chemicals mining mine development
-    economic economics industrial industry industries import export imports exports commercial
-    commerce holding holdings services service project projects construction building investment
-    credit finance financial office bureau division department branch agency representative
-    art studio sinyong sangsa muyok hoesa chongsa shipping logistics marine products
-    global world new first oil energy petroleum steel metal metals electric electronics power
-    """.split()
+    ["korea", "korean", "koryo", "choson", "chosun", "joson", "dprk", "prk", "kp", "democratic", "people", "peoples", "republic", "north", "general", "trading", "trade", "traders", "corporation", "corporations", "company", "companies", "group", "firm", "enterprise", "enterprises", "bank", "banking", "international", "intl", "joint", "venture", "jv", "operation", "operations", "cooperation", "united", "associated", "association", "central", "committee", "foreign", "external", "overseas", "national", "state", "technology", "technologies", "technical", "machinery", "machine", "chemical", "chemicals", "mining", "mine", "development", "economic", "economics", "industrial", "industry", "industries", "import", "export", "imports", "exports", "commercial", "commerce", "holding", "holdings", "services", "service", "project", "projects", "construction", "building", "investment", "credit", "finance", "financial", "office", "bureau", "division", "department", "branch", "agency", "representative", "art", "studio", "sinyong", "sangsa", "muyok", "hoesa", "chongsa", "shipping", "logistics", "marine", "products", "global", "world", "new", "first", "oil", "energy", "petroleum", "steel", "metal", "metals", "electric", "electronics", "power"]
 )
 
 # Russian generic words as their English equivalents, so that Корея Рёнбон weighs like Korea Ryonbong.
 TRANSLATIONS: dict[str, str] = {
-    **dict.fromkeys("koreya koreyskaya koreyskiy koreyskoe koreyskaa".split(), "korea"),
-    **dict.fromkeys("torgovaya torgovuy torgovoe".split(), "trading"),
+    **dict.fromkeys(["koreya", "koreyskaya", "koreyskiy", "koreyskoe", "koreyskaa"], "korea"),
+    **dict.fromkeys(["torgovaya", "torgovuy", "torgovoe"], "trading"),
     "korporatsiya": "corporation", "kompaniya": "company", "gruppa": "group",
     "generalnaya": "general", "mezhdunarodnaya": "international", "kndr": "dprk",
     "sovmestnoe": "joint", "predpriyatie": "venture", "vneshnetorgovuy": "foreign",
 }  # fmt: skip
 
 # Function words dropped everywhere.
-STOPWORDS = frozenset("of the and for und et de du des la le van von no nr s i".split())
+STOPWORDS = frozenset(["of", "the", "and", "for", "und", "et", "de", "du", "des", "la", "le", "van", "von", "no", "nr", "s", "i"])
 
 # Korean surnames written many ways: each variant -> one spelling (applied to whole tokens).
 SURNAMES: dict[str, str] = {
-    **dict.fromkeys("lee li yi rhee rhie rhi ree rii".split(), "ri"),
-    **dict.fromkeys("park bak bag pag bahk paek".split(), "pak"),
-    **dict.fromkeys("gim kimm".split(), "kim"),
-    **dict.fromkeys("choi choe chwe choy chey".split(), "choe"),
-    **dict.fromkeys("yoon youn yun".split(), "yun"),
-    **dict.fromkeys("lim rim im".split(), "rim"),
-    **dict.fromkeys("ryu yu yoo lyu".split(), "ryu"),
+    **dict.fromkeys(["lee", "li", "yi", "rhee", "rhie", "rhi", "ree", "rii"], "ri"),
+    **dict.fromkeys(["park", "bak", "bag", "pag", "bahk", "paek"], "pak"),
+    **dict.fromkeys(["gim", "kimm"], "kim"),
+    **dict.fromkeys(["choi", "choe", "chwe", "choy", "chey"], "choe"),
+    **dict.fromkeys(["yoon", "youn", "yun"], "yun"),
+    **dict.fromkeys(["lim", "rim", "im"], "rim"),
+    **dict.fromkeys(["ryu", "yu", "yoo", "lyu"], "ryu"),
 }
 
 # Romanization spellings of the same Korean sound (McCune-Reischauer vs Revised Romanization, and

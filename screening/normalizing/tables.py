@@ -10,8 +10,9 @@ from screening.normalizing.countries import normalize_countries
 from screening.normalizing.values import parse_dates, parse_numbers
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind, Schema, ValueType, schema_for
+from screening.report.rows import DataIssueRow, columns
 
-DATA_ISSUE_COLUMNS = ["record_id", "record_type", "file", "line", "field", "value", "problem"]
+DATA_ISSUE_COLUMNS = list(columns(DataIssueRow))
 
 
 @dataclass

@@ -1,5 +1,4 @@
-"""The Excel report: one workbook a reviewer works in, every cell written safely."""
+"""The Excel report: one workbook a reviewer works in, every cell written safely.
 
-from screening.report.workbook import MAX_SHEET_ROWS, SHEET_NAMES, check_destination, write_report
-
-__all__ = ["MAX_SHEET_ROWS", "SHEET_NAMES", "check_destination", "write_report"]
+`rows.py` declares each sheet's columns; `workbook.py` writes the workbook (`write_report`).
+"""

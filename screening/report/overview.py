@@ -127,8 +127,7 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "as-of", used.as_of
         yield "entries", used.entries
         yield "sha256", used.sha256
-    for label, path in result.review_files.items():
-        yield label, path
+    yield from result.review_files.items()
     for stage, seconds in result.stage_seconds.items():
         yield f"stage: {stage} (s)", round(seconds, 3)
 

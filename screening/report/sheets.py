@@ -1,7 +1,6 @@
 """The table sheets: their names and promised columns (a public interface), and the Findings sheet.
 
-Findings order: the writer sorts by severity (violation, indicator, review, then anything else),
-then rule_id, then record_id — unless the DataFrame is already in that order: then it is kept.
+Findings are written in the order given: the pipeline sorts them (`assemble.sort_findings`).
 """
 
 from __future__ import annotations
@@ -15,6 +14,17 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from screening.report.cells import PLAIN, WRAPPED, CellStyle, SheetCell, make_cell
+from screening.report.rows import (
+    ChangeRow,
+    DataIssueRow,
+    FindingRow,
+    RecordCountRow,
+    RecordRow,
+    RejectedRow,
+    RuleRow,
+    SourceRow,
+    columns,
+)
 from screening.report.tables import (
     WRAPPED_COLUMNS,
     column_widths,
@@ -22,56 +32,21 @@ from screening.report.tables import (
     table_frame,
     write_rows,
 )
+from screening.review.decisions import DECISIONS, DEFAULT_DECISION
+from screening.rulespec.rule import Severity
 
-FINDINGS_COLUMNS = (
-    "finding_id", "record_id", "record_type", "name", "rule_id", "rule_title", "severity",
-    "legal_basis", "explanation", "evidence", "sources", "decision", "reviewer", "comment",
-    "decided_on", "file", "line",
-)  # fmt: skip
-RECORDS_COLUMNS = (
-    "record_id",
-    "record_type",
-    "file",
-    "line",
-    "name",
-    "status",
-    "findings",
-    "details",
-)
-RECORDS_SUMMARY_COLUMNS = ("file", "record_type", "status", "records", "findings")
-REJECTED_COLUMNS = ("file", "line", "reason", "raw")
-DATA_ISSUES_COLUMNS = ("record_id", "field", "value", "problem", "record_type", "file", "line")
-RULES_COLUMNS = ("rule_id", "title", "severity", "applies_to", "legal_basis", "file", "sha256")
-SOURCES_COLUMNS = ("source_id", "title", "publisher", "date", "file", "quote", "url", "rule_id")
+FINDINGS_COLUMNS = columns(FindingRow)
+RECORDS_COLUMNS = columns(RecordRow)
+RECORDS_SUMMARY_COLUMNS = columns(RecordCountRow)
+REJECTED_COLUMNS = columns(RejectedRow)
+DATA_ISSUES_COLUMNS = columns(DataIssueRow)
+RULES_COLUMNS = columns(RuleRow)
+SOURCES_COLUMNS = columns(SourceRow)
+CHANGES_COLUMNS = columns(ChangeRow)
 
-SEVERITY_ORDER = ("violation", "indicator", "review")
+SEVERITY_ORDER = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 SEVERITY_FILLS = {"violation": "F4CCCC", "indicator": "FFE599", "review": "DDE3EC"}
-DECISIONS = ("open", "confirmed", "false positive", "escalated")
-DEFAULT_DECISION = "open"
 EXCEL_LAST_ROW = 1_048_576
-
-
-def severity_rank(severity: pd.Series) -> pd.Series:
-    """0 for violation, 1 indicator, 2 review, 3 for anything else."""
-    ranks = {name: rank for rank, name in enumerate(SEVERITY_ORDER)}
-    return severity.map(ranks).fillna(len(SEVERITY_ORDER)).astype(int)
-
-
-def order_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings by severity, rule_id, record_id; a frame already in that order is returned as is."""
-    if findings.empty:
-        return findings
-    keys = pd.DataFrame(
-        {
-            "rank": severity_rank(findings.get("severity", pd.Series("", index=findings.index))),
-            "rule": _text_key(findings, "rule_id"),
-            "record": _text_key(findings, "record_id"),
-        }
-    ).reset_index(drop=True)
-    order = keys.sort_values(["rank", "rule", "record"], kind="stable").index
-    if (order == pd.RangeIndex(len(keys))).all():
-        return findings
-    return findings.iloc[order]
 
 
 def first_rows(frame: pd.DataFrame, key: str) -> dict[str, int]:

@@ -23,6 +23,7 @@ from screening.pipeline import ScreenResult
 from screening.report.companion import companion_path, write_companion_csv
 from screening.report.overview import Note, write_run, write_summary
 from screening.report.sheets import (
+    CHANGES_COLUMNS,
     DATA_ISSUES_COLUMNS,
     FINDINGS_COLUMNS,
     RECORDS_COLUMNS,
@@ -31,12 +32,10 @@ from screening.report.sheets import (
     RULES_COLUMNS,
     SOURCES_COLUMNS,
     first_rows,
-    order_findings,
     summarise_records,
     write_findings,
 )
 from screening.report.tables import table_frame, write_table
-from screening.review.changes import CHANGE_COLUMNS
 
 # Excel holds 1,048,576 rows a sheet; one is the header.
 MAX_SHEET_ROWS = 1_048_575
@@ -124,7 +123,7 @@ def check_destination(out: Path, inputs: Sequence[Path] = ()) -> None:
 
 
 def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) -> _Plan:
-    plan = _Plan(findings=order_findings(result.findings), records=records)
+    plan = _Plan(findings=result.findings, records=records)
     tables = (
         ("Findings", "findings", plan.findings, FINDINGS_COLUMNS),
         ("Rejected", "rejected", result.rejected, REJECTED_COLUMNS),
@@ -161,7 +160,7 @@ def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int) -> Non
     source_rows = first_rows(result.sources, "rule_id")
     write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows)
     if result.changes is not None:
-        write_table(wb, "Changes", result.changes, tuple(CHANGE_COLUMNS))
+        write_table(wb, "Changes", result.changes, CHANGES_COLUMNS)
     if plan.records == "summary":
         write_table(wb, "Records", summarise_records(result.records), RECORDS_SUMMARY_COLUMNS)
     else:

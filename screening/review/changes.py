@@ -7,11 +7,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
+from screening.report.rows import ChangeRow, columns
 from screening.review.workbook import read_findings_sheet
 
-CHANGE_COLUMNS = [
-    "change", "finding_id", "rule_id", "record_type", "record_id", "name", "why", "before", "after",
-]  # fmt: skip
+CHANGE_COLUMNS = list(columns(ChangeRow))
 
 
 def compare_with_baseline(

@@ -21,14 +21,12 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from screening.errors import InputFileError
 from screening.findings import finding_id
+from screening.report.rows import FindingRow, columns
 from screening.review.decisions import DECISIONS, DEFAULT_DECISION, Decision, Fingerprint
 
 FINDINGS_SHEET = "Findings"
 RUN_SHEET = "Run"
-REQUIRED_COLUMNS = (
-    "finding_id", "record_id", "record_type", "rule_id", "evidence", "decision", "reviewer",
-    "comment", "decided_on", "list_reference", "record_sha", "rule_sha", "entry_sha",
-)  # fmt: skip
+REQUIRED_COLUMNS = columns(FindingRow)
 
 
 class ReviewProblems(InputFileError):

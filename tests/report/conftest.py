@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from screening.assemble import sort_findings
 from screening.pipeline import InputSummary, ListSummary, ScreenResult
 
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
@@ -116,7 +117,7 @@ def make_result(findings: pd.DataFrame | None = None) -> ScreenResult:
             InputSummary(Path("companies.csv"), "company", "e" * 64, 1, 1, 0),
         ],
         lists=[ListSummary("UN 1718", "-list.xml", dt.date(2025, 12, 1), 80, "f" * 64)],
-        findings=findings_frame() if findings is None else findings,
+        findings=sort_findings(findings_frame()) if findings is None else findings,
         records=records,
         rejected=rejected,
         data_issues=data_issues,

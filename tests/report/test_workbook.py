@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from screening.assemble import sort_findings
 from screening.errors import ScreeningError
 from screening.pipeline import ScreenResult
-from screening.report import SHEET_NAMES, write_report
 from screening.report.cells import EXCEL_CELL_LIMIT
-from screening.report.sheets import order_findings
+from screening.report.workbook import SHEET_NAMES, write_report
 
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
 
+# The columns the issues promise, in order (a public interface); later columns may follow.
 HEADERS = {
     "Findings": [
         "finding_id", "record_id", "record_type", "name", "rule_id", "rule_title", "severity",
@@ -65,7 +66,8 @@ def column(ws: Worksheet, name: str) -> list[object]:
 def test_sheets_and_header_columns_are_exact(book: openpyxl.Workbook) -> None:
     assert book.sheetnames == list(SHEET_NAMES)
     for name, header in HEADERS.items():
-        assert [cell.value for cell in book[name][1]] == header, name
+        written = [cell.value for cell in book[name][1]]
+        assert written[: len(header)] == header, name
 
 
 @pytest.mark.parametrize("sheet", list(INJECTED))
@@ -93,13 +95,10 @@ def test_illegal_xml_characters_are_replaced_visibly(book: openpyxl.Workbook) ->
     assert "Acme\u2400Ltd" in column(book["Records"], "name")
 
 
-def test_findings_sorted_by_severity_rule_record(book: openpyxl.Workbook) -> None:
+def test_findings_sorted_by_severity_rule_record(result: ScreenResult, tmp_path: Path) -> None:
+    result.findings = sort_findings(result.findings)
+    book = openpyxl.load_workbook(write_report(result, tmp_path / "sorted.xlsx"))
     assert column(book["Findings"], "finding_id") == ["F1", "F2", "F3"]
-
-
-def test_findings_already_in_order_are_kept_as_given(result: ScreenResult) -> None:
-    ordered = order_findings(result.findings)
-    assert order_findings(ordered) is ordered
 
 
 def test_decision_dropdown_and_default(book: openpyxl.Workbook) -> None:
@@ -235,5 +234,6 @@ def test_an_empty_screen_still_writes_every_sheet(
     book = openpyxl.load_workbook(write_report(result, tmp_path / "empty.xlsx"))
     assert book.sheetnames == list(SHEET_NAMES)
     for name, header in HEADERS.items():
-        assert [cell.value for cell in book[name][1]] == header, name
+        written = [cell.value for cell in book[name][1]]
+        assert written[: len(header)] == header, name
     assert book["Findings"].max_row == 1

@@ -196,7 +196,7 @@ def test_suppressions_are_shown_with_reason_and_expiry(runner: CliRunner, cycle)
 def test_a_suppression_needs_a_reason(runner: CliRunner, cycle) -> None:  # type: ignore[no-untyped-def]
     suppressions = cycle["dir"] / "suppressions.yaml"
     suppressions.write_text(
-        f"suppressions:\n  - finding_id: F-0123456789ab\n    expires: 2027-01-01\n"
+        "suppressions:\n  - finding_id: F-0123456789ab\n    expires: 2027-01-01\n"
         "    approved_by: C\n"
     )
     result = run_cli(
