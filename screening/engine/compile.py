@@ -131,7 +131,9 @@ def _combine(parts: list[Compiled], every: bool) -> Compiled:
             mask = (mask & result.mask) if every else (mask | result.mask)
             evidence.update(result.evidence)
             if result.entry_sha is not None:
-                entry_sha = result.entry_sha if entry_sha is None else entry_sha.fillna(result.entry_sha)
+                entry_sha = (
+                    result.entry_sha if entry_sha is None else entry_sha.fillna(result.entry_sha)
+                )
         return Evaluated(mask, evidence, entry_sha)
 
     return run

@@ -53,7 +53,7 @@ class Context:
         """Best list match per record for a name field (computed once per run and options)."""
         key = (kind, field_name, threshold, schema)
         if key not in self._name_matches:
-            from screening.engine.names import best_matches
+            from screening.engine.names import best_matches  # names imports this module
 
             self._name_matches[key] = best_matches(self, kind, field_name, threshold, schema)
         return self._name_matches[key]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from screening.engine.context import Context
+from screening.matching import DEFAULT_THRESHOLD, match_names
 from screening.records import RecordKind
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 def entry_digest(entry: ListEntry) -> str:
     """A short hash of a list entry as loaded: a decision on a match is void when it changes."""
     return hashlib.sha256(entry.model_dump_json().encode()).hexdigest()[:16]
+
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
 _NATIONALITY = {
@@ -35,10 +37,9 @@ def best_matches(
 ) -> pd.DataFrame:
     """One row per record whose name matches a list entry, indexed like the record table.
 
-    Columns: name, reference, entry_name, matched_name, score, alignment, corroboration.
+    Columns: name, reference, entry_name, matched_name, score, alignment, corroboration,
+    entry_sha.
     """
-    from screening.matching import DEFAULT_THRESHOLD, match_names
-
     values = context.values(kind)
     columns = [
         "name",
@@ -48,15 +49,11 @@ def best_matches(
         "score",
         "alignment",
         "corroboration",
+        "entry_sha",
     ]
     if not context.watchlists or values.empty:
         return pd.DataFrame(columns=columns)
     birth = _BIRTH_DATE.get(kind)
-    digests = {
-        (watchlist.name, entry.entry_id): entry_digest(entry)
-        for watchlist in context.watchlists
-        for entry in watchlist.entries
-    }
     found = match_names(
         values[field_name],
         context.watchlists,
@@ -70,7 +67,12 @@ def best_matches(
     best = found.sort_values(["row", "score"], ascending=[True, False], kind="stable")
     best = best.drop_duplicates("row").set_index("row")
     best = best.rename(columns={"list_name": "name"})
-    best["entry_sha"] = [
-        digests[(list_name, entry_id)] for list_name, entry_id in zip(best["name"], best["entry_id"])
-    ]
+    entries = {
+        (watchlist.name, entry.entry_id): entry
+        for watchlist in context.watchlists
+        for entry in watchlist.entries
+    }
+    matched = set(zip(best["name"], best["entry_id"], strict=True))
+    digests = {key: entry_digest(entries[key]) for key in matched}
+    best["entry_sha"] = [digests[key] for key in zip(best["name"], best["entry_id"], strict=True)]
     return best[columns]

@@ -1,4 +1,4 @@
-"""Sanctions list models: the single source of truth for a list entry, whatever file it came from."""
+"""Sanctions list models: the single source of truth for an entry, whatever its file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Alias(BaseModel):
-    """Another name of a listed party, with the list's own quality mark (a.k.a., f.k.a., Good, Low)."""
+    """Another name of a listed party, with the list's quality mark (a.k.a., f.k.a., Good...)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -28,7 +28,9 @@ class ListEntry(BaseModel):
     name: str
     aliases: list[Alias] = []
     listed_on: dt.date | None = None
-    birth_dates: list[str] = Field(default=[], description="ISO dates, may be year or year-month only")
+    birth_dates: list[str] = Field(
+        default=[], description="ISO dates, may be year or year-month only"
+    )
     nationalities: list[str] = Field(default=[], description="ISO 3166-1 alpha-2, upper-case")
     programmes: list[str] = []
     remarks: str | None = None
@@ -60,7 +62,9 @@ class ListEntry(BaseModel):
     def _iso_partial(cls, values: list[str]) -> list[str]:
         for v in values:
             parts = v.split("-")
-            if not (1 <= len(parts) <= 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)):
+            if not (
+                1 <= len(parts) <= 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
+            ):
                 raise ValueError(f"not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD): {v!r}")
         return values
 

@@ -1,4 +1,4 @@
-"""What `screening lists show FILE` prints: a list's provenance and its entries by type and programme."""
+"""What `screening lists show FILE` prints: provenance and entries by type and programme."""
 
 from __future__ import annotations
 

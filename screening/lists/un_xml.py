@@ -35,7 +35,10 @@ def _text(element: Element | None) -> str:
 
 
 def _name(element: Element) -> str:
-    parts = (_text(element.find(tag)) for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"))
+    parts = (
+        _text(element.find(tag))
+        for tag in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+    )
     return " ".join(p for p in parts if p)
 
 

@@ -1,9 +1,10 @@
 """Blocking: an inverted index of distinctive token keys, so each name meets only a few candidates.
 
-Keys of a name: its distinctive token keys, each adjacent pair of them written together (Su Yong /
-Suyong, and triples), a vowel-free skeleton of pairs and long tokens (Chol/Chul), and, for names made only of
-generic words (Foreign Trade Bank), those words (only such list names are indexed under them). Keys shared by too many list names
-are dropped from the index: they cannot tell candidates apart (pairs still can).
+Keys of a name: its distinctive token keys; each adjacent pair and triple of them written together
+(Su Yong / Suyong, Nam Chon Gang / Namchongang); pairs with u read as o (Chol / Chul); a vowel-free
+skeleton of long tokens; and, for names made only of generic words (Foreign Trade Bank), those
+words (only such list names are indexed under them). Keys shared by too many list names are dropped
+from the index: they cannot tell candidates apart (pairs still can).
 """
 
 from __future__ import annotations
@@ -48,10 +49,14 @@ def name_keys(names: Names, generic_keys: npt.NDArray[np.bool_]) -> Keys:
             both = valid[d[valid, i + 1] >= 0]
             pair = names.vocab[d[both, i]] + names.vocab[d[both, i + 1]]
             rows.extend([both, both])
-            keys.extend([pair, _skeletons(pair)])
+            keys.extend([pair, _folded(pair)])
         if i + 2 < MAX_TOKENS:  # Nam Chon Gang / Namchongang, Man Su Dae / Mansudae
             three = both[d[both, i + 2] >= 0]
-            triple = names.vocab[d[three, i]] + names.vocab[d[three, i + 1]] + names.vocab[d[three, i + 2]]
+            triple = (
+                names.vocab[d[three, i]]
+                + names.vocab[d[three, i + 1]]
+                + names.vocab[d[three, i + 2]]
+            )
             rows.append(three)
             keys.append(triple)
         long = valid[key_len[d[valid, i]] >= SKELETON_MIN]
@@ -69,6 +74,12 @@ def name_keys(names: Names, generic_keys: npt.NDArray[np.bool_]) -> Keys:
     return np.concatenate(rows), np.concatenate(keys)
 
 
+def _folded(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Pairs with u read as o (Chul / Chol): cheaper than a skeleton, and far fewer collisions."""
+    codes, uniques = pd.factorize(keys)
+    return np.array(["~" + k.replace("u", "o") for k in uniques], dtype=object)[codes]
+
+
 def _skeletons(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     codes, uniques = pd.factorize(keys)
     return np.array([skeleton(k) for k in uniques], dtype=object)[codes]
@@ -78,10 +89,14 @@ def candidates(records: Names, aliases: Names) -> tuple[npt.NDArray[np.intp], np
     """Unique (record row, alias row) pairs that share at least one indexed key."""
     a_rows, a_keys = name_keys(aliases, aliases.n_distinct == 0)
     r_rows, r_keys = name_keys(records, np.ones(len(records), dtype=bool))
-    codes, _ = pd.factorize(np.concatenate([a_keys, r_keys]))
-    a_codes, r_codes = codes[: len(a_keys)], codes[len(a_keys) :]
+    a_codes, uniques = pd.factorize(a_keys)
+    # record keys are only looked up: most are in no list name, so they are never stored
+    r_codes = pd.Index(uniques).get_indexer(pd.Index(r_keys, dtype=object, copy=False))
+    r_rows, r_codes = r_rows[r_codes >= 0], r_codes[r_codes >= 0]
     # one posting per (key, alias), then drop keys too common to discriminate
-    postings = np.unique(np.stack([a_codes, a_rows]).T, axis=0) if len(a_codes) else np.empty((0, 2))
+    postings = (
+        np.unique(np.stack([a_codes, a_rows]).T, axis=0) if len(a_codes) else np.empty((0, 2))
+    )
     df = np.bincount(postings[:, 0], minlength=1) if len(postings) else np.zeros(1, dtype=np.intp)
     cap = max(MIN_CAP, int(MAX_KEY_SHARE * len(aliases)))
     postings = postings[df[postings[:, 0]] <= cap]
@@ -95,5 +110,5 @@ def candidates(records: Names, aliases: Names) -> tuple[npt.NDArray[np.intp], np
     starts = np.repeat(left[hit], counts[hit])
     offsets = np.arange(len(rec)) - np.repeat(np.cumsum(counts[hit]) - counts[hit], counts[hit])
     ali = post_alias[starts + offsets]
-    pairs = np.unique(rec.astype(np.int64) * len(aliases) + ali.astype(np.int64))
+    pairs = pd.unique(rec.astype(np.int64) * len(aliases) + ali.astype(np.int64))
     return (pairs // len(aliases)).astype(np.intp), (pairs % len(aliases)).astype(np.intp)

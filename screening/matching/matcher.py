@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Literal
 
@@ -24,7 +25,7 @@ COLUMNS = [
 def _aliases(
     watchlists: Sequence[Watchlist], schema: str | None
 ) -> tuple[list[str], list[int], list[tuple[str, ListEntry]]]:
-    """Every name of every entry: (alias names, entry number of each, entries with their list name)."""
+    """Every name of every entry: (names, entry number of each, (list name, entry))."""
     names: list[str] = []
     owner: list[int] = []
     entries: list[tuple[str, ListEntry]] = []
@@ -40,7 +41,9 @@ def _aliases(
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "object") for c in COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c == "score" else "object") for c in COLUMNS}
+    )
 
 
 def match_names(
@@ -76,48 +79,88 @@ def match_names(
     positions = np.flatnonzero(present)
     rows = pd.DataFrame({"pos": positions, "r": row_codes})
     found = rows.merge(hits, on="r", how="inner")
-    if found.empty:
-        return _empty()
     label = names.index.to_numpy()[found["pos"].to_numpy()]
     record_name = names.to_numpy()[found["pos"].to_numpy()]
-    score_out = found["score"].to_numpy(dtype=np.float64)
+    score_out = found["score"].to_numpy(dtype=np.float64, copy=True)
     notes = np.full(len(found), "", dtype=object)
     if corroborating:
-        dobs = _dates(birth_dates, found["pos"].to_numpy())
-        nats = _values(nationalities, found["pos"].to_numpy())
-        for i, e in enumerate(found["e"].to_numpy()):
-            entry = entries[e][1]
-            delta, note = corroborate(dobs[i], nats[i], entry.birth_dates, entry.nationalities)
-            score_out[i] = min(1.0, max(0.0, score_out[i] + delta))
-            notes[i] = note
+        score_out, notes = _corroborated(found, score_out, entries, birth_dates, nationalities)
+    keep_rows = score_out >= threshold
+    found = found[keep_rows]
+    label, record_name = label[keep_rows], record_name[keep_rows]
+    score_out, notes = score_out[keep_rows], notes[keep_rows]
     e_idx = found["e"].to_numpy()
     a_idx = found["a"].to_numpy()
-    cache: dict[tuple[int, int], str] = {}
-    aligned = [
-        cache.setdefault((int(al), int(rc)), alignment(alias_names[al], str(uniques[rc])))
-        for al, rc in zip(a_idx, found["r"].to_numpy(), strict=True)
-    ]
-    out = pd.DataFrame(
+    # one explanation per distinct (alias, record name) pair, however many rows share it
+    pair_codes, pairs = pd.factorize(a_idx.astype(np.int64) * len(records) + found["r"].to_numpy())
+    explained = np.array(
+        [alignment(aliases.text[p // len(records)], records.text[p % len(records)]) for p in pairs],
+        dtype=object,
+    )
+    table = _entry_table(entries, alias_names)
+    columns = {
+        "row": label,
+        "list_name": table["list_name"][e_idx],
+        "entry_id": table["entry_id"][e_idx],
+        "reference": table["reference"][e_idx],
+        "entry_name": table["entry_name"][e_idx],
+        "matched_name": table["alias"][a_idx],
+        "record_name": record_name,
+        "score": np.round(score_out, 3),
+        "alignment": explained[pair_codes],
+        "corroboration": notes,
+    }
+    if len(label) == 0:
+        return _empty()
+    order = np.lexsort((table["entry_rank"][e_idx], -columns["score"], found["pos"].to_numpy()))
+    # object columns as they are: inferring Arrow strings for a million rows costs a second
+    return pd.DataFrame(
         {
-            "row": label,
-            "list_name": [entries[e][0] for e in e_idx],
-            "entry_id": [entries[e][1].entry_id for e in e_idx],
-            "reference": [entries[e][1].reference for e in e_idx],
-            "entry_name": [entries[e][1].name for e in e_idx],
-            "matched_name": [alias_names[al] for al in a_idx],
-            "record_name": record_name,
-            "score": np.round(score_out, 3),
-            "alignment": aligned,
-            "corroboration": notes,
-            "_pos": found["pos"].to_numpy(),
+            name: pd.Series(values[order], dtype="float64" if name == "score" else object)
+            for name, values in columns.items()
         }
     )
-    out = out[out["score"] >= threshold]
-    out = out.sort_values(["_pos", "score", "entry_id"], ascending=[True, False, True], kind="stable")
-    return out.drop(columns="_pos").reset_index(drop=True).astype({"row": object})
 
 
-def _dates(series: pd.Series | None, pos: np.ndarray) -> list[object]:
+def _entry_table(
+    entries: list[tuple[str, ListEntry]], alias_names: list[str]
+) -> dict[str, np.ndarray]:
+    """Per-entry and per-alias columns as arrays, for gathering by index."""
+    ids = [e.entry_id for _, e in entries]
+    rank = np.empty(len(ids), dtype=np.intp)
+    rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    return {
+        "list_name": np.array([name for name, _ in entries], dtype=object),
+        "entry_id": np.array(ids, dtype=object),
+        "reference": np.array([e.reference for _, e in entries], dtype=object),
+        "entry_name": np.array([e.name for _, e in entries], dtype=object),
+        "alias": np.array(alias_names, dtype=object),
+        "entry_rank": rank,
+    }
+
+
+def _corroborated(
+    found: pd.DataFrame,
+    score: np.ndarray,
+    entries: list[tuple[str, ListEntry]],
+    birth_dates: pd.Series | None,
+    nationalities: pd.Series | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores adjusted, and notes, from date of birth and nationality where both sides have them."""
+    positions = found["pos"].to_numpy()
+    dobs, nats = _dates(birth_dates, positions), _values(nationalities, positions)
+    notes = np.full(len(found), "", dtype=object)
+    score = score.copy()
+    for i, e in enumerate(found["e"].to_numpy()):
+        entry = entries[e][1]
+        word = "nationality" if entry.schema == "person" else "country"
+        delta, note = corroborate(dobs[i], nats[i], entry.birth_dates, entry.nationalities, word)
+        score[i] = min(1.0, max(0.0, score[i] + delta))
+        notes[i] = note
+    return score, notes
+
+
+def _dates(series: pd.Series | None, pos: np.ndarray) -> list[dt.date | None]:
     if series is None:
         return [None] * len(pos)
     values = pd.to_datetime(series, errors="coerce").iloc[pos]

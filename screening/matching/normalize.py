@@ -56,23 +56,22 @@ def latinize(name: str) -> str:
 
 
 def clean(names: pd.Series) -> pd.Series:
-    """Names as space-separated lower-case ASCII tokens (vectorized; non-ASCII rows via latinize)."""
+    """Names as space-separated lower-case ASCII tokens (vectorized; non-ASCII via latinize)."""
     text = names.astype("str").str.lower()
     foreign = ~text.str.isascii()
     if foreign.any():
         text = text.copy()
-        text[foreign] = [latinize(n) for n in names[foreign].astype(str)]
+        text[foreign] = pd.Series(
+            [latinize(n) for n in names[foreign].astype(str)],
+            index=text.index[foreign],
+            dtype="str",
+        )
     # apostrophes and breves mark MR aspiration/vowels (Ch'o'ngsong): drop them, never split on them
     text = text.str.replace(r"['`\u2018\u2019\u02bc\u02bb\u0060]", "", regex=True)
     text = text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
     # abbreviations that stand for generic words must weigh as those words
     text = text.str.replace(r"\bjv\b", "joint venture", regex=True)
     return text.str.replace(r"\bintl\b", "international", regex=True)
-
-
-def clean_one(name: str) -> str:
-    """One name as clean() would give it (for explanations, not the hot path)."""
-    return str(clean(pd.Series([name], dtype="str")).iloc[0])
 
 
 @lru_cache(maxsize=262144)
@@ -85,6 +84,7 @@ def token_key(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=262144)
 def token_class(token: str) -> int:
     """DISTINCT, GENERIC_WORD or DROPPED (legal forms and function words)."""
     if token in LEGAL_FORMS or token in STOPWORDS:
@@ -100,8 +100,11 @@ _GENERIC_KEYS = frozenset(token_key(t) for t in GENERIC | set(TRANSLATIONS))
 class Names:
     """Normalized names as fixed-width token-code matrices over a shared key vocabulary."""
 
+    text: npt.NDArray[np.object_]  # cleaned names (for explanations)
     vocab: npt.NDArray[np.object_]  # token keys, sorted
-    distinct: npt.NDArray[np.int32]  # (n, MAX_TOKENS) key codes of distinctive tokens, in order, -1 pad
+    distinct: npt.NDArray[
+        np.int32
+    ]  # (n, MAX_TOKENS) key codes of distinctive tokens, in order, -1 pad
     n_distinct: npt.NDArray[np.int8]
     generic: npt.NDArray[np.int32]  # (n, MAX_TOKENS) key codes of generic tokens, sorted, -1 pad
     n_generic: npt.NDArray[np.int8]
@@ -113,6 +116,7 @@ class Names:
 def take(names: Names, rows: slice) -> Names:
     """A slice of the rows of a Names (the vocabulary stays shared)."""
     return Names(
+        names.text[rows],
         names.vocab,
         names.distinct[rows],
         names.n_distinct[rows],
@@ -138,13 +142,14 @@ def encode(names: pd.Series) -> Names:
     generic, n_generic = _matrix(name_idx[cls == GENERIC_WORD], codes[cls == GENERIC_WORD], n)
     generic = np.sort(np.where(generic < 0, np.iinfo(np.int32).max, generic), axis=1)
     generic[generic == np.iinfo(np.int32).max] = -1
-    return Names(np.asarray(vocab, dtype=object), distinct, n_distinct, generic, n_generic)
+    text = cleaned.to_numpy(dtype=object)
+    return Names(text, np.asarray(vocab, dtype=object), distinct, n_distinct, generic, n_generic)
 
 
 def _matrix(
     rows: npt.NDArray[np.intp], codes: npt.NDArray[np.int32], n: int
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int8]]:
-    """Scatter (row, code) pairs, in row order, into an (n, MAX_TOKENS) matrix; extra tokens dropped."""
+    """Scatter (row, code) pairs, in row order, into an (n, MAX_TOKENS) matrix, extras dropped."""
     out = np.full((n, MAX_TOKENS), -1, dtype=np.int32)
     if len(rows) == 0:
         return out, np.zeros(n, dtype=np.int8)

@@ -2,12 +2,15 @@
 
 Distinctive tokens decide the score; generic words only nudge it:
 
-    score = sim_distinct * (0.9 + 0.1 * sim_generic)      (0.5 + 0.5 * ... for weak names like "Office 39")
+    score = sim_distinct * (0.75 + 0.25 * sim_generic)
+            (0.5 + 0.5 * sim_generic for weak names such as "Office 39";
+             a flat 0.95, or 0.7 if weak, when only one side has generic words)
 
-sim_distinct compares token by token (length-weighted, a syllable below TOKEN_FLOOR counts as a miss,
-so Kim/Pak Chol Nam stay apart) when both names have as many distinctive tokens, and the names
-written together otherwise (Su Yong / Suyong); both in the given order and with the first or last
-token moved round (surname first or last). Names made only of generic words must match as a whole.
+sim_distinct compares token by token (length-weighted; a syllable below TOKEN_FLOOR or with another
+initial counts as a miss, so Kim/Pak Chol Nam stay apart) when both names have as many distinctive
+tokens, and the names written together otherwise (Su Yong / Suyong); in the given order and with
+the first or last token moved round (surname first or last). Names made only of generic words
+must match as a whole.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from rapidfuzz import fuzz, process
 
 from screening.matching.normalize import MAX_TOKENS, Names
@@ -37,7 +41,9 @@ def _ratio(
     return np.asarray(out, dtype=np.float64) / 100.0
 
 
-def _joined(names: Names, matrix: npt.NDArray[np.int32], rows: Ints, sep: str) -> npt.NDArray[np.object_]:
+def _joined(
+    names: Names, matrix: npt.NDArray[np.int32], rows: Ints, sep: str
+) -> npt.NDArray[np.object_]:
     out = np.full(len(rows), "", dtype=object)
     for i in range(MAX_TOKENS):
         codes = matrix[rows, i]
@@ -50,12 +56,21 @@ def _joined(names: Names, matrix: npt.NDArray[np.int32], rows: Ints, sep: str) -
     return out
 
 
-def _rotated(matrix: npt.NDArray[np.int32], n: npt.NDArray[np.int8], rows: Ints, shift: int) -> npt.NDArray[np.int32]:
-    """Token codes of rows with tokens rotated by shift (1: first token last, -1: last token first)."""
-    counts = np.maximum(n[rows].astype(np.intp), 1)
-    pos = (np.arange(MAX_TOKENS)[None, :] + shift) % counts[:, None]
-    rotated = np.take_along_axis(matrix[rows], pos, axis=1)
-    rotated[np.arange(MAX_TOKENS)[None, :] >= counts[:, None]] = -1
+def _rotated(
+    matrix: npt.NDArray[np.int32],
+    n: npt.NDArray[np.int8],
+    rows: Ints,
+    shift: int,
+    width: int = MAX_TOKENS,
+) -> npt.NDArray[np.int32]:
+    """First `width` token codes of rows rotated by shift (1: first goes last, -1: last first)."""
+    if shift == 0:
+        head: npt.NDArray[np.int32] = matrix[rows, :width]
+        return head
+    counts = np.maximum(n[rows], 1).astype(np.int16)[:, None]
+    columns = np.arange(width, dtype=np.int16)[None, :]
+    rotated: npt.NDArray[np.int32] = matrix[rows[:, None], (columns + shift) % counts]
+    rotated[columns >= counts] = -1
     return rotated
 
 
@@ -72,7 +87,7 @@ class _TokenSims:
 
     def __call__(self, a: npt.NDArray[np.int32], b: npt.NDArray[np.int32]) -> Floats:
         pair = a.astype(np.int64) * len(self.vocab) + b
-        uniq, inverse = np.unique(pair, return_inverse=True)
+        inverse, uniq = pd.factorize(pair)  # hashing: far cheaper than np.unique's sort
         left, right = self.vocab[uniq // len(self.vocab)], self.vocab[uniq % len(self.vocab)]
         sims = _ratio(left, right)
         # English spellings write the MR o-with-breve as u (Chul, Sung): a near miss, not a miss
@@ -85,21 +100,34 @@ class _TokenSims:
         return sims[inverse]
 
 
+def _aligned_mean(
+    records: Names, aliases: Names, r: Ints, a: Ints, sims: _TokenSims, shifts: tuple[int, ...]
+) -> Floats:
+    """Best over the shifts of the length-weighted mean similarity of position-aligned tokens."""
+    width = int(aliases.n_distinct[a].max(initial=0))
+    # every (shift, position) pair of token codes, scored in one call
+    rotated = [_rotated(records.distinct, records.n_distinct, r, s, width) for s in shifts]
+    r_all = np.stack(rotated)  # (shifts, pairs, width)
+    a_all = np.broadcast_to(aliases.distinct[a][:, :width], r_all.shape)
+    valid = (r_all >= 0) & (a_all >= 0)
+    sim = np.zeros(r_all.shape)
+    sim[valid] = sims(r_all[valid], a_all[valid])
+    weight = np.where(valid, (sims.lengths[a_all] + sims.lengths[r_all]) / 2, 0.0)
+    total, norm = (sim * weight).sum(axis=2), weight.sum(axis=2)
+    means = np.divide(total, norm, out=np.zeros_like(total), where=norm > 0)
+    best: Floats = means.max(axis=0)
+    return best
+
+
 def _tokenwise(records: Names, aliases: Names, r: Ints, a: Ints, sims: _TokenSims) -> Floats:
-    best = np.zeros(len(r))
-    a_codes = aliases.distinct[a]
-    for shift in (0, 1, -1):
-        r_codes = _rotated(records.distinct, records.n_distinct, r, shift)
-        total = np.zeros(len(r))
-        weight = np.zeros(len(r))
-        for i in range(MAX_TOKENS):
-            valid = (a_codes[:, i] >= 0) & (r_codes[:, i] >= 0)
-            if not valid.any():
-                break
-            w = (sims.lengths[a_codes[valid, i]] + sims.lengths[r_codes[valid, i]]) / 2
-            total[valid] += w * sims(r_codes[valid, i], a_codes[valid, i])
-            weight[valid] += w
-        best = np.maximum(best, np.divide(total, weight, out=np.zeros(len(r)), where=weight > 0))
+    """Token by token in the given order, then (where that is not already perfect) rotated."""
+    if len(r) == 0:
+        return np.zeros(0)
+    best = _aligned_mean(records, aliases, r, a, sims, (0,))
+    again = np.flatnonzero((best < 0.999) & (aliases.n_distinct[a] > 1))
+    if len(again):
+        rotated = _aligned_mean(records, aliases, r[again], a[again], sims, (1, -1))
+        best[again] = np.maximum(best[again], rotated)
     return best
 
 
@@ -114,6 +142,19 @@ def _concatenated(records: Names, aliases: Names, r: Ints, a: Ints) -> Floats:
     return best
 
 
+def _pairwise(
+    left: npt.NDArray[np.object_], right: npt.NDArray[np.object_], r: Ints, a: Ints, scorer: Scorer
+) -> Floats:
+    """scorer(left[r], right[a]) for each pair, computed once per distinct pair of strings."""
+    lu, lc = np.unique(left.astype(str), return_inverse=True)
+    ru, rc = np.unique(right.astype(str), return_inverse=True)
+    pair = lc[r].astype(np.int64) * len(ru) + rc[a]
+    inverse, uniq = pd.factorize(pair)
+    return _ratio(lu[uniq // len(ru)].astype(object), ru[uniq % len(ru)].astype(object), scorer)[
+        inverse
+    ]
+
+
 def score_pairs(records: Names, aliases: Names, r: Ints, a: Ints) -> Floats:
     """Score each (record name, alias) pair; both Names must share one vocabulary."""
     sims = _TokenSims(aliases.vocab)
@@ -123,17 +164,20 @@ def score_pairs(records: Names, aliases: Names, r: Ints, a: Ints) -> Floats:
     score[same] = _tokenwise(records, aliases, r[same], a[same], sims)
     other = (nr != na) & (na > 0) & (nr > 0)
     score[other] = _concatenated(records, aliases, r[other], a[other])
-    g_rec = _joined(records, records.generic, r, " ")
-    g_ali = _joined(aliases, aliases.generic, a, " ")
-    # generic words: a subset (Kumsan Trading / Korea Kumsan Trading Corp) agrees; absent on one side
-    # says little; present on both sides and different (Daedong Credit Bank / Daedong Industrial) weakens
-    sim_g = _ratio(g_rec, g_ali, fuzz.token_set_ratio)
+    all_rec, all_ali = np.arange(len(records)), np.arange(len(aliases))
+    g_rec_names = _joined(records, records.generic, all_rec, " ")
+    g_ali_names = _joined(aliases, aliases.generic, all_ali, " ")
+    g_rec, g_ali = g_rec_names[r], g_ali_names[a]
+    # generic words: a subset (Kumsan Trading / Korea Kumsan Trading Corp) agrees; absent on one
+    # side says little; on both sides and different (Daedong Credit Bank / Daedong Industrial)
+    # weakens
+    sim_g = _pairwise(g_rec_names, g_ali_names, r, a, fuzz.token_set_ratio)
     one_sided = (g_rec == "") ^ (g_ali == "")
     sim_g[(g_rec == "") | (g_ali == "")] = 1.0
     # a short or numeric distinctive part (Office 39) needs its generic words to agree as well
-    d_len = _joined(aliases, aliases.distinct, a, "")
-    weak = np.fromiter((len(s) < WEAK_LENGTH or s.isdigit() for s in d_len), dtype=bool, count=len(a))
-    weak &= aliases.n_generic[a] > 0
+    d_ali = _joined(aliases, aliases.distinct, all_ali, "")
+    weak_ali = np.fromiter((len(s) < WEAK_LENGTH or s.isdigit() for s in d_ali), dtype=bool)
+    weak = weak_ali[a] & (aliases.n_generic[a] > 0)
     factor = np.where(weak, 0.5 + 0.5 * sim_g, 0.75 + 0.25 * sim_g)
     factor[one_sided] = np.where(weak[one_sided], 0.7, 0.95)
     score *= factor

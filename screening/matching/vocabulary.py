@@ -5,38 +5,70 @@ Kept as data, apart from the code that applies them, so that a reviewer can chec
 
 from __future__ import annotations
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Legal-form words and abbreviations (after transliteration to Latin, lower case, no punctuation).
 # They say nothing about who a party is, so they are dropped before scoring.
 LEGAL_FORMS = frozenset(
-    ["llc", "ltd", "limited", "co", "corp", "inc", "incorporated", "plc", "gmbh", "ag", "sa", "sarl", "srl", "spa", "bv", "nv", "kg", "ohg", "ug", "oy", "ab", "as", "ooo", "oao", "zao", "pao", "ao", "pjsc", "ojsc", "cjsc", "jsc", "tov", "pp", "ip", "chp", "fzc", "fze", "fzco", "llp", "lp", "pte", "pty", "bhd", "sdn", "kk", "ltda", "eirl", "sas", "cie", "et", "ve", "tic", "sti", "obshchestvo", "ogranichennoy", "otvetstvennostyu", "aktsionernoe", "zakrutoe", "otkrutoe", "publichnoe"]
+    _words(
+        """
+        ab ag aktsionernoe ao as bhd bv chp cie cjsc co corp eirl et fzc fzco fze gmbh inc
+        incorporated ip jsc kg kk limited llc llp lp ltd ltda nv oao obshchestvo ogranichennoy
+        ohg ojsc ooo otkrutoe otvetstvennostyu oy pao pjsc plc pp pte pty publichnoe sa sarl sas
+        sdn spa srl sti tic tov ug ve zakrutoe zao
+        """
+    )
 )
 
 # Words too common to identify a party: they never make a match on their own and weigh little.
 GENERIC = frozenset(
-    ["korea", "korean", "koryo", "choson", "chosun", "joson", "dprk", "prk", "kp", "democratic", "people", "peoples", "republic", "north", "general", "trading", "trade", "traders", "corporation", "corporations", "company", "companies", "group", "firm", "enterprise", "enterprises", "bank", "banking", "international", "intl", "joint", "venture", "jv", "operation", "operations", "cooperation", "united", "associated", "association", "central", "committee", "foreign", "external", "overseas", "national", "state", "technology", "technologies", "technical", "machinery", "machine", "chemical", "chemicals", "mining", "mine", "development", "economic", "economics", "industrial", "industry", "industries", "import", "export", "imports", "exports", "commercial", "commerce", "holding", "holdings", "services", "service", "project", "projects", "construction", "building", "investment", "credit", "finance", "financial", "office", "bureau", "division", "department", "branch", "agency", "representative", "art", "studio", "sinyong", "sangsa", "muyok", "hoesa", "chongsa", "shipping", "logistics", "marine", "products", "global", "world", "new", "first", "oil", "energy", "petroleum", "steel", "metal", "metals", "electric", "electronics", "power"]
+    _words(
+        """
+        agency art associated association bank banking branch building bureau central chemical
+        chemicals chongsa choson chosun commerce commercial committee companies company
+        construction cooperation corporation corporations credit democratic department
+        development division dprk economic economics electric electronics energy enterprise
+        enterprises export exports external finance financial firm first foreign general global
+        group hoesa holding holdings import imports industrial industries industry international
+        intl investment joint joson jv korea korean koryo kp logistics machine machinery marine
+        metal metals mine mining muyok national new north office oil operation operations
+        overseas people peoples petroleum power prk products project projects representative
+        republic sangsa service services shipping sinyong state steel studio technical
+        technologies technology trade traders trading united venture world
+        """
+    )
 )
 
-# Russian generic words as their English equivalents, so that Корея Рёнбон weighs like Korea Ryonbong.
+# Russian generic words as their English equivalents, so Корея Рёнбон weighs like Korea Ryonbong.
 TRANSLATIONS: dict[str, str] = {
-    **dict.fromkeys(["koreya", "koreyskaya", "koreyskiy", "koreyskoe", "koreyskaa"], "korea"),
-    **dict.fromkeys(["torgovaya", "torgovuy", "torgovoe"], "trading"),
-    "korporatsiya": "corporation", "kompaniya": "company", "gruppa": "group",
-    "generalnaya": "general", "mezhdunarodnaya": "international", "kndr": "dprk",
-    "sovmestnoe": "joint", "predpriyatie": "venture", "vneshnetorgovuy": "foreign",
-}  # fmt: skip
+    **dict.fromkeys(_words("koreya koreyskaya koreyskiy koreyskoe koreyskaa"), "korea"),
+    **dict.fromkeys(_words("torgovaya torgovuy torgovoe"), "trading"),
+    **dict.fromkeys(_words("korporatsiya"), "corporation"),
+    **dict.fromkeys(_words("kompaniya"), "company"),
+    **dict.fromkeys(_words("gruppa"), "group"),
+    **dict.fromkeys(_words("generalnaya"), "general"),
+    **dict.fromkeys(_words("mezhdunarodnaya"), "international"),
+    **dict.fromkeys(_words("kndr"), "dprk"),
+    **dict.fromkeys(_words("sovmestnoe"), "joint"),
+    **dict.fromkeys(_words("predpriyatie"), "venture"),
+    **dict.fromkeys(_words("vneshnetorgovuy"), "foreign"),
+}
 
 # Function words dropped everywhere.
-STOPWORDS = frozenset(["of", "the", "and", "for", "und", "et", "de", "du", "des", "la", "le", "van", "von", "no", "nr", "s", "i"])
+STOPWORDS = frozenset(_words("and de des du et for i la le no nr of s the und van von"))
 
 # Korean surnames written many ways: each variant -> one spelling (applied to whole tokens).
 SURNAMES: dict[str, str] = {
-    **dict.fromkeys(["lee", "li", "yi", "rhee", "rhie", "rhi", "ree", "rii"], "ri"),
-    **dict.fromkeys(["park", "bak", "bag", "pag", "bahk", "paek"], "pak"),
-    **dict.fromkeys(["gim", "kimm"], "kim"),
-    **dict.fromkeys(["choi", "choe", "chwe", "choy", "chey"], "choe"),
-    **dict.fromkeys(["yoon", "youn", "yun"], "yun"),
-    **dict.fromkeys(["lim", "rim", "im"], "rim"),
-    **dict.fromkeys(["ryu", "yu", "yoo", "lyu"], "ryu"),
+    **dict.fromkeys(_words("lee li yi rhee rhie rhi ree rii"), "ri"),
+    **dict.fromkeys(_words("park bak bag pag bahk paek"), "pak"),
+    **dict.fromkeys(_words("gim kimm"), "kim"),
+    **dict.fromkeys(_words("choi choe chwe choy chey"), "choe"),
+    **dict.fromkeys(_words("yoon youn yun"), "yun"),
+    **dict.fromkeys(_words("lim rim im"), "rim"),
+    **dict.fromkeys(_words("ryu yu yoo lyu"), "ryu"),
 }
 
 # Romanization spellings of the same Korean sound (McCune-Reischauer vs Revised Romanization, and
@@ -54,12 +86,18 @@ SOUND_RULES: tuple[tuple[str, str], ...] = (
     (r"kh", "h"),
     (r"ai", "ae"),
     (r"ye", "yo"),
-    (r"ng(?=[^aeiouwy]|$)", "n"),  # syllable-final ng (Russian -н); Tan-gun and Sin-gwang keep the g
+    (
+        r"ng(?=[^aeiouwy]|$)",
+        "n",
+    ),  # syllable-final ng (Russian -н); Tan-gun and Sin-gwang keep the g
     (r"g", "k"),
     (r"d", "t"),
     (r"b", "p"),
     (r"l", "r"),
-    (r"^r([yi])", r"\1"),  # North Korean initial r/l before i/y is dropped in the South: Ri/I, Ryon/Yon
+    (
+        r"^r([yi])",
+        r"\1",
+    ),  # North Korean initial r/l before i/y is dropped in the South: Ri/I, Ryon/Yon
 )
 
 # Cyrillic as Russian transliterates Korean names (Kontsevich): Чхоль -> chol, Ён -> yon, Гю -> gyu.

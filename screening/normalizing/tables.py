@@ -13,6 +13,9 @@ from screening.records import RecordKind, Schema, ValueType, schema_for
 from screening.report.rows import DataIssueRow, columns
 
 DATA_ISSUE_COLUMNS = list(columns(DataIssueRow))
+# Dates of things that have happened by the time a record is screened; a later one is an error in
+# the data (an expiry or an end date may well lie ahead, so those are not checked).
+PAST_EVENT_DATES = frozenset({"date_of_birth", "permit_issued", "contract_signed", "incorporated"})
 
 
 @dataclass
@@ -46,8 +49,14 @@ def empty_raw(kind: RecordKind) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
 
 
-def normalize_table(kind: RecordKind, raw: pd.DataFrame) -> RecordTable:
-    """Type every column of the kind's schema; extra columns stay text."""
+def normalize_table(
+    kind: RecordKind, raw: pd.DataFrame, as_of: pd.Timestamp | None = None
+) -> RecordTable:
+    """Type every column of the kind's schema; extra columns stay text.
+
+    With `as_of`, a date of a past event (birth, permit issued...) after it is a data issue; the
+    value is kept.
+    """
     raw = raw.reset_index(drop=True)
     schema = schema_for(kind)
     values = raw.copy()
@@ -57,6 +66,8 @@ def normalize_table(kind: RecordKind, raw: pd.DataFrame) -> RecordTable:
         values[name], problem = _per_distinct(column.type, column.choices, text)
         if problem is not None:
             problems[name] = problem
+    if as_of is not None:
+        _flag_future(values, problems, as_of)
     for name in values.columns:
         if name not in schema.columns and not name.startswith("_"):
             values[name] = _text(raw[name].fillna("").astype(str))
@@ -95,6 +106,16 @@ def _normalize_column(
         problem[folded.ne("") & ~known] = f"not one of: {', '.join(choices)}"
         return _text(folded.where(known, "")), problem
     return _text(text), None
+
+
+def _flag_future(values: pd.DataFrame, problems: dict[str, pd.Series], as_of: pd.Timestamp) -> None:
+    for name in PAST_EVENT_DATES & set(values.columns):
+        later = values[name].gt(as_of).fillna(False).astype(bool)
+        if later.any():
+            problem = problems.get(name, pd.Series(pd.NA, index=values.index, dtype=object))
+            problems[name] = problem.mask(
+                later & problem.isna(), f"date after the as-of date {as_of:%Y-%m-%d} (value kept)"
+            )
 
 
 def _text(text: pd.Series) -> pd.Series:

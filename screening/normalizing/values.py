@@ -1,8 +1,10 @@
 """Dates and numbers, parsed a whole column at a time.
 
 Dates: ISO (2023-03-14, 2023/03/14) and day-first forms used in the registers we read
-(14.03.2023, 14/03/2023, 14-03-2023). Numbers: spaces, non-breaking spaces and apostrophes as
-thousands separators, either comma or point as decimal mark, currency signs and codes around.
+(14.03.2023, 14/03/2023, 14-03-2023). A slashed or dashed date that would also read month-first
+as another date (03/04/2020) is read day-first and listed as ambiguous, its value kept.
+Numbers: spaces, non-breaking spaces and apostrophes as thousands separators, either comma or
+point as decimal mark, currency signs and codes around.
 A value that does not parse becomes unknown and its problem is reported; the record is kept.
 """
 
@@ -20,7 +22,15 @@ _DATE_FORMATS: list[tuple[str, str]] = [
     (r"\d{1,2}/\d{1,2}/\d{4}", "%d/%m/%Y"),
     (r"\d{1,2}-\d{1,2}-\d{4}", "%d-%m-%Y"),
 ]
-_ISO_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+# Slashes and dashes are day-first in the registers we read but month-first in US exports; the
+# dotted form is day-first everywhere, so only the separated forms can be ambiguous.
+_DAY_FIRST_SEPARATED = {"%d/%m/%Y", "%d-%m-%Y"}
+_AMBIGUOUS = "ambiguous day/month order, read as day-first"
+_EARLIEST = pd.Timestamp("1678-01-01")
+_LATEST = pd.Timestamp("2261-12-31")
+_ISO_DATETIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
+)
 
 _CURRENCY = re.compile(
     r"(?i)^\s*(?:[$€₽£¥₩]|usd|eur|rub|руб\.?|cny|krw|kpw)?\s*(.*?)\s*(?:[$€₽£¥₩]|usd|eur|rub|руб\.?|р\.|cny|krw|kpw)?\s*$"
@@ -35,18 +45,31 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     stripped = values.astype(str).str.strip()
     stripped = stripped.str.replace(_ISO_DATETIME, r"\1", regex=True)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    problems = pd.Series(pd.NA, index=values.index, dtype=object)
     shaped = pd.Series(False, index=values.index)
     for pattern, fmt in _DATE_FORMATS:
         fits = stripped.str.fullmatch(pattern)
         if not fits.any():
             continue
         shaped |= fits
-        parsed[fits] = pd.to_datetime(stripped[fits], format=fmt, errors="coerce")
-    problems = pd.Series(pd.NA, index=values.index, dtype=object)
+        dates = pd.to_datetime(stripped[fits], format=fmt, errors="coerce")
+        # Kept in nanoseconds downstream: a year like 0539 or 9999 cannot be held, only reported.
+        held = dates.isna() | dates.between(_EARLIEST, _LATEST)
+        parsed[fits] = dates.where(held).astype("datetime64[ns]")
+        problems[(~held).reindex(values.index, fill_value=False)] = "date out of range"
+        if fmt in _DAY_FIRST_SEPARATED:
+            problems[fits & _ambiguous(stripped[fits], parsed)] = _AMBIGUOUS
     given = stripped.ne("")
-    problems[given & shaped & parsed.isna()] = "impossible date"
+    problems[given & shaped & parsed.isna() & problems.isna()] = "impossible date"
     problems[given & ~shaped] = "not a date (expected YYYY-MM-DD or DD.MM.YYYY)"
     return parsed, problems
+
+
+def _ambiguous(text: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Day-first dates that also read as month-first, as another date (03/04/2020, not 04/04)."""
+    parts = text.str.extract(r"^(\d{1,2})\D(\d{1,2})\D").astype("int64")
+    both = parts[0].le(12) & parts[1].le(12) & parts[0].ne(parts[1])
+    return both.reindex(parsed.index, fill_value=False) & parsed.notna()
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -58,6 +81,7 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         distinct = pd.unique(stripped[pending])
         readings = {value: _parse_number(value) for value in distinct}
         numbers[pending] = stripped[pending].map(readings)
+    numbers = numbers.where(np.isfinite(numbers.astype("float64")))  # "inf" is not an amount
     problems = pd.Series(pd.NA, index=values.index, dtype=object)
     problems[stripped.ne("") & numbers.isna()] = "not a number"
     return numbers.astype("float64"), problems

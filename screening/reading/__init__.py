@@ -1,0 +1,231 @@
+"""Reading record files: CSV bytes → a table of raw strings per record kind, plus rejected rows.
+
+Bytes become text in `encodings`, text becomes cells in `splitting`; here the header decides the
+record kind and each row lands in the table or on the rejected list.
+
+Every data row of a file ends in exactly one of two places: the raw table (with its file and line)
+or the rejected table (with file, line, reason and the raw text). Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from screening.errors import InputFileError
+from screening.reading.encodings import decode
+from screening.reading.splitting import Cells, detect_delimiter, split
+from screening.records import RecordKind, Schema, schema_for
+
+__all__ = [
+    "FILE_COLUMN",
+    "LINE_COLUMN",
+    "REJECTED_COLUMNS",
+    "RawTable",
+    "canonical_header",
+    "decode",
+    "detect_kind",
+    "read_records",
+    "reject_duplicate_ids",
+]
+
+FILE_COLUMN = "_file"
+LINE_COLUMN = "_line"
+REJECTED_COLUMNS = ["file", "line", "reason", "raw"]
+
+_HEADER_SEPARATORS = re.compile(r"[\s\-./]+")
+
+
+@dataclass
+class RawTable:
+    """The rows of one file that could be split into fields, as stripped strings ('' = empty)."""
+
+    path: Path
+    kind: RecordKind
+    sha256: str
+    frame: pd.DataFrame
+    rejected: pd.DataFrame
+    extra_columns: list[str]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    header: list[str] = field(default_factory=list)  # the file's own columns, in its order
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame) + len(self.rejected)
+
+
+def canonical_header(name: str) -> str:
+    """`Full Name`, `full-name` and ` FULL_NAME ` all name the column `full_name`."""
+    return _HEADER_SEPARATORS.sub("_", name.strip().casefold()).strip("_")
+
+
+def detect_kind(columns: list[str], path: Path, line: int = 1) -> RecordKind:
+    """The one record kind whose required columns the header carries."""
+    fits = [kind for kind in RecordKind if set(schema_for(kind).required) <= set(columns)]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        wanted = "; ".join(
+            f"{kind.value} needs {', '.join(schema_for(kind).required)}" for kind in RecordKind
+        )
+        raise InputFileError(
+            f"header fits no record kind ({wanted}); found columns: {', '.join(columns)}",
+            path,
+            line,
+        )
+    raise InputFileError(
+        f"header fits more than one record kind ({', '.join(k.value for k in fits)}); "
+        "split the file or rename the columns",
+        path,
+        line,
+    )
+
+
+def read_records(path: Path, encoding: str | None = None) -> RawTable:
+    """Read one CSV file of records; its encoding, delimiter and kind are detected."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
+    decoded = decode(data, path, encoding)
+    delimiter = detect_delimiter(decoded.text)
+    try:
+        cells = split(decoded.text, delimiter)
+    except csv.Error as error:
+        raise InputFileError(f"cannot split CSV: {error}", path) from None
+    if cells is None:
+        raise InputFileError("file is empty: no header row", path)
+    header = [canonical_header(name) for name in cells.header]
+    _check_header(header, path, cells.header_line)
+    kind = detect_kind(header, path, cells.header_line)
+    frame, rejected = _tabulate(cells, header, schema_for(kind), path, delimiter)
+    known = set(schema_for(kind).columns)
+    table = RawTable(
+        path=path,
+        kind=kind,
+        sha256=hashlib.sha256(data).hexdigest(),
+        frame=frame,
+        rejected=rejected,
+        extra_columns=[name for name in header if name not in known],
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        header=header,
+    )
+    return reject_duplicate_ids([table])[0]
+
+
+def reject_duplicate_ids(tables: list[RawTable]) -> list[RawTable]:
+    """Rows reusing a record_id an earlier row of the same kind has (in file order) → rejected.
+
+    Findings, review decisions and references between records (a worker's employer_id) all key
+    on record_id, so a second record under the same id would merge with the first; the first is
+    screened, the later ones are rejected with the line of the first.
+    """
+    result = list(tables)
+    for kind in RecordKind:
+        chosen = [index for index, table in enumerate(tables) if table.kind is kind]
+        ids = (
+            pd.concat(
+                [tables[index].frame[["record_id", FILE_COLUMN, LINE_COLUMN]] for index in chosen],
+                keys=chosen,
+                names=["table", "row"],
+            )
+            if chosen
+            else pd.DataFrame()
+        )
+        if ids.empty or not ids["record_id"].duplicated().any():
+            continue
+        later = ids["record_id"].duplicated(keep="first")
+        first = ids[~later].drop_duplicates("record_id").set_index("record_id")
+        found = first.reindex(ids.loc[later, "record_id"])
+        same_file = found[FILE_COLUMN].to_numpy() == ids.loc[later, FILE_COLUMN].to_numpy()
+        where = np.where(
+            same_file,
+            "line " + found[LINE_COLUMN].astype(str),
+            found[FILE_COLUMN] + " line " + found[LINE_COLUMN].astype(str),
+        )
+        reasons = pd.Series(
+            "duplicate record_id " + ids.loc[later, "record_id"].map(repr) + ", first on " + where,
+            index=ids.index[later],
+        )
+        for index in chosen:
+            if index in reasons.index.get_level_values("table"):
+                result[index] = _without(tables[index], reasons.xs(index, level="table"))
+    return result
+
+
+def _without(table: RawTable, reasons: pd.Series) -> RawTable:
+    """The table with the rows named by `reasons` (by index) moved to its rejected rows."""
+    frame = table.frame
+    moved = pd.DataFrame(
+        {
+            "file": frame.loc[reasons.index, FILE_COLUMN],
+            "line": frame.loc[reasons.index, LINE_COLUMN],
+            "reason": reasons,
+            "raw": frame.loc[reasons.index, table.header].agg(table.delimiter.join, axis=1),
+        }
+    )
+    parts = [part for part in (table.rejected, moved) if len(part)]
+    rejected = pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
+    kept = frame.drop(index=reasons.index).reset_index(drop=True)
+    return replace(table, frame=kept, rejected=rejected.reset_index(drop=True))
+
+
+def _check_header(header: list[str], path: Path, line: int) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if not name:
+            raise InputFileError("header has an empty column name", path, line)
+        if name in seen:
+            raise InputFileError(f"header names column {name!r} twice", path, line)
+        seen.add(name)
+
+
+def _tabulate(
+    cells: Cells, header: list[str], schema: Schema, path: Path, delimiter: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = cells.frame.set_axis(header, axis=1)
+    for column in schema.columns:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame[FILE_COLUMN] = str(path)
+    frame[LINE_COLUMN] = pd.Series(cells.lines, dtype="int64", index=frame.index)
+    frame, missing = _reject_missing_required(frame, schema, header, delimiter)
+    ragged = pd.DataFrame(
+        [(str(path), line, reason, raw) for line, reason, raw in cells.rejected],
+        columns=REJECTED_COLUMNS,
+    )
+    parts = [part for part in (ragged, missing) if len(part)]
+    if not parts:
+        return frame.reset_index(drop=True), pd.DataFrame(columns=REJECTED_COLUMNS)
+    rejected = pd.concat(parts, ignore_index=True).astype({"line": "int64"})
+    return frame.reset_index(drop=True), rejected.sort_values("line", kind="stable")
+
+
+def _reject_missing_required(
+    frame: pd.DataFrame, schema: Schema, header: list[str], delimiter: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    empty = pd.DataFrame({name: frame[name].eq("") for name in schema.required})
+    bad = empty.any(axis=1)
+    if not bad.any():
+        return frame, pd.DataFrame(columns=REJECTED_COLUMNS)
+    reasons = empty[bad].apply(
+        lambda flags: "missing required value: " + ", ".join(flags.index[flags]), axis=1
+    )
+    raw = frame.loc[bad, header].agg(delimiter.join, axis=1)
+    missing = pd.DataFrame(
+        {
+            "file": frame.loc[bad, FILE_COLUMN],
+            "line": frame.loc[bad, LINE_COLUMN],
+            "reason": reasons,
+            "raw": raw,
+        }
+    )
+    return frame[~bad], missing

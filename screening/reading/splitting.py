@@ -1,0 +1,230 @@
+"""Text → CSV cells, each row with the file line it starts on; rows of the wrong width rejected.
+
+Two splitters give the same answer. The fast one hands the body to pyarrow's CSV parser and maps
+its rows back to file lines, which is only sound while no row spans lines; when a quoted field
+holds a line break (or pyarrow cannot parse the file), the exact one reads it with the csv module
+and follows `line_num` row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+DELIMITERS = (",", ";", "\t")
+# Stripped from both ends of every cell. NUL counts as padding: exports pad with it, and a line
+# of nothing but NULs is a blank line, not a record. Spelled out so both splitters agree exactly.
+BLANK = (
+    " \t\r\n\x0b\x0c\x00\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+# Fields may be far longer than Excel's cell limit; they are kept whole (the report truncates).
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class Cells:
+    """The split file: header cells, data rows as stripped strings, and rows that did not split."""
+
+    header: list[str]
+    header_line: int
+    frame: pd.DataFrame  # columns 0..width-1, object dtype, blank rows left out
+    lines: np.ndarray  # file line each frame row starts on
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
+
+
+def detect_delimiter(text: str) -> str:
+    """The separator the header row uses most (outside quotes): comma, semicolon or tab."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in _first_line(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])  # first wins a tie: comma
+    return best if counts[best] else ","
+
+
+def split(text: str, delimiter: str) -> Cells | None:
+    """The file's cells, or None when it has no header row (empty or blank)."""
+    return _split_fast(text, delimiter) or _split_exact(text, delimiter)
+
+
+def _first_line(text: str) -> str:
+    for line in io.StringIO(text, newline=""):
+        if line.strip(BLANK):
+            return line
+    return ""
+
+
+def _is_blank(row: list[str]) -> bool:
+    return not "".join(row).strip(BLANK)
+
+
+def _strip(cells: tuple[str, ...]) -> np.ndarray:
+    return np.array([cell.strip(BLANK) for cell in cells], dtype=object)
+
+
+def _width_reason(fields: int, width: int, first: int, last: int) -> str:
+    reason = f"has {fields} fields, the header has {width}"
+    if last > first:
+        reason += f" (a quoted field runs from line {first} to line {last}: unbalanced quote?)"
+    return reason
+
+
+# --- the exact splitter: the csv module, row by row ------------------------------------------
+
+
+def _split_exact(text: str, delimiter: str) -> Cells | None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+    line = 1
+    for row in reader:  # the one loop per row: csv needs it to report where each row starts
+        if not _is_blank(row):
+            rows.append(row)
+            spans.append((line, reader.line_num))
+        line = reader.line_num + 1
+    if not rows:
+        return None
+    header, width = rows[0], len(rows[0])
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    starts = np.array([start for start, _ in spans], dtype=np.int64)
+    fits = lengths == width
+    fits[0] = False
+    kept = [row for row, ok in zip(rows, fits, strict=True) if ok]
+    columns = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
+    frame = pd.DataFrame({i: _strip(cells) for i, cells in enumerate(columns)}, dtype=object)
+    rejected = []
+    ragged = np.flatnonzero(~fits[1:]) + 1
+    if len(ragged):
+        physical = io.StringIO(text, newline="").readlines()
+        for index in ragged:
+            first, last = spans[index]
+            raw = "".join(physical[first - 1 : last]).rstrip("\r\n")
+            reason = _width_reason(int(lengths[index]), width, first, last)
+            rejected.append((first, reason, raw))
+    return Cells(header, spans[0][0], frame.reset_index(drop=True), starts[fits], rejected)
+
+
+# --- the fast splitter: pyarrow, when every row is one line ----------------------------------
+
+
+@dataclass
+class _Invalid:
+    """Rows pyarrow could not fit to the header, by their 1-based number among non-empty lines."""
+
+    rows: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def __call__(self, row: pa_csv.InvalidRow) -> str:
+        self.rows.append((row.number or 0, row.actual_columns, row.text))
+        return "skip"
+
+
+def _split_fast(text: str, delimiter: str) -> Cells | None:
+    if text.count("\r") != text.count("\r\n"):
+        return None  # bare CR line ends: line numbering below assumes LF or CRLF
+    head = _header(text, delimiter)
+    if head is None:
+        return None
+    header, header_line, body_start = head
+    body = text[body_start:].encode("utf-8")
+    invalid = _Invalid()
+    try:
+        table = _parse(body, delimiter, len(header), invalid)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # e.g. a row longer than a parse block: the exact splitter copes
+    candidates = header_line + 1 + _nonempty_lines(body)
+    if len(table) + len(invalid.rows) != len(candidates) or _spans_lines(table, invalid):
+        return None
+    numbers = np.array([number for number, _, _ in invalid.rows], dtype=np.int64)
+    if len(numbers) and (numbers.min() < 1 or len(np.unique(numbers)) != len(numbers)):
+        return None
+    skipped = np.zeros(len(candidates), dtype=bool)
+    skipped[numbers - 1] = True
+    columns = [pc.utf8_trim(table.column(i), characters=BLANK) for i in range(len(header))]
+    frame = pd.DataFrame(
+        {i: column.to_numpy(zero_copy_only=False) for i, column in enumerate(columns)},
+        dtype=object,
+    )
+    blank = _all_empty(columns, len(table))
+    rejected = [
+        (int(candidates[number - 1]), _width_reason(fields, len(header), 0, 0), raw)
+        for number, fields, raw in invalid.rows
+        if not _is_blank(next(csv.reader([raw], delimiter=delimiter), []))
+    ]
+    lines = candidates[~skipped][~blank]
+    return Cells(header, header_line, frame[~blank].reset_index(drop=True), lines, rejected)
+
+
+def _header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
+    """Header cells, its line, and where the body starts; None unless the header is one line."""
+    start = 0
+    line = 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        chunk = text[start:end]
+        if chunk.strip(BLANK):
+            rows = list(csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter))
+            if len(rows) != 1 or _is_blank(rows[0]) or chunk.count('"') % 2:
+                return None
+            return rows[0], line, end
+        start, line = end, line + 1
+    return None
+
+
+def _parse(body: bytes, delimiter: str, width: int, invalid: _Invalid) -> pa.Table:
+    names = [f"c{i}" for i in range(width)]
+    if not body.strip():
+        return pa.table({name: pa.array([], pa.string()) for name in names})
+    return pa_csv.read_csv(
+        io.BytesIO(body),
+        read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _nonempty_lines(body: bytes) -> np.ndarray:
+    """0-based numbers of the body's lines that hold anything (pyarrow skips empty ones)."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    if not len(data):
+        return np.zeros(0, dtype=np.int64)
+    breaks = np.flatnonzero(data == ord("\n"))
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [len(data)]])
+    crlf = (ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r"))
+    lengths = ends - starts - crlf
+    return np.flatnonzero(lengths > 0)
+
+
+def _spans_lines(table: pa.Table, invalid: _Invalid) -> bool:
+    """True when a field holds a line break: rows then no longer map one-to-one onto lines."""
+    if any("\n" in raw or "\r" in raw for _, _, raw in invalid.rows):
+        return True
+    return any(
+        pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py() for column in table.columns
+    )
+
+
+def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
+    empty = np.ones(rows, dtype=bool)
+    for column in columns:
+        empty &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    return empty
