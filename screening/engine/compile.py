@@ -228,7 +228,8 @@ def _describe(held: pd.DataFrame, evidence: dict[str, pd.Series], kind: RecordKi
     details = [
         field_name + "=" + display(series[held.index])
         for field_name, series in evidence.items()
-        if field_name != NAME_FIELD[kind]
+        # the record's name leads; which rule fired is already said by the condition
+        if field_name != NAME_FIELD[kind] and not field_name.startswith("finding.")
     ]
     if details:
         joined = details[0]

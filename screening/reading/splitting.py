@@ -1,9 +1,10 @@
 """Text → CSV cells, each row with the file line it starts on; rows of the wrong width rejected.
 
 Two splitters give the same answer. The fast one hands the body to pyarrow's CSV parser and maps
-its rows back to file lines, which is only sound while no row spans lines; when a quoted field
-holds a line break (or pyarrow cannot parse the file), the exact one reads it with the csv module
-and follows `line_num` row by row.
+its rows back to file lines from the line breaks inside them; the exact one reads the file with
+the csv module and follows `line_num` row by row. The exact one runs when the fast one cannot
+vouch for its line numbers (bare CR line ends, a multi-line header, rows and lines that do not
+add up) or pyarrow cannot parse the file.
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ def split(text: str, delimiter: str) -> Cells | None:
 
 
 def _first_line(text: str) -> str:
-    for line in io.StringIO(text, newline=""):
-        if line.strip(BLANK):
-            return line
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        if text[start:end].strip(BLANK):
+            return text[start:end]
+        start = end
     return ""
 
 
@@ -116,12 +121,12 @@ def _split_exact(text: str, delimiter: str) -> Cells | None:
     return Cells(header, spans[0][0], frame.reset_index(drop=True), starts[fits], rejected)
 
 
-# --- the fast splitter: pyarrow, when every row is one line ----------------------------------
+# --- the fast splitter: pyarrow, rows mapped back to file lines -----------------------------
 
 
 @dataclass
 class _Invalid:
-    """Rows pyarrow could not fit to the header, by their 1-based number among non-empty lines."""
+    """Rows pyarrow could not fit to the header, by their 1-based number among the body's rows."""
 
     rows: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -143,14 +148,20 @@ def _split_fast(text: str, delimiter: str) -> Cells | None:
         table = _parse(body, delimiter, len(header), invalid)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # e.g. a row longer than a parse block: the exact splitter copes
-    candidates = header_line + 1 + _nonempty_lines(body)
-    if len(table) + len(invalid.rows) != len(candidates) or _spans_lines(table, invalid):
-        return None
+    count = len(table) + len(invalid.rows)
     numbers = np.array([number for number, _, _ in invalid.rows], dtype=np.int64)
-    if len(numbers) and (numbers.min() < 1 or len(np.unique(numbers)) != len(numbers)):
+    if len(numbers) and (numbers.min() < 1 or numbers.max() > count):
         return None
-    skipped = np.zeros(len(candidates), dtype=bool)
+    skipped = np.zeros(count, dtype=bool)
     skipped[numbers - 1] = True
+    if skipped.sum() != len(numbers):
+        return None
+    nonempty = _nonempty_lines(body)
+    breaks = _line_breaks(table, invalid, skipped, simple=count == len(nonempty))
+    starts = _row_starts(nonempty, breaks)
+    if starts is None:
+        return None
+    starts += header_line + 1
     columns = [pc.utf8_trim(table.column(i), characters=BLANK) for i in range(len(header))]
     frame = pd.DataFrame(
         {i: column.to_numpy(zero_copy_only=False) for i, column in enumerate(columns)},
@@ -158,12 +169,58 @@ def _split_fast(text: str, delimiter: str) -> Cells | None:
     )
     blank = _all_empty(columns, len(table))
     rejected = [
-        (int(candidates[number - 1]), _width_reason(fields, len(header), 0, 0), raw)
+        (
+            int(starts[number - 1]),
+            _width_reason(
+                fields, len(header), starts[number - 1], starts[number - 1] + breaks[number - 1]
+            ),
+            raw,
+        )
         for number, fields, raw in invalid.rows
         if not _is_blank(next(csv.reader([raw], delimiter=delimiter), []))
     ]
-    lines = candidates[~skipped][~blank]
+    lines = starts[~skipped][~blank]
     return Cells(header, header_line, frame[~blank].reset_index(drop=True), lines, rejected)
+
+
+def _line_breaks(
+    table: pa.Table, invalid: _Invalid, skipped: np.ndarray, simple: bool
+) -> np.ndarray:
+    """Line breaks inside each row (LF; CRLF counts once, bare CR was ruled out)."""
+    breaks = np.zeros(len(skipped), dtype=np.int64)
+    breaks[skipped] = [raw.count("\n") for _, _, raw in sorted(invalid.rows)]
+    if simple and len(table):
+        # As many rows as non-empty lines: a row spanning lines would cover two of them, so
+        # only the last row (a quote left open at the end of the file) can hold a break.
+        last = table.slice(len(table) - 1)
+        inside = sum(pc.sum(pc.count_substring(c, "\n")).as_py() or 0 for c in last.columns)
+        breaks[np.flatnonzero(~skipped)[-1]] = inside
+    elif len(table):
+        counts = [pc.count_substring(column, "\n") for column in table.columns]
+        breaks[~skipped] = np.sum([c.to_numpy() for c in counts], axis=0)
+    return breaks
+
+
+def _row_starts(nonempty: np.ndarray, breaks: np.ndarray) -> np.ndarray | None:
+    """The body line each row starts on, or None when rows and lines do not add up.
+
+    Row k starts on a non-empty line and covers breaks[k] more lines, some of which may hold
+    text; the next row starts on the next non-empty line after them.
+    """
+    rows = len(breaks)
+    extra = np.zeros(rows + 1, dtype=np.int64)
+    offset = 0
+    for row in np.flatnonzero(breaks):  # only rows that span lines: few in real files
+        first = row + offset
+        if first >= len(nonempty):
+            return None
+        end = nonempty[first] + breaks[row]
+        covered = int(np.searchsorted(nonempty, end, side="right")) - (first + 1)
+        offset += covered
+        extra[row + 1] += covered
+    if rows + offset != len(nonempty):
+        return None
+    return nonempty[np.arange(rows) + np.cumsum(extra[:rows])].astype(np.int64)
 
 
 def _header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
@@ -212,15 +269,6 @@ def _nonempty_lines(body: bytes) -> np.ndarray:
     crlf = (ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r"))
     lengths = ends - starts - crlf
     return np.flatnonzero(lengths > 0)
-
-
-def _spans_lines(table: pa.Table, invalid: _Invalid) -> bool:
-    """True when a field holds a line break: rows then no longer map one-to-one onto lines."""
-    if any("\n" in raw or "\r" in raw for _, _, raw in invalid.rows):
-        return True
-    return any(
-        pc.any(pc.match_substring_regex(column, r"[\r\n]")).as_py() for column in table.columns
-    )
 
 
 def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
