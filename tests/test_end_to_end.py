@@ -7,7 +7,6 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from screening.report.rows import DataIssueRow, FindingRow, RecordRow, RuleRow, SourceRow
 from tests.conftest import AS_OF, run_cli, sheet_rows
 
 WORKERS = """\

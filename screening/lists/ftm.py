@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from screening.errors import InputFileError
-from screening.lists.countries import alpha2_all
 from screening.lists.models import Alias, ListEntry, Watchlist
 from screening.lists.opensanctions import ORGANIZATION, PERSON
+from screening.normalizing.countries import country_codes
 
 
 def looks_ftm(head: str) -> bool:
@@ -55,7 +55,7 @@ def _entry(data: Any) -> ListEntry | None:
             "name": names[0],
             "aliases": [Alias(name=a) for a in dict.fromkeys(aliases)],
             "birth_dates": [d[:10] for d in _values(props, "birthDate")],
-            "nationalities": alpha2_all(
+            "nationalities": country_codes(
                 _values(props, "nationality", "citizenship", "country", "jurisdiction")
             ),
             "programmes": _values(props, "programId", "program"),

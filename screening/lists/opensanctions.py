@@ -12,8 +12,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from screening.errors import InputFileError
-from screening.lists.countries import alpha2_all
 from screening.lists.models import Alias, ListEntry, Watchlist
+from screening.normalizing.countries import country_codes
 
 REQUIRED = ("id", "schema", "name")
 PERSON = {"Person"}
@@ -63,7 +63,7 @@ def parse_opensanctions(text: str, path: Path) -> Watchlist:
                         "name": row.get("name") or "",
                         "aliases": [Alias(name=a) for a in _split(row.get("aliases"))],
                         "birth_dates": _split(row.get("birth_date")),
-                        "nationalities": alpha2_all(_split(row.get("countries"))),
+                        "nationalities": country_codes(_split(row.get("countries"))),
                         "programmes": programmes,
                         "remarks": (row.get("sanctions") or "").strip() or None,
                     }

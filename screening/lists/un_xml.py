@@ -16,8 +16,8 @@ from defusedxml.ElementTree import fromstring
 from pydantic import ValidationError
 
 from screening.errors import InputFileError
-from screening.lists.countries import alpha2_all
 from screening.lists.models import Alias, ListEntry, Watchlist
+from screening.normalizing.countries import country_codes
 
 ROOT = "CONSOLIDATED_LIST"
 
@@ -80,7 +80,7 @@ def _entry(element: Element, schema: str, alias_tag: str) -> ListEntry:
             "aliases": aliases,
             "listed_on": dt.date.fromisoformat(listed) if listed else None,
             "birth_dates": _birth_dates(element) if schema == "person" else [],
-            "nationalities": alpha2_all(countries),
+            "nationalities": country_codes(countries),
             "programmes": [p for p in [_text(element.find("UN_LIST_TYPE"))] if p],
             "remarks": _text(element.find("COMMENTS1")) or None,
         }

@@ -82,3 +82,13 @@ def normalize_countries(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes = values.map({v: r.code for v, r in readings.items()})
     problems = values.map({v: r.problem for v, r in readings.items()})
     return codes.astype("str"), problems
+
+
+def country_codes(values: list[str]) -> list[str]:
+    """The ISO codes the values name, in order, without duplicates (unreadable ones left out)."""
+    codes: list[str] = []
+    for value in values:
+        code = read_country(value).code
+        if code and code not in codes:
+            codes.append(code)
+    return codes

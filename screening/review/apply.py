@@ -64,10 +64,10 @@ def apply_suppressions(
     result = findings.copy()
     for suppression in suppressions:
         if suppression.finding_id is not None:
-            hit = result["finding_id"].eq(suppression.finding_id)
+            hit = result["finding_id"] == suppression.finding_id
         else:
-            hit = result["rule_id"].eq(suppression.rule_id) & result["record_id"].eq(
-                suppression.record_id
+            hit = (result["rule_id"] == suppression.rule_id) & (
+                result["record_id"] == suppression.record_id
             )
         if not hit.any():
             continue

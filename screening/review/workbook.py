@@ -81,7 +81,7 @@ def import_decisions(path: Path, now: dt.datetime | None = None) -> list[Decisio
     return [
         Decision(
             finding_id=_cell(row["finding_id"]),
-            decision=_cell(row["decision"]),  # type: ignore[arg-type]
+            decision=_cell(row["decision"]),
             reviewer=_cell(row["reviewer"]),
             comment=_cell(row["comment"]),
             decided_on=_date(row["decided_on"]) or imported_at.date(),

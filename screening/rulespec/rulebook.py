@@ -29,7 +29,7 @@ class LoadedRule:
 
 @dataclass(frozen=True)
 class Rulebook:
-    """All rules of a directory, ordered so a rule comes after the rules its conditions ask about."""
+    """All rules of a directory, each after the rules whose findings its conditions ask about."""
 
     directory: Path
     rules: list[LoadedRule]

@@ -1,4 +1,4 @@
-"""Two screening cycles: decide in the workbook, import, change a record and a rule, screen again."""
+"""Two screening cycles: decide in the workbook, import, change a record and a rule, rescreen."""
 
 from __future__ import annotations
 
