@@ -17,7 +17,6 @@ import random
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,9 +41,7 @@ else:
     from screening.rulespec.rulebook import load_rule
     from screening.rulespec.sources import load_corpus
 
-import yaml  # noqa: E402
 
-KNOWN: dict[str, int] = {}
 ROOT = Path(__file__).resolve().parent.parent
 ENCODINGS = [None, None, None, "cp1251", "koi8-r", "utf-16", "no-such-encoding"]
 WORK = Path(
@@ -77,22 +74,6 @@ def fuzz_rule(data: bytes) -> None:
         load_rule(path, CORPUS)
     except ScreeningError:
         return
-    except (yaml.YAMLError, ValueError) as error:
-        if not _from_yaml(error):
-            raise
-        # Known and reported, in yamlfile.load_yaml (not the fuzzer's to fix): an unprintable
-        # character (ReaderError from the SafeLoader built outside the try) or an impossible
-        # YAML timestamp such as 2017-13-11 (ValueError from construct_object) escapes unmapped.
-        name = type(error).__name__
-        if name not in KNOWN:
-            print(f"known, reported escape from PyYAML: {name}: {error}", file=sys.stderr)
-        KNOWN[name] = KNOWN.get(name, 0) + 1
-
-
-def _from_yaml(error: BaseException) -> bool:
-    """True when the exception was raised inside PyYAML itself."""
-    frames = traceback.extract_tb(error.__traceback__)
-    return bool(frames) and "/yaml/" in frames[-1].filename
 
 
 TARGETS: dict[str, tuple[Callable[[bytes], None], list[Path]]] = {

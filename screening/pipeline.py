@@ -28,7 +28,7 @@ from screening.engine.evaluate import evaluate
 from screening.lists.loading import bundled_list, load_list
 from screening.lists.models import Watchlist
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
-from screening.reading import REJECTED_COLUMNS, RawTable, read_records
+from screening.reading import REJECTED_COLUMNS, RawTable, read_records, reject_duplicate_ids
 from screening.records import RecordKind
 from screening.review.apply import apply_decisions, apply_suppressions
 from screening.review.changes import compare_with_baseline
@@ -50,6 +50,8 @@ class InputSummary:
     rows: int
     screened: int
     rejected: int
+    encoding: str = ""
+    delimiter: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,10 +144,12 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
 
     with _timed(stages, "read"):
         step("reading records")
-        raws = [read_records(path, request.encoding) for path in request.files]
+        raws = reject_duplicate_ids(
+            [read_records(path, request.encoding) for path in request.files]
+        )
     with _timed(stages, "normalize"):
         step("normalizing values")
-        tables = _normalize(raws)
+        tables = _normalize(raws, pd.Timestamp(request.as_of))
     with _timed(stages, "rules"):
         step("loading rules")
         corpus = load_corpus(request.seeds_dir)
@@ -219,12 +223,12 @@ def _timed(stages: dict[str, float], name: str) -> Iterator[None]:
     stages[name] = stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def _normalize(raws: list[RawTable]) -> dict[RecordKind, RecordTable]:
+def _normalize(raws: list[RawTable], as_of: pd.Timestamp) -> dict[RecordKind, RecordTable]:
     tables = {}
     for kind in RecordKind:
         frames = [raw.frame for raw in raws if raw.kind is kind]
         combined = pd.concat([empty_raw(kind), *frames], ignore_index=True).fillna("")
-        tables[kind] = normalize_table(kind, combined)
+        tables[kind] = normalize_table(kind, combined, as_of)
     return tables
 
 
@@ -241,6 +245,8 @@ def _input_summary(raw: RawTable) -> InputSummary:
         rows=raw.rows,
         screened=len(raw.frame),
         rejected=len(raw.rejected),
+        encoding=raw.encoding,
+        delimiter=raw.delimiter,
     )
 
 

@@ -54,7 +54,12 @@ def run(
         typer.Option("--fail-on", help="Exit 1 when a finding of this severity or worse exists."),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Encoding of the CSV files [default: UTF-8].")
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Encoding of the CSV files [default: detected: UTF-8, UTF-16 by BOM, or a "
+            "legacy encoding such as cp1251].",
+        ),
     ] = None,
     decisions: Annotated[
         Path | None,

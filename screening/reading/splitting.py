@@ -75,8 +75,8 @@ def _is_blank(row: list[str]) -> bool:
     return not "".join(row).strip(BLANK)
 
 
-def _strip(cells: tuple[str, ...]) -> np.ndarray:
-    return np.array([cell.strip(BLANK) for cell in cells], dtype=object)
+def _strip(cells: pd.Series) -> pd.Series:
+    return pd.Series([cell.strip(BLANK) for cell in cells], index=cells.index, dtype=object)
 
 
 def _width_reason(fields: int, width: int, first: int, last: int) -> str:
@@ -107,8 +107,8 @@ def _split_exact(text: str, delimiter: str) -> Cells | None:
     fits = lengths == width
     fits[0] = False
     kept = [row for row, ok in zip(rows, fits, strict=True) if ok]
-    columns = list(zip(*kept, strict=True)) if kept else [() for _ in range(width)]
-    frame = pd.DataFrame({i: _strip(cells) for i, cells in enumerate(columns)}, dtype=object)
+    frame = pd.DataFrame(kept, columns=range(width), dtype=object)  # faster than transposing
+    frame = frame.apply(_strip) if len(frame) else frame
     rejected = []
     ragged = np.flatnonzero(~fits[1:]) + 1
     if len(ragged):
@@ -211,7 +211,7 @@ def _row_starts(nonempty: np.ndarray, breaks: np.ndarray) -> np.ndarray | None:
     extra = np.zeros(rows + 1, dtype=np.int64)
     offset = 0
     for row in np.flatnonzero(breaks):  # only rows that span lines: few in real files
-        first = row + offset
+        first = int(row) + offset
         if first >= len(nonempty):
             return None
         end = nonempty[first] + breaks[row]

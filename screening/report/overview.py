@@ -114,6 +114,7 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "input file", str(item.path)
         yield "kind", item.kind
         yield "SHA-256", item.sha256
+        yield "encoding, delimiter", f"{item.encoding}, {item.delimiter!r}"
         yield "rows", item.rows
         yield "screened", item.screened
         yield "rejected", item.rejected

@@ -77,9 +77,10 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleFileError(f"cannot read file: {error}", path) from None
-    loader = yaml.SafeLoader(text)
     lines = LineMap()
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise RuleFileError("file is empty", path, 1)
@@ -91,7 +92,8 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
     except yaml.YAMLError as error:
         raise RuleFileError(f"YAML error: {error}", path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _construct(
@@ -118,4 +120,9 @@ def _construct(
             _construct(loader, item, (*location, index), lines, path)
             for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:  # e.g. an impossible date such as 2017-13-11
+        raise RuleFileError(
+            f"cannot read value {node.value!r}: {error}", path, node.start_mark.line + 1
+        ) from None

@@ -19,10 +19,6 @@ from tests.conftest import AS_OF, run_cli, sheet_rows
 CORPUS = Path(__file__).parent.parent / "data" / "hostile"
 RUSSIAN_NAMES = ["Ким Чоль Ун", "Иванов Пётр Сергеевич", "Пак Ир Гю"]
 NAMES = ["Kim Chol Jin", "Ким Чоль Ун", "Ivanov Petr"]
-# The corpus's future-date case needs screening.pipeline to pass as_of to normalize_table.
-NEEDS_PIPELINE = pytest.mark.xfail(
-    reason="pipeline must pass as_of to normalize_table (issue 5 report)", strict=False
-)
 
 
 @dataclass
@@ -204,7 +200,7 @@ def test_field_over_the_excel_limit_is_whole_in_data_truncated_in_workbook(
         ("W3", "not a date (expected YYYY-MM-DD or DD.MM.YYYY)"),
         ("W4", "ambiguous day/month order, read as day-first"),
         ("W5", None),  # dotted dates are day-first everywhere: not ambiguous
-        pytest.param("W6", f"date after the as-of date {AS_OF} (value kept)", marks=NEEDS_PIPELINE),
+        pytest.param("W6", f"date after the as-of date {AS_OF} (value kept)"),
     ],
 )
 def test_bad_dates_are_data_issues_and_the_records_stay(

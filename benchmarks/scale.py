@@ -1,0 +1,741 @@
+"""Scale benchmark (issue 7): 10k → 100k → 1M workers, a 10,000-entry list, a per-record peer.
+
+    python benchmarks/scale.py [--quick] [--write BENCHMARKS.md] [--data DIR]
+
+(a) 10k, 100k and 1M workers (+ companies 1/10, relationships 1/5), every bundled rule and the
+    bundled list, CSV in to xlsx out: per-stage seconds, records/s, peak RSS, ratio to the floor
+    (pandas ``read_csv(engine="pyarrow")`` of the same files);
+(b) the 1M run again with a generated 10,000-entry UN consolidated XML list (``un_list.py``)
+    passed as ``ScreenRequest.list_files``, and its ratio to (a);
+(c) GoRules ``zen-engine`` (optional: skipped when not importable) evaluating UNSCR 2375 OP17 and
+    UNSCR 2397 OP8 as expression nodes record by record over the 1M workers, side by side with our
+    engine's vectorized evaluation of the same two rules on the same normalized values.
+
+``--quick`` runs (a) at 10k and 100k only. Every measurement runs in a fresh process, and the data
+are generated in another one, so each peak RSS is the screen's own. Reports of runs over 100,000
+records are written with ``records="summary"`` (Records sheet counted, not listed).
+``--profile OUT`` instead runs one 1M screen under cProfile, each stage profiled on its own, and
+writes ``OUT.<stage>.prof`` (read, normalize, rules, lists, evaluate, assemble, report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+MARKER = "<!-- scale-benchmark -->"
+AS_OF = dt.date(2026, 11, 23)
+FULL_SCALES = (10_000, 100_000, 1_000_000)
+QUICK_SCALES = (10_000, 100_000)
+LIST_ENTRIES = 10_000
+SUMMARY_ABOVE = 100_000  # records; larger runs write the Records sheet as a summary
+STAGES = ("read", "normalize", "rules", "lists", "evaluate", "assemble", "report")
+PEER_RULES = (
+    "unscr2375-op17-work-authorization",
+    "unscr2397-op8-income-after-repatriation-deadline",
+)
+TARGET_RATE = 100_000  # records/s
+TARGET_FLOOR = 5.0
+TARGET_RSS_MIB = 2048.0
+TARGET_LIST = 1.5
+Row = dict[str, Any]
+
+
+# ---------------------------------------------------------------------------------------------
+# Children: each runs in its own process
+# ---------------------------------------------------------------------------------------------
+
+
+def data_dir(root: Path, workers: int) -> Path:
+    """The folder of one scale's generated CSV files."""
+    return root / f"w{workers}"
+
+
+def csv_paths(folder: Path) -> list[Path]:
+    """The three generated CSV files of one scale."""
+    return [folder / f"{kind}.csv" for kind in ("workers", "companies", "relationships")]
+
+
+def child_generate(workers: int, folder: Path) -> Row:
+    """Generate one scale's CSV files (unless already there) and the 10k-entry list."""
+    sys.path.insert(0, str(HERE))
+    from generate import generate, write_csv
+    from un_list import write_list
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if not all(path.exists() for path in csv_paths(folder)):
+        frames = generate(workers, max(workers // 10, 1), max(workers // 5, 1), seed=0)
+        for name, frame in frames.items():
+            write_csv(frame, folder / f"{name}.csv")
+    list_path = folder.parent / "un-list-10k.xml"
+    if not list_path.exists():
+        write_list(list_path, LIST_ENTRIES)
+    return {"bytes": sum(path.stat().st_size for path in csv_paths(folder))}
+
+
+def floor_seconds(paths: list[Path], repeat: int = 3) -> float:
+    """Best-of-`repeat` time for pandas (pyarrow engine) merely to read the CSV files."""
+    import pandas as pd
+
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for path in paths:
+            pd.read_csv(path, engine="pyarrow", dtype=str)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far (Linux: ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_mib() -> float:
+    """This process's resident memory now (Linux /proc)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _progress(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def timed_names(into: dict[str, float]) -> Iterator[None]:
+    """Accumulate the time spent in name matching (inside the evaluate stage) into `into`."""
+    import screening.engine.names as names
+
+    original = names.best_matches
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            into["names"] = into.get("names", 0.0) + time.perf_counter() - start
+
+    names.best_matches = wrapper  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        names.best_matches = original  # type: ignore[assignment]
+
+
+def screen_once(folder: Path, lists: list[Path], out: Path) -> Row:
+    """One full screen of a scale's CSV files, report included; per-stage seconds."""
+    from screening.pipeline import ScreenRequest, screen
+    from screening.report.workbook import write_report
+    from screening.resources import rules_dir, seeds_dir
+
+    request = ScreenRequest(
+        files=csv_paths(folder),
+        as_of=AS_OF,
+        rules_dir=rules_dir(),
+        seeds_dir=seeds_dir(),
+        list_files=lists,
+    )
+    extra: dict[str, float] = {}
+    start = time.perf_counter()
+    with timed_names(extra):
+        result = screen(request, progress=_progress)
+    mode = "summary" if result.input_rows > SUMMARY_ABOVE else "full"
+    _progress(f"writing the report (records={mode})")
+    report_start = time.perf_counter()
+    write_report(result, out, records=mode)
+    end = time.perf_counter()
+    stages = {f"stage_{name}": seconds for name, seconds in result.stage_seconds.items()}
+    stages["stage_report"] = end - report_start
+    return {
+        "records": result.input_rows,
+        "findings": len(result.findings),
+        "data_issues": len(result.data_issues),
+        "list_entries": sum(item.entries for item in result.lists),
+        "records_sheet": mode,
+        "seconds": end - start,
+        "names_s": extra.get("names", 0.0),
+        **stages,
+    }
+
+
+def child_screen(workers: int, folder: Path, lists: list[Path]) -> Row:
+    """Floor and full screen of one scale in this (fresh) process."""
+    import pandas  # noqa: F401  (imports count toward the baseline, not the screen)
+
+    import screening.pipeline  # noqa: F401
+    import screening.report.workbook  # noqa: F401
+
+    baseline = peak_rss_mib()
+    floor = floor_seconds(csv_paths(folder))
+    with tempfile.TemporaryDirectory() as out:
+        row = screen_once(folder, lists, Path(out) / "report.xlsx")
+    row.update(
+        workers=workers,
+        floor_s=floor,
+        records_per_s=row["records"] / row["seconds"],
+        peak_rss_mib=peak_rss_mib(),
+        baseline_rss_mib=baseline,
+        extra_list=bool(lists),
+    )
+    return row
+
+
+class _Captured(Exception):  # noqa: N818  (a control-flow signal, not an error)
+    """Stops a screen once its rules and normalized context are known."""
+
+    def __init__(self, rules: list[Any], context: Any) -> None:
+        super().__init__("captured")
+        self.rules, self.context = rules, context
+
+
+def capture_context(folder: Path) -> tuple[list[Any], Any]:
+    """Read and normalize a scale's files as the pipeline does; the rules and the context."""
+    import screening.pipeline as pipeline
+    from screening.resources import rules_dir, seeds_dir
+
+    def capture(rules: list[Any], context: Any) -> Any:
+        raise _Captured(rules, context)
+
+    request = pipeline.ScreenRequest(
+        files=csv_paths(folder), as_of=AS_OF, rules_dir=rules_dir(), seeds_dir=seeds_dir()
+    )
+    original = pipeline.evaluate
+    pipeline.evaluate = capture  # type: ignore[assignment]
+    try:
+        pipeline.screen(request, progress=_progress)
+    except _Captured as captured:
+        return captured.rules, captured.context
+    finally:
+        pipeline.evaluate = original  # type: ignore[assignment]
+    raise RuntimeError("the screen finished without evaluating rules")
+
+
+# ---- (c) the per-record peer: GoRules zen-engine
+
+NOT_BEFORE_DEADLINE = "(employment_end == null or date(employment_end) >= date('2019-12-23'))"
+ZEN_EXPRESSIONS = {
+    "op17": (
+        "nationality == 'KP' and work_country != 'KP' and permit_issued != null"
+        " and date(permit_issued) >= date('2017-09-11') and date(permit_issued) <= date(as_of)"
+        " and (contract_signed == null or date(contract_signed) >= date('2017-09-11'))"
+        " and committee_exemption == null"
+    ),
+    "op8": (
+        "date(as_of) > date('2019-12-22') and nationality == 'KP' and work_country != 'KP' and ("
+        "(employment_start != null and date(employment_start) <= date(as_of)"
+        f" and {NOT_BEFORE_DEADLINE})"
+        " or (employment_end != null and date(employment_end) >= date('2019-12-23'))"
+        f" or (monthly_income != null and monthly_income > 0 and {NOT_BEFORE_DEADLINE})"
+        " or (role != null and matches(role, '(?i)oversight|attach[eé]|надзор|атташе')"
+        f" and {NOT_BEFORE_DEADLINE}))"
+    ),
+}
+ZEN_FIELDS = (
+    "nationality",
+    "work_country",
+    "permit_issued",
+    "contract_signed",
+    "committee_exemption",
+    "employment_start",
+    "employment_end",
+    "monthly_income",
+    "role",
+)
+
+
+def zen_decision_json() -> str:
+    """A GoRules decision graph: input → one expression node (op17, op8) → output."""
+    expressions = [
+        {"id": key, "key": key, "value": value} for key, value in ZEN_EXPRESSIONS.items()
+    ]
+    nodes = [
+        {"id": "in", "type": "inputNode", "name": "worker", "position": {"x": 0, "y": 0}},
+        {
+            "id": "rules",
+            "type": "expressionNode",
+            "name": "OP17 and OP8",
+            "position": {"x": 300, "y": 0},
+            "content": {"expressions": expressions},
+        },
+        {"id": "out", "type": "outputNode", "name": "result", "position": {"x": 600, "y": 0}},
+    ]
+    edges = [
+        {"id": "e1", "sourceId": "in", "targetId": "rules", "type": "edge"},
+        {"id": "e2", "sourceId": "rules", "targetId": "out", "type": "edge"},
+    ]
+    return json.dumps({"nodes": nodes, "edges": edges})
+
+
+def zen_contexts(values: Any, start: int, stop: int) -> list[dict[str, Any]]:
+    """Rows start..stop of the normalized worker values as JSON-like dicts (ISO dates, None)."""
+    import pandas as pd
+
+    chunk = values.iloc[start:stop][list(ZEN_FIELDS)]
+    columns: dict[str, list[Any]] = {}
+    for name in ZEN_FIELDS:
+        series = chunk[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            series = series.dt.strftime("%Y-%m-%d")
+        columns[name] = series.astype(object).where(series.notna(), None).tolist()
+    columns["as_of"] = [AS_OF.isoformat()] * len(chunk)
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def zen_engine() -> Any:
+    """A ZenEngine serving the decision under the key "dprk" (static loader: loaded once).
+
+    `ZenEngine.evaluate(key, ...)` is the documented entry point; `create_decision(...).evaluate`
+    was measured at about 0.5 ms a call here (30x slower), so it is not used.
+    """
+    import zen
+
+    decision = json.loads(zen_decision_json())
+    return zen.ZenEngine({"loader": {"type": "static", "content": {"dprk": decision}}})
+
+
+def run_zen(values: Any, chunk: int = 100_000) -> dict[str, float]:
+    """Evaluate record by record: the decision graph, then the two compiled expressions alone."""
+    import zen
+
+    engine = zen_engine()
+    compiled = {key: zen.compile_expression(text) for key, text in ZEN_EXPRESSIONS.items()}
+    seconds = {"zen_convert_s": 0.0, "zen_s": 0.0, "zen_expr_s": 0.0}
+    counts = {"zen_op17": 0, "zen_op8": 0, "zen_expr_op17": 0, "zen_expr_op8": 0}
+    for start in range(0, len(values), chunk):
+        began = time.perf_counter()
+        contexts = zen_contexts(values, start, start + chunk)
+        seconds["zen_convert_s"] += time.perf_counter() - began
+        began = time.perf_counter()
+        for context in contexts:
+            result = engine.evaluate("dprk", context)["result"]
+            counts["zen_op17"] += bool(result["op17"])
+            counts["zen_op8"] += bool(result["op8"])
+        seconds["zen_s"] += time.perf_counter() - began
+        began = time.perf_counter()
+        for context in contexts:
+            counts["zen_expr_op17"] += bool(compiled["op17"].evaluate(context))
+            counts["zen_expr_op8"] += bool(compiled["op8"].evaluate(context))
+        seconds["zen_expr_s"] += time.perf_counter() - began
+    return {**seconds, **counts}
+
+
+def run_ours(rules: list[Any], context: Any) -> dict[str, float]:
+    """Our engine on the same two rules: masks only, and masks with their findings."""
+    from screening.engine.compile import compile_condition
+    from screening.engine.evaluate import evaluate
+    from screening.records import RecordKind
+
+    chosen = [loaded for loaded in rules if loaded.rule.id in PEER_RULES]
+    began = time.perf_counter()
+    masks = [compile_condition(r.rule.when, r.rule.applies_to)(context).mask for r in chosen]
+    mask_s = time.perf_counter() - began
+    began = time.perf_counter()
+    findings = evaluate(chosen, context)
+    findings_s = time.perf_counter() - began
+    counts = {r.rule.id: int(m.sum()) for r, m in zip(chosen, masks, strict=True)}
+    return {
+        "workers": len(context.values(RecordKind.worker)),
+        "ours_mask_s": mask_s,
+        "ours_findings_s": findings_s,
+        "ours_findings": len(findings),
+        "ours_op17": counts.get(PEER_RULES[0], 0),
+        "ours_op8": counts.get(PEER_RULES[1], 0),
+    }
+
+
+def child_peer(folder: Path) -> Row:
+    """(c): our engine and zen-engine on OP17 and OP8 over the same normalized workers."""
+    from screening.records import RecordKind
+
+    rules, context = capture_context(folder)
+    row: Row = run_ours(rules, context)
+    try:
+        import zen  # noqa: F401
+    except ImportError:
+        row["zen"] = "not installed"
+        return row
+    _progress(f"zen-engine: evaluating {row['workers']:,} workers record by record")
+    row.update(run_zen(context.values(RecordKind.worker)))
+    return row
+
+
+@contextmanager
+def profiled_stages(out: Path) -> Iterator[None]:
+    """cProfile each pipeline stage on its own: `out`.<stage>.prof per stage of `screen`."""
+    import cProfile
+
+    import screening.pipeline as pipeline
+
+    original = pipeline._timed
+
+    @contextmanager
+    def timed(stages: dict[str, float], name: str) -> Iterator[None]:
+        profiler = cProfile.Profile()
+        with original(stages, name):
+            profiler.enable()
+            try:
+                yield
+            finally:
+                profiler.disable()
+        profiler.dump_stats(f"{out}.{name}.prof")
+        _progress(f"{name}: peak RSS so far {peak_rss_mib():,.0f} MiB, now {rss_mib():,.0f} MiB")
+
+    pipeline._timed = timed  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        pipeline._timed = original  # type: ignore[assignment]
+
+
+def child_profile(folder: Path, out: Path) -> Row:
+    """One full screen under cProfile, a stats file per stage (`out`.<stage>.prof), report too."""
+    import cProfile
+
+    import screening.report.workbook as workbook
+
+    original = workbook.write_report
+
+    def write_report(*args: Any, **kwargs: Any) -> Path:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(f"{out}.report.prof")
+            _progress(f"report: peak RSS so far {peak_rss_mib():,.0f} MiB")
+
+    workbook.write_report = write_report  # type: ignore[assignment]
+    with tempfile.TemporaryDirectory() as folder_out, profiled_stages(out):
+        return screen_once(folder, [], Path(folder_out) / "report.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parent: runs the children, one at a time, and writes the tables
+# ---------------------------------------------------------------------------------------------
+
+
+def run_child(*args: str) -> Row:
+    """Run this script as a child process; its last stdout line is a JSON row."""
+    command = [sys.executable, __file__, "--child", *args]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    row: Row = json.loads(done.stdout.strip().splitlines()[-1])
+    return row
+
+
+def seconds_cell(row: Row, stage: str) -> str:
+    return f"{row.get('stage_' + stage, 0.0):.2f}"
+
+
+def scale_table(rows: list[Row]) -> str:
+    """The main table: one row per run."""
+    header = [
+        "run",
+        "records",
+        "findings",
+        "total s",
+        "records/s",
+        "floor s",
+        "x floor",
+        "peak RSS MiB",
+        *(f"{stage} s" for stage in STAGES),
+        "names s (in evaluate)",
+        "Records sheet",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        label = f"{row['workers']:,} workers" + (" + 10k list" if row["extra_list"] else "")
+        cells = [
+            label,
+            f"{row['records']:,}",
+            f"{row['findings']:,}",
+            f"{row['seconds']:.1f}",
+            f"{row['records_per_s']:,.0f}",
+            f"{row['floor_s']:.2f}",
+            f"{row['seconds'] / row['floor_s']:.0f}",
+            f"{row['peak_rss_mib']:,.0f}",
+            *(seconds_cell(row, stage) for stage in STAGES),
+            f"{row['names_s']:.2f}",
+            row["records_sheet"],
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def growth_table(rows: list[Row]) -> str:
+    """Time and memory per record at each scale (the linear-growth check)."""
+    header = [
+        "records",
+        "µs/record",
+        "µs/record excl. report",
+        "peak RSS KiB/record",
+        "(peak − import baseline) KiB/record",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        n = row["records"]
+        no_report = row["seconds"] - row.get("stage_report", 0.0)
+        cells = [
+            f"{n:,}",
+            f"{row['seconds'] / n * 1e6:.1f}",
+            f"{no_report / n * 1e6:.1f}",
+            f"{row['peak_rss_mib'] * 1024 / n:.2f}",
+            f"{(row['peak_rss_mib'] - row['baseline_rss_mib']) * 1024 / n:.2f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def linear_verdict(rows: list[Row]) -> str:
+    """Whether time per record stays within 1.5x from the smallest to the largest scale."""
+    if len(rows) < 2:
+        return ""
+    small, large = rows[0], rows[-1]
+
+    def per(row: Row) -> float:
+        return (row["seconds"] - row.get("stage_report", 0.0)) / row["records"]
+
+    ratio = per(large) / per(small)
+    verdict = "linear (or better)" if ratio <= 1.5 else "worse than linear"
+    return (
+        f"Time per record (excluding the report, whose Records sheet changes mode) at "
+        f"{large['records']:,} records is {ratio:.2f}x that at {small['records']:,}: {verdict} "
+        "(criterion: ≤ 1.5x)."
+    )
+
+
+def peer_table(peer: Row, evaluate: Row | None) -> str:
+    """(c) side by side."""
+    n = peer["workers"]
+    lines = [
+        "| engine | what | seconds | workers/s | OP17 matches | OP8 matches |",
+        "|---|---|---|---|---|---|",
+        f"| screening (vectorized) | OP17 + OP8 masks | {peer['ours_mask_s']:.2f} | "
+        f"{n / peer['ours_mask_s']:,.0f} | {peer['ours_op17']:,} | {peer['ours_op8']:,} |",
+        f"| screening (vectorized) | OP17 + OP8 masks and findings (explanations, evidence) | "
+        f"{peer['ours_findings_s']:.2f} | {n / peer['ours_findings_s']:,.0f} | | |",
+    ]
+    if evaluate is not None:
+        seconds, records = evaluate["stage_evaluate"], evaluate["records"]
+        lines.append(
+            f"| screening (vectorized) | whole evaluate stage of the "
+            f"{evaluate['workers']:,}-worker "
+            f"run: every rule incl. name matching, all {records:,} records (rate per record) | "
+            f"{seconds:.2f} | {records / seconds:,.0f} | | |"
+        )
+    if "zen_s" in peer:
+        lines.append(
+            f"| GoRules zen-engine {zen_version()} | OP17 + OP8 as one expression node, "
+            f"`ZenEngine.evaluate` per record | {peer['zen_s']:.2f} | "
+            f"{n / peer['zen_s']:,.0f} | {peer['zen_op17']:,} | {peer['zen_op8']:,} |"
+        )
+        lines.append(
+            f"| GoRules zen-engine {zen_version()} | the two expressions compiled "
+            f"(`zen.compile_expression`), `Expression.evaluate` per record | "
+            f"{peer['zen_expr_s']:.2f} | {n / peer['zen_expr_s']:,.0f} | "
+            f"{peer['zen_expr_op17']:,} | {peer['zen_expr_op8']:,} |"
+        )
+        lines.append(
+            f"| (zen input) | normalized DataFrame → per-record dicts, not in the zen time | "
+            f"{peer['zen_convert_s']:.2f} | | | |"
+        )
+    else:
+        lines.append("| GoRules zen-engine | not installed: skipped | | | | |")
+    return "\n".join(lines)
+
+
+def zen_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("zen-engine")
+    except PackageNotFoundError:
+        return ""
+
+
+def mark(met: bool) -> str:
+    return "**met**" if met else "**not met**"
+
+
+def targets(top: Row, with_list: Row | None) -> str:
+    """The issue's targets, judged on the largest run."""
+    floor_ratio = top["seconds"] / top["floor_s"]
+    lines = [
+        f"Judged on the {top['records']:,}-record run:",
+        "",
+        "| target (issue 7) | measured | |",
+        "|---|---|---|",
+        f"| ≥ {TARGET_RATE:,} records/s end to end | {top['records_per_s']:,.0f} records/s | "
+        f"{mark(top['records_per_s'] >= TARGET_RATE)} |",
+        f"| ≤ {TARGET_FLOOR:.0f}x the CSV-read floor | {floor_ratio:,.0f}x "
+        f"({top['seconds']:.1f} s vs {top['floor_s']:.2f} s) | "
+        f"{mark(floor_ratio <= TARGET_FLOOR)} |",
+        f"| peak memory < 2 GiB | {top['peak_rss_mib']:,.0f} MiB | "
+        f"{mark(top['peak_rss_mib'] < TARGET_RSS_MIB)} |",
+    ]
+    if with_list is not None:
+        ratio = with_list["seconds"] / top["seconds"]
+        lines.append(
+            f"| ≤ {TARGET_LIST}x with a 10,000-entry list | {ratio:.2f}x "
+            f"({with_list['seconds']:.1f} s vs {top['seconds']:.1f} s; peak "
+            f"{with_list['peak_rss_mib']:,.0f} MiB) | {mark(ratio <= TARGET_LIST)} |"
+        )
+    else:
+        lines.append(f"| ≤ {TARGET_LIST}x with a 10,000-entry list | not run (--quick) | |")
+    return "\n".join(lines)
+
+
+def render(rows: list[Row], with_list: Row | None, peer: Row | None, quick: bool) -> str:
+    """The BENCHMARKS.md section."""
+    machine = (
+        f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"{dt.date.today()}"
+    )
+    command = "python benchmarks/scale.py" + (" --quick" if quick else "")
+    top = rows[-1]
+    all_rows = rows + ([with_list] if with_list else [])
+    parts = [
+        f"## Scale ({machine})",
+        "",
+        f"`{command}`: workers + companies (1/10) + relationships (1/5) generated by "
+        "`benchmarks/generate.py` (seed 0), every bundled rule and the bundled UN 1718 list, CSV "
+        f"in to xlsx out, as-of {AS_OF}. Each run is a fresh process; the data are generated in "
+        "another. Stages are `ScreenResult.stage_seconds` plus the report; name matching runs "
+        'inside evaluate and is shown separately. The floor is pandas `read_csv(engine="pyarrow"'
+        ", dtype=str)` of the same three files (best of 3). Runs over "
+        f'{SUMMARY_ABOVE:,} records write the report with `records="summary"` (Records sheet '
+        "counted by file, type and status, not listed); the 10k run lists every record.",
+        "",
+        scale_table(all_rows),
+        "",
+        "### Growth",
+        "",
+        growth_table(rows),
+        "",
+        linear_verdict(rows),
+        "",
+        "### Targets",
+        "",
+        targets(top, with_list),
+    ]
+    if with_list is not None:
+        parts += [
+            "",
+            f"The extra list is `benchmarks/un_list.py --entries {LIST_ENTRIES}` (UN consolidated "
+            "XML: individuals and entities of 13 programmes, about a fifth DPRK, aliases, dates of "
+            "birth), loaded through `load_list` like `--list`.",
+        ]
+    if peer is not None:
+        evaluate = top if top["workers"] == peer["workers"] else None
+        parts += [
+            "",
+            f"### Per-record rules-engine peer ({peer['workers']:,} workers)",
+            "",
+            "The same two row-level rules (UNSCR 2375 OP17, UNSCR 2397 OP8) over the same "
+            "normalized worker values (dates as ISO strings, missing as null), as one GoRules "
+            "expression node evaluated record by record, and by our engine over whole columns.",
+            "",
+            peer_table(peer, evaluate),
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace the scale-benchmark section of a Markdown file (or append it)."""
+    section = f"{MARKER}\n{text}{MARKER}"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if MARKER in current:
+        before, _, rest = current.partition(MARKER)
+        _, _, after = rest.partition(MARKER)
+        current = before + section + after
+    else:
+        current = current.rstrip() + "\n\n" + section + "\n"
+    path.write_text(current, encoding="utf-8")
+
+
+def measure_all(root: Path, quick: bool) -> tuple[list[Row], Row | None, Row | None]:
+    """Generate, then run every measurement, one process at a time."""
+    scales = QUICK_SCALES if quick else FULL_SCALES
+    rows = []
+    for workers in scales:
+        folder = data_dir(root, workers)
+        _progress(f"generating {workers:,} workers into {folder}")
+        run_child("generate", str(workers), str(folder))
+        _progress(f"screening {workers:,} workers")
+        rows.append(run_child("screen", str(workers), str(folder)))
+        _progress(f"done: {rows[-1]['seconds']:.1f} s, {rows[-1]['peak_rss_mib']:,.0f} MiB")
+    if quick:
+        return rows, None, None
+    folder = data_dir(root, scales[-1])
+    _progress(f"screening {scales[-1]:,} workers with a {LIST_ENTRIES:,}-entry list")
+    listed = run_child("screen", str(scales[-1]), str(folder), str(root / "un-list-10k.xml"))
+    _progress("per-record peer")
+    peer = run_child("peer", str(folder))
+    return rows, listed, peer
+
+
+def child_main(args: list[str]) -> None:
+    """Dispatch a child process's job; print its JSON row as the last stdout line."""
+    job, rest = args[0], args[1:]
+    jobs: dict[str, Callable[[], Row]] = {
+        "generate": lambda: child_generate(int(rest[0]), Path(rest[1])),
+        "screen": lambda: child_screen(int(rest[0]), Path(rest[1]), [Path(p) for p in rest[2:]]),
+        "peer": lambda: child_peer(Path(rest[0])),
+        "profile": lambda: child_profile(Path(rest[0]), Path(rest[1])),
+    }
+    print(json.dumps(jobs[job]()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k only (smoke check)")
+    parser.add_argument("--write", type=Path, help="write the section into this Markdown file")
+    parser.add_argument("--data", type=Path, help="keep (and reuse) generated data here")
+    parser.add_argument("--json", type=Path, help="also save the raw rows as JSON")
+    parser.add_argument("--from-json", type=Path, help="render rows saved by --json, run nothing")
+    parser.add_argument("--profile", type=Path, help="cProfile one 1M screen: OUT.<stage>.prof")
+    parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_main(args.child)
+        return
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        rows, listed, peer = saved[:-2], saved[-2], saved[-1]
+        publish(render(rows, listed, peer, listed is None), args.write)
+        return
+    with tempfile.TemporaryDirectory() as temp:
+        root = args.data or Path(temp)
+        if args.profile:
+            folder = data_dir(root, FULL_SCALES[-1])
+            run_child("generate", str(FULL_SCALES[-1]), str(folder))
+            print(json.dumps(run_child("profile", str(folder), str(args.profile.resolve()))))
+            return
+        rows, listed, peer = measure_all(root, args.quick)
+    if args.json:
+        args.json.write_text(json.dumps([*rows, listed, peer], indent=1), encoding="utf-8")
+    publish(render(rows, listed, peer, args.quick), args.write)
+
+
+def publish(text: str, path: Path | None) -> None:
+    """Print the section, and write it into the Markdown file when asked."""
+    print(text)
+    if path is not None:
+        write_section(path, text)
+
+
+if __name__ == "__main__":
+    main()
