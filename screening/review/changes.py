@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from screening.report.rows import ChangeRow, columns
-from screening.review.workbook import read_findings_sheet
+from screening.review.workbook import read_findings_sheet, read_sheet
 
 CHANGE_COLUMNS = list(columns(ChangeRow))
 
@@ -18,8 +17,8 @@ def compare_with_baseline(
 ) -> pd.DataFrame:
     """The Changes sheet: this screen's findings against those of a baseline report."""
     before = read_findings_sheet(baseline).fillna("")
-    before_records = _sheet(baseline, "Records")
-    before_rules = _sheet(baseline, "Rules")
+    before_records = read_sheet(baseline, "Records")
+    before_rules = read_sheet(baseline, "Rules")
     rule_sha_now = dict(zip(rules["rule_id"], rules["sha256"], strict=True))
     rule_sha_then = dict(
         zip(before_rules.get("rule_id", []), before_rules.get("sha256", []), strict=True)
@@ -85,16 +84,3 @@ def _record_shas(records: pd.DataFrame) -> dict[tuple[str, str], str]:
             records["record_type"], records["record_id"], records["record_sha"], strict=True
         )
     }
-
-
-def _sheet(path: Path, name: str) -> pd.DataFrame:
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        if name not in workbook.sheetnames:
-            return pd.DataFrame()
-        rows = list(workbook[name].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    if not rows:
-        return pd.DataFrame()
-    return pd.DataFrame(rows[1:], columns=[str(c) for c in rows[0]])

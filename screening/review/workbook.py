@@ -69,6 +69,20 @@ def read_findings_sheet(path: Path) -> pd.DataFrame:
     return frame
 
 
+def read_sheet(path: Path, name: str) -> pd.DataFrame:
+    """A sheet of a report as a DataFrame keyed by its header (empty when the sheet is absent)."""
+    workbook = _open(path)
+    try:
+        if name not in workbook.sheetnames:
+            return pd.DataFrame()
+        rows = list(workbook[name].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows[1:], columns=[str(cell) for cell in rows[0]])
+
+
 def import_decisions(path: Path, now: dt.datetime | None = None) -> list[Decision]:
     """The decisions a reviewer made in a report (findings left `open` are not decisions)."""
     frame = read_findings_sheet(path)
