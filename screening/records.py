@@ -44,7 +44,7 @@ class Column:
 
 Text = Annotated[str, Column(ValueType.text)]
 Identifier = Annotated[str, Column(ValueType.identifier)]
-Country = Annotated[str, Column(ValueType.country), Field(description="ISO 3166-1 alpha-2 code")]
+Country = Annotated[str, Column(ValueType.country)]
 Date = Annotated[dt.date, Column(ValueType.date)]
 Number = Annotated[float, Column(ValueType.number)]
 PartyType = Annotated[
@@ -60,59 +60,83 @@ Exemption = Annotated[
 class _Record(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    record_id: Identifier
+    record_id: Identifier = Field(description="Unique id of the record in its file")
 
 
 class WorkerRecord(_Record):
     """A person employed or present in a jurisdiction (HR, migration or payroll export)."""
 
-    full_name: Text
-    nationality: Country | None = None
-    date_of_birth: Date | None = None
-    passport_number: Identifier | None = None
-    visa_type: Text | None = None
-    permit_number: Identifier | None = None
-    permit_issued: Date | None = None
-    permit_expires: Date | None = None
-    contract_signed: Date | None = None
-    employer_id: Identifier | None = None
-    employer_name: Text | None = None
-    employment_start: Date | None = None
-    employment_end: Date | None = None
-    monthly_income: Number | None = None
-    currency: Text | None = None
-    work_country: Country | None = None
-    work_site: Text | None = None
-    role: Text | None = None
+    full_name: Text = Field(description="Name as written in the source (any script)")
+    nationality: Country | None = Field(
+        default=None, description="Country of nationality: code or name, any language"
+    )
+    date_of_birth: Date | None = Field(default=None, description="YYYY-MM-DD or DD.MM.YYYY")
+    passport_number: Identifier | None = Field(
+        default=None, description="Passport or identity document number"
+    )
+    visa_type: Text | None = Field(
+        default=None, description="e.g. work, student, tourist, business (English or Russian)"
+    )
+    permit_number: Identifier | None = Field(default=None, description="Work permit number")
+    permit_issued: Date | None = Field(default=None, description="Date the work permit was issued")
+    permit_expires: Date | None = Field(default=None, description="Date the work permit expires")
+    contract_signed: Date | None = Field(
+        default=None, description="Date the written employment contract was finalized"
+    )
+    employer_id: Identifier | None = Field(
+        default=None, description="record_id of the employing company"
+    )
+    employer_name: Text | None = Field(
+        default=None, description="Employer name as written in the source"
+    )
+    employment_start: Date | None = Field(default=None, description="First day of employment")
+    employment_end: Date | None = Field(
+        default=None, description="Last day of employment (empty: still employed)"
+    )
+    monthly_income: Number | None = Field(
+        default=None, description="Monthly pay; spaces, separators and currency signs allowed"
+    )
+    currency: Text | None = Field(default=None, description="Currency of the income, e.g. RUB")
+    work_country: Country | None = Field(default=None, description="Country where the work is done")
+    work_site: Text | None = Field(default=None, description="Site or address of the work")
+    role: Text | None = Field(default=None, description="Job title or function")
     committee_exemption: Exemption | None = None
 
 
 class CompanyRecord(_Record):
     """A company from a supplier, counterparty or corporate register."""
 
-    name: Text
-    country: Country | None = None
-    registration_number: Identifier | None = None
-    incorporated: Date | None = None
-    dissolved: Date | None = None
-    sector: Text | None = None
+    name: Text = Field(description="Company name as registered")
+    country: Country | None = Field(default=None, description="Country of registration")
+    registration_number: Identifier | None = Field(
+        default=None, description="Registry number (e.g. OGRN, USCC)"
+    )
+    incorporated: Date | None = Field(default=None, description="Date of incorporation")
+    dissolved: Date | None = Field(default=None, description="Date of dissolution (empty: active)")
+    sector: Text | None = Field(default=None, description="Line of business, e.g. construction")
     committee_exemption: Exemption | None = None
 
 
 class RelationshipRecord(_Record):
     """An ownership, control or joint-venture link between a company and a party."""
 
-    company_id: Identifier
-    party_name: Text
+    company_id: Identifier = Field(description="record_id of the company the link belongs to")
+    party_name: Text = Field(description="Name of the owner, shareholder, partner or officer")
     party_type: PartyType | None = None
-    party_country: Country | None = None
+    party_country: Country | None = Field(
+        default=None, description="Country of the party (nationality or registration)"
+    )
     role: Text | None = Field(
         default=None,
         description="owner, shareholder, beneficial_owner, jv_partner, director, ...",
     )
-    share_pct: Number | None = None
-    start_date: Date | None = None
-    end_date: Date | None = None
+    share_pct: Number | None = Field(default=None, description="Share held, in percent")
+    start_date: Date | None = Field(
+        default=None, description="Date the link began (e.g. JV agreement)"
+    )
+    end_date: Date | None = Field(
+        default=None, description="Date the link ended (empty: still open)"
+    )
 
 
 MODELS: dict[RecordKind, type[_Record]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from screening import __version__
-from screening.cli import lists, review, rules, run, sources
+from screening.cli import lists, records, review, rules, run, sources
 from screening.cli.errors import state
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(lists.app, name="lists")
 app.add_typer(sources.app, name="sources")
 app.add_typer(review.app, name="review")
+app.add_typer(records.app, name="records")
 
 
 def _version(value: bool) -> None:
