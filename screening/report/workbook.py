@@ -86,6 +86,7 @@ def write_report(
     plan = _plan(result, out, records, max_sheet_rows)
     staged: list[tuple[Path, Path]] = []
     wb = Workbook(write_only=True)
+    wb.properties.creator = f"screening {result.tool_version}"  # `review import` checks it
     try:
         for overflow in plan.overflows:
             staged.append((_temp_beside(overflow.path), overflow.path))

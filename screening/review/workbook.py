@@ -47,7 +47,8 @@ def read_findings_sheet(path: Path) -> pd.DataFrame:
     try:
         if FINDINGS_SHEET not in workbook.sheetnames or RUN_SHEET not in workbook.sheetnames:
             raise InputFileError("not a screening report (no Findings or Run sheet)", path)
-        if not _written_by_screening(workbook[RUN_SHEET]):
+        creator = workbook.properties.creator or ""
+        if not creator.startswith("screening ") or not _written_by_screening(workbook[RUN_SHEET]):
             raise InputFileError("not a screening report (its Run sheet names no tool)", path)
         rows = workbook[FINDINGS_SHEET].iter_rows(values_only=True)
         header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
