@@ -142,6 +142,16 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
     clock = time.perf_counter()
     stages: dict[str, float] = {}
 
+    # rules, lists and review files first: a mistake in them fails before the long part
+    with _timed(stages, "rules"):
+        step("loading rules")
+        corpus = load_corpus(request.seeds_dir)
+        rulebook = load_rulebook(request.rules_dir, corpus)
+    with _timed(stages, "lists"):
+        step("loading lists")
+        watchlists = _watchlists(request)
+        store = load_store(request.decisions) if request.decisions else {}
+        suppressions = load_suppressions(request.suppressions) if request.suppressions else []
     with _timed(stages, "read"):
         step("reading records")
         raws = reject_duplicate_ids(
@@ -150,13 +160,6 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
     with _timed(stages, "normalize"):
         step("normalizing values")
         tables = _normalize(raws, pd.Timestamp(request.as_of))
-    with _timed(stages, "rules"):
-        step("loading rules")
-        corpus = load_corpus(request.seeds_dir)
-        rulebook = load_rulebook(request.rules_dir, corpus)
-    with _timed(stages, "lists"):
-        step("loading lists")
-        watchlists = _watchlists(request)
     with _timed(stages, "evaluate"):
         step("evaluating rules")
         context = Context(tables=tables, as_of=pd.Timestamp(request.as_of), watchlists=watchlists)
@@ -165,7 +168,8 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
         step("assembling findings")
         records = records_table(tables, findings)
         rules = rules_table(rulebook)
-        findings = _reviewed(sort_findings(findings), request)
+        findings = apply_decisions(sort_findings(findings), store)
+        findings = apply_suppressions(findings, suppressions, request.as_of)
         result = ScreenResult(
             as_of=request.as_of,
             started=started,
@@ -190,17 +194,6 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
     result.stage_seconds = stages
     result.duration_s = time.perf_counter() - clock
     return result
-
-
-def _reviewed(findings: pd.DataFrame, request: ScreenRequest) -> pd.DataFrame:
-    """Earlier decisions carried over, suppressions applied."""
-    store = load_store(request.decisions) if request.decisions else {}
-    findings = apply_decisions(findings, store)
-    if request.suppressions is not None:
-        findings = apply_suppressions(
-            findings, load_suppressions(request.suppressions), request.as_of
-        )
-    return findings
 
 
 def _review_files(request: ScreenRequest) -> dict[str, str]:
