@@ -48,7 +48,7 @@ def records_table(tables: dict[RecordKind, RecordTable], findings: pd.DataFrame)
                     "status": counts.gt(0).map({True: "flagged", False: "clear"}),
                     "findings": counts.astype(int),
                     "details": _details(table),
-                    "record_sha": table.fingerprints(),
+                    "record_sha": table.fingerprints,
                 }
             )
         )

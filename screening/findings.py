@@ -79,7 +79,7 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
             "list_reference": entries.where(entries.ne(MISSING), ""),
             "file": values[FILE_COLUMN],
             "line": values[LINE_COLUMN],
-            "record_sha": table.fingerprints()[hit],
+            "record_sha": table.fingerprints[hit],
             "rule_sha": loaded.sha256[:16],
             "entry_sha": "" if result.entry_sha is None else result.entry_sha[hit].fillna(""),
             "row": values.index,

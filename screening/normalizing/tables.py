@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -34,12 +35,16 @@ class RecordTable:
     def __len__(self) -> int:
         return len(self.values)
 
+    @cached_property
     def fingerprints(self) -> pd.Series:
         """A hash of each record's values as given (not its file or line): a changed record
-        gets a new fingerprint, a moved one keeps it. Deterministic across runs."""
+        gets a new fingerprint, a moved one keeps it. Deterministic across runs.
+
+        Computed once per table (every rule's findings take theirs from it); `categorize`
+        hashes each distinct value once, with the same result as hashing every cell."""
         columns = sorted(c for c in self.raw.columns if not c.startswith("_"))
         given = self.raw[columns].fillna("").astype(str)
-        hashed = pd.util.hash_pandas_object(given, index=False, categorize=False)
+        hashed = pd.util.hash_pandas_object(given, index=False, categorize=True)
         return hashed.map("{:016x}".format).set_axis(self.values.index)
 
 
