@@ -168,7 +168,8 @@ def _date_of_birth(rng: np.random.Generator) -> str:
 
 def _aliases(rng: np.random.Generator, name: str, style: str, person: bool, tag: str) -> str:
     count = int(rng.choice([0, 1, 2, 3, 5], p=[0.3, 0.3, 0.2, 0.15, 0.05]))
-    qualities, shares = zip(*ALIAS_QUALITIES, strict=True)
+    qualities = [quality for quality, _ in ALIAS_QUALITIES]
+    shares = [share for _, share in ALIAS_QUALITIES]
     out = []
     for _ in range(count):
         quality = str(qualities[int(rng.choice(len(qualities), p=shares))])
@@ -231,7 +232,8 @@ def consolidated_list(entries: int, seed: int = 1718) -> str:
     chosen = rng.choice(len(PROGRAMMES), size=entries, p=shares / shares.sum())
     people = rng.random(entries) < 0.7
     counters: dict[tuple[int, bool], int] = {}
-    individuals, entities = [], []
+    individuals: list[str] = []
+    entities: list[str] = []
     for i, (index, person) in enumerate(zip(chosen.tolist(), people.tolist(), strict=True)):
         number = counters[(index, person)] = counters.get((index, person), 0) + 1
         make, into = (individual, individuals) if person else (entity, entities)

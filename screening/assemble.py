@@ -28,8 +28,12 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop(columns=["_rank", "row"], errors="ignore").reset_index(drop=True)
 
 
-def records_table(tables: dict[RecordKind, RecordTable], findings: pd.DataFrame) -> pd.DataFrame:
-    """One row per screened record: where it came from and how many findings it has."""
+def records_table(
+    tables: dict[RecordKind, RecordTable], findings: pd.DataFrame, details: bool = True
+) -> pd.DataFrame:
+    """One row per screened record: where it came from and how many findings it has.
+
+    `details` (every given value as text) is built only when the Records sheet will list it."""
     frames = []
     for kind, table in tables.items():
         if len(table) == 0:
@@ -47,7 +51,7 @@ def records_table(tables: dict[RecordKind, RecordTable], findings: pd.DataFrame)
                     "name": values[table.schema.name_field],
                     "status": counts.gt(0).map({True: "flagged", False: "clear"}),
                     "findings": counts.astype(int),
-                    "details": _details(table),
+                    "details": _details(table) if details else "",
                     "record_sha": table.fingerprints,
                 }
             )

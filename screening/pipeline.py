@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -38,6 +39,10 @@ from screening.rulespec.rulebook import load_rulebook
 from screening.rulespec.sources import load_corpus
 
 Progress = Callable[[str], None]
+RecordsListing = Literal["full", "summary", "auto"]
+FULL_LISTING_LIMIT = 100_000
+"""With `records="auto"`, screens up to this many records list every record on the Records sheet;
+larger ones count them by file, kind and status (listing costs ~10 µs a cell in openpyxl)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ class ScreenResult:
     """Findings new, gone or changed since `--baseline` (None when no baseline was given)."""
     review_files: dict[str, str] = field(default_factory=dict)
     """Decision store, suppressions and baseline used, for the Run sheet."""
+    records_listing: Literal["full", "summary"] = "full"
+    """Whether the Records sheet lists every record or counts them (see ScreenRequest.records)."""
 
     @property
     def input_rows(self) -> int:
@@ -127,6 +134,7 @@ class ScreenRequest:
     decisions: Path | None = None
     suppressions: Path | None = None
     baseline: Path | None = None
+    records: RecordsListing = "auto"
 
     @property
     def input_paths(self) -> list[Path]:
@@ -166,7 +174,8 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
         findings = evaluate(rulebook.rules, context)
     with _timed(stages, "assemble"):
         step("assembling findings")
-        records = records_table(tables, findings)
+        listing = _listing(request.records, sum(len(table) for table in tables.values()))
+        records = records_table(tables, findings, details=listing == "full")
         rules = rules_table(rulebook)
         findings = apply_decisions(sort_findings(findings), store)
         findings = apply_suppressions(findings, suppressions, request.as_of)
@@ -187,6 +196,7 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
             rules=rules,
             sources=sources_table(rulebook),
             review_files=_review_files(request),
+            records_listing=listing,
         )
         if request.baseline is not None:
             step("comparing with the baseline")
@@ -194,6 +204,12 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
     result.stage_seconds = stages
     result.duration_s = time.perf_counter() - clock
     return result
+
+
+def _listing(requested: RecordsListing, records: int) -> Literal["full", "summary"]:
+    if requested == "auto":
+        return "full" if records <= FULL_LISTING_LIMIT else "summary"
+    return requested
 
 
 def _review_files(request: ScreenRequest) -> dict[str, str]:

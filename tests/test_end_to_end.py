@@ -157,3 +157,19 @@ def test_demo_writes_a_report_with_evidence_everywhere(runner, tmp_path) -> None
     import openpyxl
 
     assert openpyxl.load_workbook(out, read_only=True).sheetnames == sheets
+
+
+def test_records_can_be_counted_instead_of_listed(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out, result = _screen(runner, write_csv, tmp_path, "--records", "summary")
+    assert result.exit_code == 0, result.output
+    counts = sheet_rows(out, "Records")
+    assert {(r["record_type"], r["status"]): r["records"] for r in counts} == {
+        ("company", "flagged"): 1,
+        ("worker", "flagged"): 4,
+        ("worker", "clear"): 2,
+    }
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out, read_only=True)["Summary"]
+    summary = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
+    assert "counts them by file, record type and status" in summary

@@ -15,7 +15,13 @@ from rich.table import Table
 
 from screening.cli.errors import fatal_errors
 from screening.errors import ScreeningError
-from screening.pipeline import ScreenRequest, ScreenResult, screen
+from screening.pipeline import (
+    FULL_LISTING_LIMIT,
+    RecordsListing,
+    ScreenRequest,
+    ScreenResult,
+    screen,
+)
 from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.review.decisions import STORE_NAME
@@ -71,6 +77,14 @@ def run(
     suppressions: Annotated[
         Path | None, typer.Option("--suppressions", help="Suppressions file (YAML) to apply.")
     ] = None,
+    records: Annotated[
+        RecordsListing,
+        typer.Option(
+            "--records",
+            help="Records sheet: list every record (full), count them (summary), or auto: "
+            f"list up to {FULL_LISTING_LIMIT:,} records.",
+        ),
+    ] = "auto",
     baseline: Annotated[
         Path | None,
         typer.Option("--baseline", help="Earlier report: add a Changes sheet against it."),
@@ -91,6 +105,7 @@ def run(
             decisions=decisions or _existing(report.parent / STORE_NAME),
             suppressions=suppressions,
             baseline=baseline,
+            records=records,
         )
         result = _screen_and_report(request, report)
     if fail_on is not None and _worst(result) >= fail_on.rank:

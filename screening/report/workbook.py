@@ -77,13 +77,15 @@ def write_report(
     result: ScreenResult,
     out: Path,
     *,
-    records: RecordsMode = "full",
+    records: RecordsMode | None = None,
     max_sheet_rows: int = MAX_SHEET_ROWS,
 ) -> Path:
-    """Write the report workbook (and companion CSVs for overflowing tables) to `out`; return it."""
+    """Write the report workbook (and companion CSVs for overflowing tables) to `out`; return it.
+
+    `records` overrides how the Records sheet shows records (default: as the screen decided)."""
     out = Path(out)
     check_destination(out)
-    plan = _plan(result, out, records, max_sheet_rows)
+    plan = _plan(result, out, records or result.records_listing, max_sheet_rows)
     staged: list[tuple[Path, Path]] = []
     wb = Workbook(write_only=True)
     wb.properties.creator = f"screening {result.tool_version}"  # `review import` checks it
@@ -143,6 +145,14 @@ def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) 
                     f"first {max_rows:,}; all {len(frame):,} are in {path.name}.",
                 )
             )
+    if records == "summary" and result.records_listing == "summary":
+        plan.notes.append(
+            (
+                "Records: note",
+                f"{len(result.records):,} records: the Records sheet counts them by file, record "
+                "type and status instead of listing them (`--records full` lists them).",
+            )
+        )
     if records == "full" and len(result.records) > max_rows:
         plan.records = "summary"
         plan.notes.append(
