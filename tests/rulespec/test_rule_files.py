@@ -192,3 +192,14 @@ def test_schema_command_prints_json_schema() -> None:
     result = CliRunner().invoke(app, ["rules", "schema"])
     schema = json.loads(result.stdout)
     assert "when" in schema["properties"] and "legal_basis" in schema["properties"]
+
+
+def test_committed_rule_catalogue_is_current() -> None:
+    from screening.resources import rules_dir
+    from screening.rulespec.catalogue import catalogue_markdown
+
+    committed = Path(__file__).parents[2] / "docs" / "rules.md"
+    rulebook = load_rulebook(rules_dir(), load_corpus(seeds_dir()))
+    assert committed.read_text(encoding="utf-8") == catalogue_markdown(rulebook), (
+        "docs/rules.md is stale: run `screening rules docs`"
+    )
