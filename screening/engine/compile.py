@@ -16,18 +16,19 @@ from screening.display import display
 from screening.engine.context import Context, Evaluated
 from screening.engine.operators import OPERATORS
 from screening.records import NAME_FIELD, RecordKind
-from screening.rulespec.checks import LIST_EVIDENCE, related_kind
+from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
     AS_OF,
     AllCondition,
     AnyCondition,
     AsOfCondition,
     Condition,
-    EmployerCondition,
     FieldCondition,
     FindingCondition,
     NotCondition,
     PeriodCondition,
+    inner_condition,
+    move_of,
 )
 
 Compiled = Callable[[Context], Evaluated]
@@ -49,20 +50,14 @@ def compile_condition(condition: Condition, kind: RecordKind) -> Compiled:
         return _compile_finding(condition.finding, kind)
     if isinstance(condition, AsOfCondition):
         return _compile_as_of(condition, kind)
-    move = related_kind(condition, kind)
+    move = move_of(condition)
     if move is None:
         raise TypeError(f"unknown condition {condition!r}")
-    name, target = move
-    if isinstance(condition, EmployerCondition) or name == "company":
-        key = "employer_id" if name == "employer" else "company_id"
-        return _compile_lookup(
-            compile_condition(getattr(condition, name), target), kind, target, key, name
-        )
-    aggregate = getattr(condition, name)
-    key = "company_id" if name == "relationships" else "employer_id"
-    return _compile_aggregate(
-        compile_condition(aggregate.where, target), target, key, name, aggregate.at_least
-    )
+    inner = compile_condition(inner_condition(condition, move), move.target)
+    if not move.aggregate:
+        return _compile_lookup(inner, kind, move.target, move.link, move.name)
+    at_least = getattr(condition, move.name).at_least
+    return _compile_aggregate(inner, move.target, move.link, move.name, at_least)
 
 
 def resolve_date(value: dt.date | str, as_of: pd.Timestamp) -> pd.Timestamp:

@@ -11,15 +11,13 @@ from screening.rulespec.conditions import (
     AllCondition,
     AnyCondition,
     AsOfCondition,
-    CompanyCondition,
     Condition,
-    EmployerCondition,
     FieldCondition,
     FindingCondition,
     NotCondition,
     PeriodCondition,
-    RelationshipsCondition,
-    WorkersCondition,
+    inner_condition,
+    move_of,
 )
 from screening.rulespec.rule import Rule
 
@@ -60,27 +58,6 @@ class CheckError(ValueError):
         self.location = location
 
 
-def related_kind(condition: Condition, kind: RecordKind) -> tuple[str, RecordKind] | None:
-    """The (name, kind) a cross-record condition moves to, if it is one."""
-    if isinstance(condition, EmployerCondition):
-        return "employer", RecordKind.company
-    if isinstance(condition, CompanyCondition):
-        return "company", RecordKind.company
-    if isinstance(condition, RelationshipsCondition):
-        return "relationships", RecordKind.relationship
-    if isinstance(condition, WorkersCondition):
-        return "workers", RecordKind.worker
-    return None
-
-
-_ALLOWED_FROM: dict[str, RecordKind] = {
-    "employer": RecordKind.worker,
-    "company": RecordKind.relationship,
-    "relationships": RecordKind.company,
-    "workers": RecordKind.company,
-}
-
-
 def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> Iterator[str]:
     """The evidence keys a condition contributes to a finding (placeholders may use them)."""
     if isinstance(condition, FieldCondition):
@@ -99,17 +76,14 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
         yield f"{prefix}finding.{condition.finding}"
     elif isinstance(condition, AsOfCondition):
         yield "as_of"
-    elif isinstance(condition, EmployerCondition | CompanyCondition):
-        name, target = related_kind(condition, kind) or ("", kind)
-        inner = (
-            condition.employer if isinstance(condition, EmployerCondition) else condition.company
-        )
-        yield f"{prefix}{name}.record_id"
-        yield f"{prefix}{name}.{NAME_FIELD[target]}"
-        yield from evidence_keys(inner, target, f"{prefix}{name}.")
-    elif isinstance(condition, RelationshipsCondition | WorkersCondition):
-        name, _ = related_kind(condition, kind) or ("", kind)
-        yield from (f"{prefix}{name}.{key}" for key in AGGREGATE_EVIDENCE)
+    elif (move := move_of(condition)) is not None:
+        if move.aggregate:
+            yield from (f"{prefix}{move.name}.{key}" for key in AGGREGATE_EVIDENCE)
+        else:
+            yield f"{prefix}{move.name}.record_id"
+            yield f"{prefix}{move.name}.{NAME_FIELD[move.target]}"
+            inner = inner_condition(condition, move)
+            yield from evidence_keys(inner, move.target, f"{prefix}{move.name}.")
 
 
 def check_condition(condition: Condition, kind: RecordKind, location: Location) -> Iterator[str]:
@@ -136,21 +110,16 @@ def check_condition(condition: Condition, kind: RecordKind, location: Location) 
 
 
 def _check_move(condition: Condition, kind: RecordKind, location: Location) -> Iterator[str]:
-    name, target = related_kind(condition, kind) or ("?", kind)
-    if _ALLOWED_FROM[name] is not kind:
+    move = move_of(condition)
+    if move is None:
+        raise TypeError(f"unknown condition {condition!r}")
+    if move.source is not kind:
         raise CheckError(
-            f"`{name}` moves from a {_ALLOWED_FROM[name].value} record; this is a {kind.value}",
-            (*location, name),
+            f"`{move.name}` moves from a {move.source.value} record; this is a {kind.value}",
+            (*location, move.name),
         )
-    if isinstance(condition, EmployerCondition):
-        yield from check_condition(condition.employer, target, (*location, name))
-    elif isinstance(condition, CompanyCondition):
-        yield from check_condition(condition.company, target, (*location, name))
-    elif isinstance(condition, RelationshipsCondition):
-        where = condition.relationships.where
-        yield from check_condition(where, target, (*location, name, "where"))
-    elif isinstance(condition, WorkersCondition):
-        yield from check_condition(condition.workers.where, target, (*location, name, "where"))
+    inner_location = (*location, move.name, *(("where",) if move.aggregate else ()))
+    yield from check_condition(inner_condition(condition, move), move.target, inner_location)
 
 
 def _check_field(condition: FieldCondition, kind: RecordKind, location: Location) -> None:
@@ -213,10 +182,6 @@ def finding_kinds(condition: Condition, kind: RecordKind) -> dict[str, RecordKin
             found.update(finding_kinds(child, kind))
     elif isinstance(condition, NotCondition):
         found.update(finding_kinds(condition.not_, kind))
-    else:
-        move = related_kind(condition, kind)
-        if move is not None:
-            name, target = move
-            inner = getattr(condition, name)
-            found.update(finding_kinds(getattr(inner, "where", inner), target))
+    elif (move := move_of(condition)) is not None:
+        found.update(finding_kinds(inner_condition(condition, move), move.target))
     return found

@@ -9,9 +9,12 @@ asks whether another rule fired on the same record; `as_of` compares the screen'
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from screening.records import RecordKind
 
 AS_OF = "as_of"
 DateRef = Annotated[
@@ -196,6 +199,43 @@ class FindingCondition(_Spec):
     """Another rule (applying to the same record kind) fired on this record."""
 
     finding: str
+
+
+@dataclass(frozen=True)
+class Move:
+    """A cross-record condition form: the kinds it joins and the column that links them."""
+
+    name: str
+    source: RecordKind
+    target: RecordKind
+    link: str
+    """Holds the other side's record_id: on the source for lookups, on the target for aggregates."""
+    aggregate: bool
+
+
+MOVES: dict[type[_Spec], Move] = {
+    EmployerCondition: Move(
+        "employer", RecordKind.worker, RecordKind.company, "employer_id", False
+    ),
+    CompanyCondition: Move(
+        "company", RecordKind.relationship, RecordKind.company, "company_id", False
+    ),
+    RelationshipsCondition: Move(
+        "relationships", RecordKind.company, RecordKind.relationship, "company_id", True
+    ),
+    WorkersCondition: Move("workers", RecordKind.company, RecordKind.worker, "employer_id", True),
+}
+
+
+def move_of(condition: Any) -> Move | None:
+    """The move a condition makes to related records, if it is a cross-record condition."""
+    return MOVES.get(type(condition))
+
+
+def inner_condition(condition: Any, move: Move) -> Condition:
+    """The condition a move applies to the related records."""
+    inner = getattr(condition, move.name)
+    return inner.where if move.aggregate else inner  # type: ignore[no-any-return]
 
 
 _FORMS: dict[str, type[_Spec]] = {
