@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
-from screening.lists.models import Watchlist
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
@@ -111,8 +108,3 @@ def sources_table(rulebook: Rulebook) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def watchlist_digest(watchlist: Watchlist) -> str:
-    """SHA-256 of a list's entries as loaded: the same list gives the same digest."""
-    return hashlib.sha256(watchlist.model_dump_json().encode()).hexdigest()

@@ -22,12 +22,11 @@ from screening.assemble import (
     rules_table,
     sort_findings,
     sources_table,
-    watchlist_digest,
 )
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.lists.loading import bundled_list, load_list
-from screening.lists.models import Watchlist
+from screening.lists.models import Watchlist, content_digest
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
 from screening.reading import REJECTED_COLUMNS, RawTable, read_records, reject_duplicate_ids
 from screening.records import RecordKind
@@ -265,7 +264,7 @@ def _list_summary(watchlist: Watchlist) -> ListSummary:
         source=watchlist.source,
         as_of=watchlist.as_of,
         entries=len(watchlist.entries),
-        sha256=watchlist_digest(watchlist),
+        sha256=content_digest(watchlist),
     )
 
 

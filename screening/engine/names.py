@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from screening.engine.context import Context
+from screening.lists.models import content_digest
 from screening.matching import DEFAULT_THRESHOLD, match_names
 from screening.records import RecordKind
-
-if TYPE_CHECKING:
-    from screening.lists.models import ListEntry
-
-
-def entry_digest(entry: ListEntry) -> str:
-    """A short hash of a list entry as loaded: a decision on a match is void when it changes."""
-    return hashlib.sha256(entry.model_dump_json().encode()).hexdigest()[:16]
-
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
 _NATIONALITY = {
@@ -73,6 +62,7 @@ def best_matches(
         for entry in watchlist.entries
     }
     matched = set(zip(best["name"], best["entry_id"], strict=True))
-    digests = {key: entry_digest(entries[key]) for key in matched}
+    # a short digest: a decision on a match is void when the matched entry changes
+    digests = {key: content_digest(entries[key])[:16] for key in matched}
     best["entry_sha"] = [digests[key] for key in zip(best["name"], best["entry_id"], strict=True)]
     return best[columns]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -83,3 +84,8 @@ class Watchlist(BaseModel):
     as_of: dt.date | None = None
     format: str
     entries: list[ListEntry]
+
+
+def content_digest(item: ListEntry | Watchlist) -> str:
+    """SHA-256 of an entry or a list as loaded: the same content always gives the same digest."""
+    return hashlib.sha256(item.model_dump_json().encode()).hexdigest()

@@ -22,6 +22,7 @@ from screening.errors import InputFileError
 from screening.reading.encodings import decode
 from screening.reading.splitting import Cells, detect_delimiter, split
 from screening.records import RecordKind, Schema, schema_for
+from screening.report.rows import RejectedRow, columns
 
 __all__ = [
     "FILE_COLUMN",
@@ -37,7 +38,7 @@ __all__ = [
 
 FILE_COLUMN = "_file"
 LINE_COLUMN = "_line"
-REJECTED_COLUMNS = ["file", "line", "reason", "raw"]
+REJECTED_COLUMNS = list(columns(RejectedRow))
 
 _HEADER_SEPARATORS = re.compile(r"[\s\-./]+")
 
