@@ -6,7 +6,8 @@ Three dangers are handled for each value before openpyxl sees it:
   `quotePrefix` style, so Excel shows it as text and keeps it text when a reviewer edits the cell;
 - Excel's 32,767-character cell limit: longer text is cut, ending in a visible marker;
 - characters XML cannot carry (C0 controls other than tab, newline, carriage return) are replaced by
-  their visible Unicode "control picture" (U+2400 block), so nothing silently disappears.
+  their visible Unicode "control picture" (U+2400 block), so nothing silently disappears; the
+  non-characters U+FFFE and U+FFFF become U+FFFD.
 """
 
 from __future__ import annotations
@@ -38,9 +39,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 
-# XML 1.0 forbids C0 controls except tab, newline and carriage return; openpyxl refuses them.
-_ILLEGAL_XML = {code: chr(0x2400 + code) for code in (*range(0x00, 0x09), 0x0B, 0x0C)}
-_ILLEGAL_XML.update({code: chr(0x2400 + code) for code in range(0x0E, 0x20)})
+# XML 1.0 forbids C0 controls except tab, newline and carriage return (shown as their control
+# pictures), and the non-characters U+FFFE and U+FFFF (shown as the replacement character).
+ILLEGAL_XML = {code: chr(0x2400 + code) for code in (*range(0x00, 0x09), 0x0B, 0x0C)}
+ILLEGAL_XML.update({code: chr(0x2400 + code) for code in range(0x0E, 0x20)})
+ILLEGAL_XML.update({0xFFFE: "\ufffd", 0xFFFF: "\ufffd"})
 
 _BOLD = Font(bold=True)
 _LINK_FONT = Font(color="0563C1", underline="single")
@@ -67,7 +70,7 @@ WRAPPED = CellStyle(wrap=True)
 
 def clean_text(text: str) -> str:
     """Text Excel can hold: illegal XML characters shown visibly, cut to the limit with a marker."""
-    text = text.translate(_ILLEGAL_XML)
+    text = text.translate(ILLEGAL_XML)
     if len(text) <= EXCEL_CELL_LIMIT:
         return text
     # The marker is sized for the widest number it could show, so the result always fits.
@@ -134,6 +137,21 @@ def make_cell(
         # An internal location ("'Rules'!A5"), never an external target.
         cell.hyperlink = Hyperlink(ref="", location=link)
     return cell
+
+
+def style_id(
+    ws: WriteOnlyWorksheet,
+    style: CellStyle,
+    *,
+    quote_prefix: bool = False,
+    number_format: str | None = None,
+    link: bool = False,
+) -> int:
+    """The index of a cell look in the workbook's style table (added on first use), for cells
+    written as XML rather than through openpyxl (`sheetdata`)."""
+    cell = WriteOnlyCell(ws)
+    _set_style(cell, _Look(style, quote_prefix, number_format, link))
+    return int(cell.style_id)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -20,20 +19,18 @@ def companion_path(report: Path, table: str) -> Path:
     return report.with_name(f"{report.stem}.{table}.csv")
 
 
-def neutralise_text(value: Any) -> Any:
-    """Text that would start a formula gets a leading apostrophe; anything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every formula-like text cell neutralised (numeric columns left as is)."""
-    safe = {
-        name: frame[name].map(neutralise_text) if _may_hold_text(frame[name]) else frame[name]
-        for name in frame.columns
-    }
-    return pd.DataFrame(safe, index=frame.index)
+    """The frame with every formula-like text cell neutralised (other values unchanged)."""
+    return frame.apply(_neutralised)
+
+
+def _neutralised(column: pd.Series) -> pd.Series:
+    if not _may_hold_text(column):
+        return column
+    text = column.astype(object)
+    is_text = text.map(lambda value: isinstance(value, str)).astype(bool)
+    formula_like = is_text & column.astype("string").str.startswith(FORMULA_TRIGGERS).fillna(False)
+    return text.where(~formula_like, "'" + column.astype("string"))
 
 
 def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path) -> None:

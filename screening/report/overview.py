@@ -12,8 +12,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from screening.pipeline import ScreenResult
 from screening.report.cells import HEADER, PLAIN, WRAPPED, SheetCell, make_cell
+from screening.report.sheetdata import SheetBody
 from screening.report.sheets import SEVERITY_ORDER
-from screening.report.tables import new_table_sheet, write_rows
+from screening.report.tables import new_table_sheet
 
 Note = tuple[str, Any]
 SUMMARY_WIDTHS = (30.0, 60.0, 12.0, 10.0)
@@ -75,11 +76,12 @@ def write_summary(wb: Workbook, result: ScreenResult, notes: Sequence[Note]) -> 
         ws.append(line)
 
 
-def write_run(wb: Workbook, result: ScreenResult) -> None:
+def write_run(wb: Workbook, result: ScreenResult) -> SheetBody:
     """The Run sheet: key/value provenance — versions, inputs, lists, hashes, timings."""
-    pairs = list(_run_pairs(result))
+    pairs = pd.DataFrame(list(_run_pairs(result)), columns=["key", "value"], dtype=object)
     ws = new_table_sheet(wb, "Run", ("key", "value"), (34.0, 90.0))
-    write_rows(ws, ("key", "value"), (_pair(ws, key, value) for key, value in pairs))
+    ws.auto_filter.ref = f"A1:B{len(pairs) + 1}"
+    return SheetBody(ws, pairs, [PLAIN, WRAPPED])
 
 
 def _overview(result: ScreenResult, by_severity: Sequence[tuple[str, int]]) -> Iterator[Note]:

@@ -5,7 +5,7 @@ Findings are written in the order given: the pipeline sorts them (`assemble.sort
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 from openpyxl import Workbook
@@ -13,7 +13,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from screening.report.cells import PLAIN, WRAPPED, CellStyle, SheetCell, make_cell
 from screening.report.rows import (
     ChangeRow,
     DataIssueRow,
@@ -25,13 +24,8 @@ from screening.report.rows import (
     SourceRow,
     columns,
 )
-from screening.report.tables import (
-    WRAPPED_COLUMNS,
-    column_widths,
-    new_table_sheet,
-    table_frame,
-    write_rows,
-)
+from screening.report.sheetdata import SheetBody
+from screening.report.tables import table_sheet
 from screening.review.decisions import DECISIONS, DEFAULT_DECISION
 from screening.rulespec.rule import Severity
 
@@ -47,6 +41,8 @@ CHANGES_COLUMNS = columns(ChangeRow)
 SEVERITY_ORDER = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 SEVERITY_FILLS = {"violation": "F4CCCC", "indicator": "FFE599", "review": "DDE3EC"}
 EXCEL_LAST_ROW = 1_048_576
+# Findings cells that link to the rule's row on Rules and its first source on Sources.
+FINDING_LINKS = ("rule_id", "sources")
 
 
 def first_rows(frame: pd.DataFrame, key: str) -> dict[str, int]:
@@ -61,13 +57,14 @@ def first_rows(frame: pd.DataFrame, key: str) -> dict[str, int]:
 
 def summarise_records(records: pd.DataFrame) -> pd.DataFrame:
     """One row per file, record_type and status: how many records, and how many findings."""
-    table, _ = table_frame(records, RECORDS_COLUMNS)
     keys = ["file", "record_type", "status"]
     # Paths and text mixed in one column would not sort; the summary shows them as text anyway.
-    table = table.assign(**{key: table[key].astype("string") for key in keys})
-    table = table.assign(findings=pd.to_numeric(table["findings"], errors="coerce").fillna(0))
+    table = pd.DataFrame(
+        {key: _column(records, key).astype("string") for key in keys}
+        | {"findings": pd.to_numeric(_column(records, "findings"), errors="coerce").fillna(0)}
+    )
     groups = table.groupby(keys, dropna=False, sort=True)
-    summary = groups.agg(records=("record_id", "size"), findings=("findings", "sum"))
+    summary = groups.agg(records=("findings", "size"), findings=("findings", "sum"))
     return summary.reset_index().astype({"records": int, "findings": int})
 
 
@@ -76,45 +73,30 @@ def write_findings(
     findings: pd.DataFrame,
     rule_rows: Mapping[str, int],
     source_rows: Mapping[str, int],
-) -> int:
-    """The Findings sheet: severity colours, rule/source links, decision dropdown; returns rows."""
-    table, columns = table_frame(findings, FINDINGS_COLUMNS)
-    decision = table["decision"].astype(object)
-    table["decision"] = decision.where(decision.notna() & (decision != ""), DEFAULT_DECISION)
-    ws = new_table_sheet(wb, "Findings", columns, column_widths(table, columns))
-    rule_ids = table["rule_id"].astype(str)
-    rule_links = rule_ids.map(_location("Rules", rule_rows))
-    source_links = rule_ids.map(_location("Sources", source_rows))
-    rows = _finding_rows(ws, table, columns, rule_links, source_links)
-    count = write_rows(ws, columns, rows)
-    _add_decision_dropdown(ws, columns.index("decision") + 1)
-    return count
-
-
-def _finding_rows(
-    ws: WriteOnlyWorksheet,
-    table: pd.DataFrame,
-    columns: Sequence[str],
-    rule_links: pd.Series,
-    source_links: pd.Series,
-) -> Iterator[list[SheetCell]]:
-    styles = [WRAPPED if name in WRAPPED_COLUMNS else PLAIN for name in columns]
-    rule_at, source_at, severity_at = (columns.index(c) for c in ("rule_id", "sources", "severity"))
-    severity_styles = {name: CellStyle(fill=rgb) for name, rgb in SEVERITY_FILLS.items()}
-    no_links: list[str | None] = [None] * len(columns)
-    links = zip(rule_links.array, source_links.array, strict=True)
-    for values, (rule_link, source_link) in zip(
-        table.itertuples(index=False, name=None), links, strict=True
-    ):
-        row_styles = styles.copy()
-        row_styles[severity_at] = severity_styles.get(str(values[severity_at]), PLAIN)
-        row_links = no_links.copy()
-        row_links[rule_at] = _link_or_none(rule_link)
-        row_links[source_at] = _link_or_none(source_link)
-        yield [
-            make_cell(ws, value, style, link)
-            for value, style, link in zip(values, row_styles, row_links, strict=True)
-        ]
+) -> SheetBody:
+    """The Findings sheet: severity colours, rule/source links, decision dropdown."""
+    decision = findings["decision"].astype(object) if "decision" in findings else None
+    if decision is not None:
+        blank = decision.isna() | (decision == "")
+        findings = findings.assign(decision=decision.where(~blank, DEFAULT_DECISION))
+    rule_ids = _text_key(findings, "rule_id")
+    targets = (("Rules", rule_rows), ("Sources", source_rows))
+    body = table_sheet(
+        wb,
+        "Findings",
+        findings,
+        FINDINGS_COLUMNS,
+        fills={"severity": SEVERITY_FILLS},
+        links=dict(
+            zip(
+                FINDING_LINKS,
+                (rule_ids.map(_location(sheet, rows)) for sheet, rows in targets),
+                strict=True,
+            )
+        ),
+    )
+    _add_decision_dropdown(body.sheet, list(body.frame.columns).index("decision") + 1)
+    return body
 
 
 def _add_decision_dropdown(ws: WriteOnlyWorksheet, column: int) -> None:
@@ -136,8 +118,11 @@ def _location(sheet: str, rows: Mapping[str, int]) -> dict[str, str]:
     return {key: f"'{sheet}'!A{row}" for key, row in rows.items()}
 
 
-def _link_or_none(location: object) -> str | None:
-    return location if isinstance(location, str) else None
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The frame's column, or a blank one where the frame has none."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series(None, index=frame.index, dtype=object)
 
 
 def _text_key(frame: pd.DataFrame, column: str) -> pd.Series:

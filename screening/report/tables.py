@@ -1,12 +1,12 @@
 """Table sheets: bold frozen header, autofilter, widths from a sample, wrapped long text.
 
-Rows are streamed (write-only workbook), so everything that openpyxl writes before the first row —
-column widths and the frozen pane — is set from the DataFrame before any row is appended.
+The sheet is write-only, so everything openpyxl writes before the first row — column widths and the
+frozen pane — is set from the DataFrame first; the data rows follow as a `SheetBody`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from screening.report.cells import HEADER, PLAIN, WRAPPED, SheetCell, make_cell
+from screening.report.cells import HEADER, PLAIN, WRAPPED, make_cell
+from screening.report.sheetdata import SheetBody
 
 WRAPPED_COLUMNS = frozenset({"explanation", "evidence", "sources", "quote", "raw", "details"})
 WIDTH_SAMPLE_ROWS = 200
@@ -59,32 +60,24 @@ def new_table_sheet(
     return ws
 
 
-def write_rows(
-    ws: WriteOnlyWorksheet, columns: Sequence[str], rows: Iterable[list[SheetCell]]
-) -> int:
-    """Stream the data rows, then an autofilter over header and data; returns the rows written."""
-    count = 0
-    for row in rows:
-        ws.append(row)
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
-    return count
+def table_sheet(
+    wb: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    fills: Mapping[str, Mapping[str, str]] | None = None,
+    links: Mapping[str, pd.Series] | None = None,
+) -> SheetBody:
+    """A table sheet from a DataFrame (promised columns first), long-text columns wrapped.
 
-
-def plain_rows(
-    ws: WriteOnlyWorksheet, frame: pd.DataFrame, columns: Sequence[str]
-) -> Iterator[list[SheetCell]]:
-    """Each row of the frame as safe cells, long-text columns wrapped."""
-    styles = [WRAPPED if name in WRAPPED_COLUMNS else PLAIN for name in columns]
-    for values in frame[list(columns)].itertuples(index=False, name=None):
-        yield [make_cell(ws, v, s) for v, s in zip(values, styles, strict=True)]
-
-
-def write_table(wb: Workbook, title: str, frame: pd.DataFrame, columns: Sequence[str]) -> int:
-    """A whole plain table sheet from a DataFrame (promised columns first); returns the rows."""
+    openpyxl writes the sheet's frame and header now; the returned body holds the rows, which
+    `sheetdata.splice_rows` puts in once the workbook is saved."""
     table, ordered = table_frame(frame, columns)
     ws = new_table_sheet(wb, title, ordered, column_widths(table, ordered))
-    return write_rows(ws, ordered, plain_rows(ws, table, ordered))
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(ordered), 1))}{len(table) + 1}"
+    styles = [WRAPPED if name in WRAPPED_COLUMNS else PLAIN for name in ordered]
+    return SheetBody(ws, table, styles, fills or {}, links or {})
 
 
 def _display_length(value: Any) -> int:

@@ -1,8 +1,9 @@
 """Write a `ScreenResult` as the reviewer's Excel workbook, streamed and atomically.
 
-The workbook is built in openpyxl's write-only mode so million-row sheets stream to disk. It is
-saved to a temporary file beside `out` and moved into place with `os.replace`, so a failed or
-interrupted write never leaves a partial report (nor a partial companion CSV).
+openpyxl builds the workbook (write-only mode): the overview sheets, and each table sheet's frame
+and header; the table rows are rendered a column at a time and spliced in after it is saved
+(`sheetdata`). It is saved to a temporary file beside `out` and moved into place with `os.replace`,
+so a failed or interrupted write never leaves a partial report (nor a partial companion CSV).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from openpyxl import Workbook
 
 from screening.errors import ScreeningError
 from screening.pipeline import ScreenResult
+from screening.report import sheetdata
 from screening.report.companion import companion_path, write_companion_csv
 from screening.report.overview import Note, write_run, write_summary
+from screening.report.sheetdata import SheetBody, splice_rows
 from screening.report.sheets import (
     CHANGES_COLUMNS,
     DATA_ISSUES_COLUMNS,
+    FINDING_LINKS,
     FINDINGS_COLUMNS,
     RECORDS_COLUMNS,
     RECORDS_SUMMARY_COLUMNS,
@@ -35,7 +39,7 @@ from screening.report.sheets import (
     summarise_records,
     write_findings,
 )
-from screening.report.tables import table_frame, write_table
+from screening.report.tables import table_frame, table_sheet
 
 # Excel holds 1,048,576 rows a sheet; one is the header.
 MAX_SHEET_ROWS = 1_048_575
@@ -94,8 +98,9 @@ def write_report(
             staged.append((_temp_beside(overflow.path), overflow.path))
             write_companion_csv(overflow.frame, overflow.columns, staged[-1][0])
         staged.append((_temp_beside(out), out))
-        _fill(wb, result, plan, max_sheet_rows)
+        bodies = _fill(wb, result, plan, max_sheet_rows)
         wb.save(staged[-1][0])
+        splice_rows(staged[-1][0], bodies)
         for temp, final in staged:
             os.replace(temp, final)
     except BaseException as error:
@@ -145,6 +150,16 @@ def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) 
                     f"first {max_rows:,}; all {len(frame):,} are in {path.name}.",
                 )
             )
+    links = sheetdata.HYPERLINK_LIMIT
+    if len(plan.findings) * len(FINDING_LINKS) > links:
+        plan.notes.append(
+            (
+                "Findings: links",
+                f"the {' and '.join(FINDING_LINKS)} cells of the first "
+                f"{links // len(FINDING_LINKS):,} findings link to the Rules and Sources sheets "
+                f"(Excel keeps {links:,} links a sheet); the rest have no link.",
+            )
+        )
     if records == "summary" and result.records_listing == "summary":
         plan.notes.append(
             (
@@ -165,22 +180,27 @@ def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) 
     return plan
 
 
-def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int) -> None:
+def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int) -> list[SheetBody]:
+    """Every sheet in order; the table sheets' rows are returned to be spliced in after saving."""
     write_summary(wb, result, plan.notes)
     rule_rows = first_rows(result.rules, "rule_id")
     source_rows = first_rows(result.sources, "rule_id")
-    write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows)
+    bodies = [write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows)]
     if result.changes is not None:
-        write_table(wb, "Changes", result.changes, CHANGES_COLUMNS)
+        bodies.append(table_sheet(wb, "Changes", result.changes, CHANGES_COLUMNS))
     if plan.records == "summary":
-        write_table(wb, "Records", summarise_records(result.records), RECORDS_SUMMARY_COLUMNS)
+        records = summarise_records(result.records)
+        bodies.append(table_sheet(wb, "Records", records, RECORDS_SUMMARY_COLUMNS))
     else:
-        write_table(wb, "Records", result.records, RECORDS_COLUMNS)
-    write_table(wb, "Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS)
-    write_table(wb, "Data issues", result.data_issues.iloc[:max_rows], DATA_ISSUES_COLUMNS)
-    write_table(wb, "Rules", result.rules, RULES_COLUMNS)
-    write_table(wb, "Sources", result.sources, SOURCES_COLUMNS)
-    write_run(wb, result)
+        bodies.append(table_sheet(wb, "Records", result.records, RECORDS_COLUMNS))
+    bodies += [
+        table_sheet(wb, "Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS),
+        table_sheet(wb, "Data issues", result.data_issues.iloc[:max_rows], DATA_ISSUES_COLUMNS),
+        table_sheet(wb, "Rules", result.rules, RULES_COLUMNS),
+        table_sheet(wb, "Sources", result.sources, SOURCES_COLUMNS),
+        write_run(wb, result),
+    ]
+    return bodies
 
 
 def _abandon(wb: Workbook) -> None:

@@ -1,0 +1,133 @@
+"""Table rows rendered as XML a column at a time: what openpyxl reads back must be what the cell
+would have held had openpyxl written it (cleaned text, plain quoted text, numbers, dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screening.pipeline import ScreenResult
+from screening.report import sheetdata
+from screening.report.cells import clean_text, needs_text_guard
+from screening.report.workbook import write_report
+
+
+def findings(count: int, explanation: Callable[[int], object] = str) -> pd.DataFrame:
+    """`count` findings of two rules, one row each, explanation made from the row number."""
+    return pd.DataFrame(
+        {
+            "finding_id": [f"F{n:05d}" for n in range(count)],
+            "record_id": [f"W{n}" for n in range(count)],
+            "record_type": "worker",
+            "rule_id": ["R-2375-OP17" if n % 2 else "R-2397-OP8" for n in range(count)],
+            "severity": "violation",
+            "explanation": [explanation(n) for n in range(count)],
+            "sources": "S-2375",
+            "decision": "open",
+            "file": "workers.csv",
+            "line": range(2, count + 2),
+        }
+    )
+
+
+def reopened(result: ScreenResult, path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(write_report(result, path))
+
+
+def column(book: openpyxl.Workbook, sheet: str, name: str) -> list[object]:
+    rows = list(book[sheet].iter_rows(values_only=True))
+    at = rows[0].index(name)
+    return [row[at] for row in rows[1:]]
+
+
+def test_rows_of_several_chunks_stay_in_order_with_their_numbers(
+    make_result: Callable[..., ScreenResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheetdata, "CHUNK_ROWS", 3)
+    book = reopened(make_result(findings(10)), tmp_path / "chunks.xlsx")
+    ws = book["Findings"]
+    assert [row[0].row for row in ws.iter_rows(min_row=2)] == list(range(2, 12))
+    assert column(book, "Findings", "finding_id") == [f"F{n:05d}" for n in range(10)]
+    assert column(book, "Findings", "line") == list(range(2, 12))
+
+
+def test_links_stop_at_excels_limit_and_the_summary_says_so(
+    make_result: Callable[..., ScreenResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sheetdata, "HYPERLINK_LIMIT", 5)
+    book = reopened(make_result(findings(6)), tmp_path / "links.xlsx")
+    linked = [
+        (cell.coordinate, cell.hyperlink.location)
+        for row in book["Findings"].iter_rows(min_row=2)
+        for cell in row
+        if cell.hyperlink is not None
+    ]
+    # Row by row, rule_id (E) then sources (K), until five links are given.
+    assert [coordinate for coordinate, _ in linked] == ["E2", "K2", "E3", "K3", "E4"]
+    assert linked[0][1] == "'Rules'!A3"
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert "first 2 findings" in str(summary["Findings: links"])
+
+
+def test_numbers_dates_and_booleans_keep_their_types(
+    make_result: Callable[..., ScreenResult], tmp_path: Path
+) -> None:
+    values = [7, 2.5, dt.date(2024, 2, 29), dt.datetime(2024, 3, 1, 12, 30), True, math.inf, ""]
+    frame = findings(len(values)).assign(
+        comment=pd.Series(values, dtype=object), decided_on=pd.Series(values, dtype=object)
+    )
+    book = reopened(make_result(frame), tmp_path / "types.xlsx")
+    read = column(book, "Findings", "comment")
+    assert read == [7, 2.5, dt.datetime(2024, 2, 29), dt.datetime(2024, 3, 1, 12, 30), True,
+                    "inf", None]  # fmt: skip
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=14, max_col=14))
+    assert cells[2].number_format == "yyyy-mm-dd"
+    assert cells[3].number_format == "yyyy-mm-dd hh:mm:ss"
+
+
+# Any text: XML's special characters, controls, formula starts, Excel error codes, long runs.
+TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
+    st.sampled_from(
+        [
+            "#N/A",
+            "=1+1",
+            "-",
+            " lead",
+            "trail ",
+            "a\r\nb",
+            "]]>",
+            "&amp;",
+            "\x00",
+            "a\ufffeb",
+            "\uffff",
+        ]
+    ),
+    st.builds(lambda c, n: c * n, st.sampled_from("x\x01<"), st.integers(32_760, 32_800)),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(TEXT, min_size=1, max_size=8))
+def test_any_text_reads_back_as_the_cleaned_text_never_a_formula(
+    make_result: Callable[..., ScreenResult], tmp_path: Path, texts: list[str]
+) -> None:
+    frame = findings(len(texts), lambda n: texts[n])
+    book = reopened(make_result(frame), tmp_path / "text.xlsx")
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=9, max_col=9))
+    for text, cell in zip(texts, cells, strict=True):
+        expected = clean_text(text)
+        assert cell.value == (expected or None)
+        assert cell.data_type != "f"
+        if expected and needs_text_guard(expected):
+            assert cell.quotePrefix
