@@ -50,10 +50,13 @@ CHUNK_ROWS = 20_000
 
 # A cell holding any of these goes through `clean_text`.
 _ILLEGAL_XML = "[" + "".join(re.escape(chr(code)) for code in ILLEGAL_XML) + "]"
-_FORMULA_START = "^[" + re.escape("".join(FORMULA_TRIGGERS)) + "]"
+# Text Excel would take for a formula or an error value (`cells.needs_text_guard`).
+_FORMULA_LIKE = (
+    f"^(?:[{re.escape(''.join(FORMULA_TRIGGERS))}]"
+    f"|(?:{'|'.join(re.escape(code) for code in sorted(ERROR_CODES))})$)"
+)
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
-_ERROR_CODES = pa.array(sorted(ERROR_CODES))
 
 # What a cell holds, as SpreadsheetML spells its type attribute.
 _TEXT = ' t="inlineStr"><is><t>'
@@ -212,10 +215,11 @@ _FORMATS = (None, DATE_FORMAT, DATETIME_FORMAT)
 
 @dataclass
 class _Cells:
-    """One column's cells in a chunk: the XML after `<c r=".." s=".."` (null: no cell), and
-    what else decides each cell's style: formula-like text, and the number format's index."""
+    """One column's cells in a chunk: the parts of the XML after `<c r=".." s=".."` (a null
+    part: no cell), and what else decides each cell's style: formula-like text, and the number
+    format's index."""
 
-    xml: pa.Array
+    xml: Sequence[str | pa.Array]
     quote_prefix: np.ndarray
     number_format: np.ndarray
 
@@ -229,7 +233,7 @@ def _render_chunk(body: SheetBody, start: int, stop: int) -> bytes:
     for position, name in enumerate(frame.columns):
         column = _column_cells(frame[name])
         styles = _style_attributes(body, position, frame[name], column, linked.get(name))
-        cells.append(_join('<c r="', letters[position], row_numbers, '"', styles, column.xml))
+        cells.append(_join('<c r="', letters[position], row_numbers, '"', styles, *column.xml))
     rows = _join('<row r="', row_numbers, '">', *cells, "</row>", skip_nulls=True)
     return _joined_bytes(rows)
 
@@ -272,8 +276,8 @@ def _column_cells(column: pd.Series) -> _Cells:
         return _text_cells(_large_strings(column))
     if inferred == "integer":
         numbers = pa.array(pd.to_numeric(column).astype("Int64"), type=pa.int64())
-        xml = _join(_NUMBER, pc.cast(numbers, pa.string()), _VALUE_END)
         nothing = np.zeros(len(column), dtype=np.int8)
+        xml = (_NUMBER, pc.cast(numbers, pa.string()), _VALUE_END)
         return _Cells(xml, nothing.astype(bool), nothing)
     return _mixed_cells(column)
 
@@ -286,19 +290,22 @@ def _large_strings(column: pd.Series) -> pa.Array:
 
 def _text_cells(text: pa.Array) -> _Cells:
     text = _cleaned(pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text))
-    quote_prefix = pc.or_(
-        pc.match_substring_regex(text, _FORMULA_START), pc.is_in(text, _ERROR_CODES)
-    )
+    present = _joined_bytes(text)  # to skip the kernels whose characters never occur
     escaped = text
     for raw, entity in _XML_ESCAPES:
-        escaped = pc.replace_substring(escaped, raw, entity)
-    preserve = pc.not_equal(pc.utf8_trim_whitespace(text), text)
-    opening = pc.if_else(preserve, _TEXT_PRESERVED, _TEXT)
+        if raw.encode() in present:
+            escaped = pc.replace_substring(escaped, raw, entity)
     return _Cells(
-        _join(opening, escaped, _TEXT_END),
-        _flags(quote_prefix),
+        (pc.if_else(_needs_preserve(text), _TEXT_PRESERVED, _TEXT), escaped, _TEXT_END),
+        _flags(pc.match_substring_regex(text, _FORMULA_LIKE)),
         np.zeros(len(text), dtype=np.int8),
     )
+
+
+def _needs_preserve(text: pa.Array) -> pa.Array:
+    """Text starting or ending in whitespace, which XML readers may otherwise trim."""
+    ends = (pc.utf8_slice_codeunits(text, 0, 1), pc.utf8_slice_codeunits(text, -1))
+    return pc.or_(*(pc.utf8_is_space(end) for end in ends))
 
 
 def _cleaned(text: pa.Array) -> pa.Array:
@@ -330,7 +337,7 @@ def _mixed_cells(column: pd.Series) -> _Cells:
     text_cells = _text_cells(pa.array(texts, type=pa.large_string()))
     other_cells = pa.array(others, type=pa.large_string())
     return _Cells(
-        pc.if_else(pc.is_valid(other_cells), other_cells, text_cells.xml),
+        (pc.if_else(pc.is_valid(other_cells), other_cells, _join(*text_cells.xml)),),
         text_cells.quote_prefix,
         formats,
     )
