@@ -7,9 +7,10 @@
     (pandas ``read_csv(engine="pyarrow")`` of the same files);
 (b) the 1M run again with a generated 10,000-entry UN consolidated XML list (``un_list.py``)
     passed as ``ScreenRequest.list_files``, and its ratio to (a);
-(c) GoRules ``zen-engine`` (optional: skipped when not importable) evaluating UNSCR 2375 OP17 and
-    UNSCR 2397 OP8 as expression nodes record by record over the 1M workers, side by side with our
-    engine's vectorized evaluation of the same two rules on the same normalized values.
+(c) GoRules ``zen-engine`` (optional: ``pip install -e ".[bench]"``; skipped when not importable)
+    evaluating UNSCR 2375 OP17 and UNSCR 2397 OP8 as expression nodes record by record over the 1M
+    workers, side by side with our engine's vectorized evaluation of the same two rules on the
+    same normalized values.
 
 ``--quick`` runs (a) at 10k and 100k only. Every measurement runs in a fresh process, and the data
 are generated in another one, so each peak RSS is the screen's own. Reports of runs over 100,000

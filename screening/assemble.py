@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from screening.engine.text import Text, arrow_text, joined, text_series, unless_empty
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
@@ -17,12 +20,29 @@ RECORD_COLUMNS = list(columns(RecordRow))
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """Most serious first, then by rule and record: the order a reviewer works in.
 
-    Drops the engine's internal row number."""
+    Drops the engine's internal row number. Findings from `evaluate` come in this order already:
+    then checking it (neighbour against neighbour) spares sorting and copying the wide table."""
     rank = findings["severity"].map({s.value: -s.rank for s in Severity})
-    ordered = findings.assign(_rank=rank).sort_values(
-        ["_rank", "rule_id", "record_type", "record_id", "finding_id"], kind="stable"
-    )
-    return ordered.drop(columns=["_rank", "row"], errors="ignore").reset_index(drop=True)
+    keys = ["rule_id", "record_type", "record_id", "finding_id"]
+    if not _in_order([rank, *(findings[key] for key in keys)]):
+        findings = findings.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable")
+    return findings.drop(columns=["_rank", "row"], errors="ignore").reset_index(drop=True)
+
+
+def _in_order(keys: list[pd.Series]) -> bool:
+    """Whether each row sorts at or after the one before it by these keys, first key first.
+
+    A missing key value is never in order, so it leaves the decision to the sort."""
+    tied = np.ones(max(len(keys[0]) - 1, 0), dtype=bool)
+    for key in keys:
+        before = key.iloc[:-1].reset_index(drop=True)
+        after = key.iloc[1:].reset_index(drop=True)
+        less = (before < after).to_numpy(dtype=bool, na_value=False)
+        equal = (before == after).to_numpy(dtype=bool, na_value=False)
+        if (tied & ~less & ~equal).any():
+            return False
+        tied &= equal
+    return True
 
 
 def records_table(
@@ -32,12 +52,13 @@ def records_table(
 
     `details` (every given value as text) is built only when the Records sheet will list it."""
     frames = []
+    kinds = findings["record_type"].to_numpy()
+    rows = findings["row"].to_numpy()
     for kind, table in tables.items():
         if len(table) == 0:
             continue
         values = table.values
-        mine = findings[findings["record_type"].eq(kind.value)]
-        counts = mine.groupby("row").size().reindex(values.index, fill_value=0)
+        counts = pd.Series(_finding_counts(values.index, rows[kinds == kind.value]), values.index)
         frames.append(
             pd.DataFrame(
                 {
@@ -47,7 +68,7 @@ def records_table(
                     "line": values[LINE_COLUMN],
                     "name": values[table.schema.name_field],
                     "status": counts.gt(0).map({True: "flagged", False: "clear"}),
-                    "findings": counts.astype(int),
+                    "findings": counts,
                     "details": _details(table) if details else "",
                     "record_sha": table.fingerprints,
                 }
@@ -58,17 +79,23 @@ def records_table(
     return pd.concat(frames, ignore_index=True)
 
 
+def _finding_counts(index: pd.Index, rows: np.ndarray) -> np.ndarray:
+    """How many of `rows` (row labels of findings) name each record of `index`."""
+    positions = index.get_indexer(pd.Index(rows))
+    return np.bincount(positions[positions >= 0], minlength=len(index))
+
+
 def _details(table: RecordTable) -> pd.Series:
     """Every given value of the record, extra columns included, as `field: value` pairs."""
     raw = table.raw
     columns = [c for c in raw.columns if not c.startswith("_") and c not in ("record_id",)]
-    joined = pd.Series("", index=raw.index, dtype="str")
+    parts: list[str | Text] = []
     for column in columns:
-        value = raw[column].fillna("").astype("str")
-        part = (column + ": " + value).where(value.ne(""), "")
-        separator = pd.Series("; ", index=raw.index).where(joined.ne("") & part.ne(""), "")
-        joined = joined + separator + part
-    return joined
+        value = pc.fill_null(arrow_text(raw[column]), "")
+        parts.append(unless_empty(value, joined([f"; {column}: ", value], len(raw))))
+    # every part leads with its separator: the first one goes
+    details = pc.utf8_slice_codeunits(joined(parts, len(raw)), start=len("; "))
+    return text_series(details).set_axis(raw.index)
 
 
 def rules_table(rulebook: Rulebook) -> pd.DataFrame:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
+from screening.engine.rows import take_rows
+from screening.engine.text import Text, arrow_text, joined, replaced, text_series, with_given
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.rulespec.checks import PLACEHOLDER
 from screening.rulespec.rulebook import LoadedRule
@@ -40,92 +44,112 @@ FINDING_COLUMNS = [
 
 def finding_id(rule_id: str, record_type: str, record_id: str, entry: str) -> str:
     """Stable id from the rule, the record and the matched list entry (never from row order)."""
-    key = f"{rule_id}|{record_type}|{record_id}|{entry}"
-    return "F-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+    return finding_ids(rule_id, record_type, [record_id], [entry])[0]
+
+
+def finding_ids(
+    rule_id: str, record_type: str, record_ids: list[str], entries: list[str]
+) -> list[str]:
+    """`finding_id` of each record of one rule (a hash per finding, ~1 µs: cheap enough)."""
+    prefix = f"{rule_id}|{record_type}|"
+    sha1 = hashlib.sha1
+    return [
+        "F-" + sha1(f"{prefix}{record_id}|{entry}".encode()).hexdigest()[:12]
+        for record_id, entry in zip(record_ids, entries, strict=True)
+    ]
 
 
 def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd.DataFrame:
-    """The findings of one rule from its evaluated condition."""
+    """The findings of one rule from its evaluated condition, ordered by record id.
+
+    Only the rows that hold are touched: evidence is computed for them alone (see `Evidence`).
+    The order is the one `assemble.sort_findings` gives within a rule, so that sort moves
+    nothing."""
     rule = loaded.rule
     table = context.tables[rule.applies_to]
-    hit = result.mask.to_numpy()
-    values, raw = table.values[hit], table.raw[hit]
-    if values.empty:
+    rows = np.flatnonzero(result.mask.to_numpy(dtype=bool))
+    if len(rows) == 0:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    evidence = {key: series[hit] for key, series in result.evidence.items()}
+    values = table.values
+    record_ids = take_rows(values["record_id"], rows)
+    order = pc.sort_indices(arrow_text(record_ids)).to_numpy()
+    rows, record_ids = rows[order], record_ids.iloc[order].reset_index(drop=True)
+    evidence = {key: at(rows) for key, at in result.evidence.items()}
     for name, _ in PLACEHOLDER.findall(rule.explain):
         # values the sentence cites are evidence too, even where the condition did not test them
         if name not in evidence and name in values.columns:
-            evidence[name] = values[name]
+            evidence[name] = take_rows(values[name], rows)
     shown = {key: display(series) for key, series in evidence.items()}
-    entries = shown.get("list.reference", pd.Series("", index=values.index))
+    index = pd.RangeIndex(len(rows))
+    entries = shown.get("list.reference", pd.Series("", index=index))
     record_type = rule.applies_to.value
     return pd.DataFrame(
         {
-            "finding_id": [
-                finding_id(rule.id, record_type, record_id, entry)
-                for record_id, entry in zip(values["record_id"], entries, strict=True)
-            ],
-            "record_id": values["record_id"],
+            "finding_id": finding_ids(rule.id, record_type, record_ids.tolist(), entries.tolist()),
+            "record_id": record_ids,
             "record_type": record_type,
-            "name": values[table.schema.name_field],
+            "name": take_rows(values[table.schema.name_field], rows),
             "rule_id": rule.id,
             "rule_title": rule.title,
             "severity": rule.severity.value,
             "legal_basis": rule.legal_basis.citation,
-            "explanation": render(rule.explain, values, shown, context),
-            "evidence": _evidence_text(shown, raw),
+            "explanation": render(rule.explain, values, rows, shown, context),
+            "evidence": _evidence_text(shown, table.raw, rows),
             "sources": "; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources),
             "list_reference": entries.where(entries.ne(MISSING), ""),
-            "file": values[FILE_COLUMN],
-            "line": values[LINE_COLUMN],
-            "record_sha": table.fingerprints[hit],
+            "file": take_rows(values[FILE_COLUMN], rows),
+            "line": take_rows(values[LINE_COLUMN], rows),
+            "record_sha": take_rows(table.fingerprints, rows),
             "rule_sha": loaded.sha256[:16],
-            "entry_sha": "" if result.entry_sha is None else result.entry_sha[hit].fillna(""),
-            "row": values.index,
-        }
+            "entry_sha": "" if result.entry_sha is None else result.entry_sha(rows).fillna(""),
+            "row": values.index[rows],
+        },
+        index=index,
     )
 
 
 def render(
-    template: str, values: pd.DataFrame, shown: dict[str, pd.Series], context: Context
+    template: str,
+    values: pd.DataFrame,
+    rows: np.ndarray,
+    shown: dict[str, pd.Series],
+    context: Context,
 ) -> pd.Series:
     """Fill `{placeholders}` from evidence, then record fields, for every finding at once.
 
     `{field|words}` shows the words where the value is missing."""
-    sentence = pd.Series("", index=values.index, dtype="str")
+    parts: list[str | Text] = []
     position = 0
     for match in PLACEHOLDER.finditer(template):
-        sentence = sentence + template[position : match.start()]
-        filled = _placeholder(match.group(1), values, shown, context)
+        parts.append(template[position : match.start()])
+        filled = arrow_text(_placeholder(match.group(1), values, rows, shown, context))
         if match.group(2) is not None:
-            filled = filled.where(filled.ne(MISSING), match.group(2))
-        sentence = sentence + filled
+            filled = replaced(filled, MISSING, match.group(2))
+        parts.append(filled)
         position = match.end()
-    return sentence + template[position:]
+    parts.append(template[position:])
+    return text_series(joined(parts, len(rows)))
 
 
 def _placeholder(
-    name: str, values: pd.DataFrame, shown: dict[str, pd.Series], context: Context
+    name: str, values: pd.DataFrame, rows: np.ndarray, shown: dict[str, pd.Series], context: Context
 ) -> pd.Series:
     if name in shown:
         return shown[name]
     if name == "as_of":
-        return pd.Series(context.as_of.strftime("%Y-%m-%d"), index=values.index, dtype="str")
-    return display(values[name])
+        index = pd.RangeIndex(len(rows))
+        return pd.Series(context.as_of.strftime("%Y-%m-%d"), index=index, dtype="str")
+    return display(take_rows(values[name], rows))
 
 
-def _evidence_text(shown: dict[str, pd.Series], raw: pd.DataFrame) -> pd.Series:
+def _evidence_text(shown: dict[str, pd.Series], raw: pd.DataFrame, rows: np.ndarray) -> pd.Series:
     """`field: value` pairs; a value that was normalized also shows what the file said."""
-    parts = []
+    parts: list[str | Text] = []
     for key, series in shown.items():
-        text = key + ": " + series
+        value = arrow_text(series)
+        text = joined([key + ": ", value], len(rows))
         if key in raw.columns:
-            given = raw[key].fillna("").astype("str")
-            differs = given.ne("") & given.ne(series)
-            text = text.where(~differs, text + " (given as “" + given + "”)")
+            given = pc.fill_null(arrow_text(take_rows(raw[key], rows)), "")
+            text = with_given(text, value, given)
         parts.append(text)
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + "; " + part
-    return joined
+    return text_series(joined(parts, len(rows), separator="; "))

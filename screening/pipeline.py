@@ -235,9 +235,21 @@ def _normalize(raws: list[RawTable], as_of: pd.Timestamp) -> dict[RecordKind, Re
     tables = {}
     for kind in RecordKind:
         frames = [raw.frame for raw in raws if raw.kind is kind]
-        combined = pd.concat([empty_raw(kind), *frames], ignore_index=True).fillna("")
-        tables[kind] = normalize_table(kind, combined, as_of)
+        tables[kind] = normalize_table(kind, _combined(kind, frames), as_of)
     return tables
+
+
+def _combined(kind: RecordKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The kind's rows from every file: schema columns first, then extra columns as they come;
+    an extra column a file lacks is '' on its rows. One file's frame is used as it is."""
+    if not frames:
+        return empty_raw(kind)
+    combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    leading = list(empty_raw(kind).columns)
+    extra = [name for frame in frames for name in frame.columns if name not in leading]
+    combined = combined[leading + list(dict.fromkeys(extra))]
+    gaps = [name for name in extra if combined[name].hasnans]
+    return combined.fillna(dict.fromkeys(gaps, "")) if gaps else combined
 
 
 def _watchlists(request: ScreenRequest) -> list[Watchlist]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from screening.errors import InputFileError
-from screening.reading import canonical_header, read_records
+from screening.reading import TEXT, canonical_header, decode, read_records
 from screening.records import RecordKind
 
 
@@ -49,7 +51,7 @@ def test_ragged_and_incomplete_rows_are_rejected_with_their_lines(tmp_path: Path
     path.write_text(
         "record_id,full_name,nationality\n"
         "W1,Kim Chol,KP\n"
-        "W2,\"Pak\nIl Kyu\",KP\n"  # a quoted newline: the row spans lines 3-4
+        'W2,"Pak\nIl Kyu",KP\n'  # a quoted newline: the row spans lines 3-4
         "W3,Ri Su Yong\n"  # too few fields, line 5
         "\n"
         ",No Id,KP\n"  # missing required record_id, line 7
@@ -94,3 +96,57 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
     path.write_text("")
     with pytest.raises(InputFileError, match="empty"):
         read_records(path)
+
+
+def test_columns_are_arrow_strings_with_file_line_and_digest(tmp_path: Path) -> None:
+    path = tmp_path / "workers.csv"
+    path.write_text("record_id,full_name,role\nW1, Kim ,\nW2,Pak,\u00a0welder\n")
+    table = read_records(path)
+    assert table.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    frame = table.frame
+    assert frame["full_name"].tolist() == ["Kim", "Pak"]
+    assert frame["role"].tolist() == ["", "welder"]
+    assert frame["full_name"].dtype == TEXT and frame["nationality"].dtype == TEXT
+    assert frame["_line"].dtype == "int64" and frame["_file"].dtype == object
+
+
+BOM = codecs.BOM_UTF8
+HEAD = b"record_id,full_name\nW1,Kim\n"
+
+
+def _as_text_before(data: bytes, encoding: str | None) -> str:
+    """How a file was read as text before decoding moved to bytes."""
+    if encoding is not None:
+        return data.decode(encoding).removeprefix("\ufeff")
+    if data.startswith(BOM):
+        return data.decode("utf-8-sig").removeprefix("\ufeff")
+    return data.decode("utf-8")
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8", "UTF8", "utf-8-sig"])
+@pytest.mark.parametrize("data", [HEAD, BOM + HEAD, BOM + BOM + HEAD], ids=["none", "bom", "two"])
+def test_utf8_is_validated_not_decoded_with_the_same_text(
+    data: bytes, encoding: str | None
+) -> None:
+    decoded = decode(data, Path("w.csv"), encoding)
+    assert decoded.text == _as_text_before(data, encoding)
+    assert decoded.data is data  # no copy of the file
+
+
+def test_invalid_utf8_names_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes(b"record_id,full_name\nW1,K\xffm\n")
+    with pytest.raises(InputFileError, match=r"not valid utf-8 text \(byte 24\)"):
+        read_records(path, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("ids", "rejected"),
+    [(["W1", "W2", "W3"], []), (["W2", "W1", "W3"], []), (["W2", "W1", "W2"], [4])],
+)
+def test_duplicate_ids_in_any_order_are_rejected(
+    tmp_path: Path, ids: list[str], rejected: list[int]
+) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("record_id,full_name\n" + "".join(f"{i},Kim\n" for i in ids))
+    assert read_records(path).rejected["line"].tolist() == rejected

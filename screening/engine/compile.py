@@ -1,7 +1,8 @@
 """Compile a rule's condition tree into one function over whole tables.
 
-Each condition form becomes a closure that returns an `Evaluated` (mask + evidence columns) for
-every record of the kind at once. Moves to related records are joins and group-bys on record ids.
+Each condition form becomes a closure that returns an `Evaluated` for every record of the kind at
+once: the mask eagerly, the evidence as functions of the rows that end up with a finding. Moves to
+related records are lookups of row positions (cached per run) and counts per record id.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from screening.display import display
-from screening.engine.context import Context, Evaluated
+from screening.engine.context import Context, Evaluated, Evidence
 from screening.engine.operators import OPERATORS
+from screening.engine.rows import take_rows
 from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
@@ -77,7 +80,9 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
         resolved = argument
         if isinstance(argument, dt.date | str) and operator in _DATE_OPERATORS:
             resolved = resolve_date(argument, context.as_of)
-        return Evaluated(predicate(values, resolved), {name: values})
+        test = (kind, name, operator, repr(resolved))
+        mask = context.tested(test, lambda: predicate(values, resolved))
+        return Evaluated(mask, {name: _column(values)})
 
     return run
 
@@ -94,10 +99,10 @@ def _compile_listed(condition: FieldCondition, kind: RecordKind) -> Compiled:
         values = context.values(kind)
         best = context.name_matches(kind, condition.field, threshold, schema)
         mask = pd.Series(values.index.isin(best.index), index=values.index)
-        evidence = {condition.field: values[condition.field]}
+        evidence = {condition.field: _column(values[condition.field])}
         for key in LIST_EVIDENCE:
-            evidence[key] = best[key.removeprefix("list.")].reindex(values.index)
-        return Evaluated(mask, evidence, best["entry_sha"].reindex(values.index))
+            evidence[key] = _matched(best[key.removeprefix("list.")], values.index)
+        return Evaluated(mask, evidence, _matched(best["entry_sha"], values.index))
 
     return run
 
@@ -111,7 +116,8 @@ def _compile_period(condition: PeriodCondition, kind: RecordKind) -> Compiled:
         window_start = resolve_date(condition.overlaps.start, context.as_of)
         window_end = resolve_date(condition.overlaps.end, context.as_of)
         mask = (start <= window_end) & (end.isna() | (end >= window_start))
-        return Evaluated(mask.fillna(False).astype(bool), {start_field: start, end_field: end})
+        evidence = {start_field: _column(start), end_field: _column(end)}
+        return Evaluated(mask.fillna(False).astype(bool), evidence)
 
     return run
 
@@ -119,15 +125,15 @@ def _compile_period(condition: PeriodCondition, kind: RecordKind) -> Compiled:
 def _combine(parts: list[Compiled], every: bool) -> Compiled:
     def run(context: Context) -> Evaluated:
         results = [part(context) for part in parts]
-        mask = results[0].mask.copy()
-        evidence: dict[str, pd.Series] = {}
-        entry_sha: pd.Series | None = None
+        mask = results[0].mask
+        evidence: dict[str, Evidence] = {}
+        entry_sha: Evidence | None = None
         for result in results:
             mask = (mask & result.mask) if every else (mask | result.mask)
             evidence.update(result.evidence)
             if result.entry_sha is not None:
                 entry_sha = (
-                    result.entry_sha if entry_sha is None else entry_sha.fillna(result.entry_sha)
+                    result.entry_sha if entry_sha is None else _first(entry_sha, result.entry_sha)
                 )
         return Evaluated(mask, evidence, entry_sha)
 
@@ -149,7 +155,7 @@ def _compile_as_of(condition: AsOfCondition, kind: RecordKind) -> Compiled:
     def run(context: Context) -> Evaluated:
         index = context.values(kind).index
         as_of = pd.Series(context.as_of, index=index)
-        return Evaluated(predicate(as_of, pd.Timestamp(test.argument)), {"as_of": as_of})
+        return Evaluated(predicate(as_of, pd.Timestamp(test.argument)), {"as_of": _column(as_of)})
 
     return run
 
@@ -157,8 +163,7 @@ def _compile_as_of(condition: AsOfCondition, kind: RecordKind) -> Compiled:
 def _compile_finding(rule_id: str, kind: RecordKind) -> Compiled:
     def run(context: Context) -> Evaluated:
         fired = context.fired[rule_id]
-        shown = fired.map({True: "yes", False: "no"})
-        return Evaluated(fired, {f"finding.{rule_id}": shown})
+        return Evaluated(fired, {f"finding.{rule_id}": _yes_no(fired)})
 
     return run
 
@@ -166,69 +171,157 @@ def _compile_finding(rule_id: str, kind: RecordKind) -> Compiled:
 def _compile_lookup(
     inner: Compiled, kind: RecordKind, target: RecordKind, key: str, name: str
 ) -> Compiled:
-    """Worker → its employer, relationship → its company: a join on the target's record_id."""
+    """Worker → its employer, relationship → its company: a lookup of the target's row."""
 
     def run(context: Context) -> Evaluated:
-        values = context.values(kind)
+        index = context.values(kind).index
         related = context.values(target)
         result = inner(context)
-        rows = values[key].map(context.positions(target))
-        mask = _take(result.mask, rows, values.index).fillna(False).astype(bool)
+        rows = context.links(kind, key, target)
+        found = rows >= 0
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[found] = result.mask.to_numpy(dtype=bool)[rows[found]]
         evidence = {
-            f"{name}.record_id": _take(related["record_id"], rows, values.index),
-            f"{name}.{NAME_FIELD[target]}": _take(related[NAME_FIELD[target]], rows, values.index),
+            f"{name}.record_id": _through(rows, _column(related["record_id"])),
+            f"{name}.{NAME_FIELD[target]}": _through(rows, _column(related[NAME_FIELD[target]])),
         }
-        for field_name, series in result.evidence.items():
-            evidence[f"{name}.{field_name}"] = _take(series, rows, values.index)
-        return Evaluated(mask, evidence)
+        for field_name, values in result.evidence.items():
+            evidence[f"{name}.{field_name}"] = _through(rows, values)
+        return Evaluated(pd.Series(mask, index=index), evidence)
 
     return run
-
-
-def _take(series: pd.Series, rows: pd.Series, index: pd.Index) -> pd.Series:
-    """series[rows] aligned to `index`; rows that name no record give missing values."""
-    return series.reindex(rows.to_numpy()).set_axis(index)
 
 
 def _compile_aggregate(
     inner: Compiled, target: RecordKind, key: str, name: str, at_least: int
 ) -> Compiled:
-    """Company → its relationships or workers: a group-by on the link column."""
+    """Company → its relationships or workers: how many hold, counted per company id."""
 
     def run(context: Context) -> Evaluated:
-        companies = context.values(RecordKind.company)
+        index = context.values(RecordKind.company).index
         related = context.values(target)
         result = inner(context)
-        held = related[result.mask.to_numpy()]
-        described = _describe(held, result.evidence, target)
-        groups = described.groupby(held[key], sort=False)
-        count = groups.size()
-        ids = groups["record_id"].agg(", ".join)
-        names = groups["described"].agg("; ".join)
-        company_ids = companies["record_id"]
-        counts = company_ids.map(count).fillna(0).astype(int)
-        evidence: dict[str, pd.Series] = {
-            f"{name}.count": counts,
-            f"{name}.ids": company_ids.map(ids),
-            f"{name}.names": company_ids.map(names),
+        held = np.flatnonzero(result.mask.to_numpy(dtype=bool) & related[key].notna().to_numpy())
+        # companies by the first row of their id, so companies sharing an id share their count
+        companies = context.links(RecordKind.company, "record_id", RecordKind.company)
+        owners = context.links(target, key, RecordKind.company)[held]
+        per_row = np.bincount(owners[owners >= 0], minlength=len(index))
+        counts = pd.Series(np.append(per_row, 0)[companies], index=index)  # row -1 counts 0
+        described = _describe(related, result.evidence, target)
+        evidence: dict[str, Evidence] = {
+            f"{name}.count": _column(counts),
+            f"{name}.ids": _joined(companies, held, owners, _text(related["record_id"]), ", "),
+            f"{name}.names": _joined(companies, held, owners, described, "; "),
         }
         return Evaluated(counts.ge(at_least), evidence)
 
     return run
 
 
-def _describe(held: pd.DataFrame, evidence: dict[str, pd.Series], kind: RecordKind) -> pd.DataFrame:
-    """`Name [field=value, ...]` for each related record that satisfied the condition."""
-    described = held[NAME_FIELD[kind]].astype("str").fillna("?")
-    details = [
-        field_name + "=" + display(series[held.index])
-        for field_name, series in evidence.items()
+def _joined(
+    companies: np.ndarray, held: np.ndarray, owners: np.ndarray, parts: Evidence, separator: str
+) -> Evidence:
+    """Per company asked for: the parts of the related records that hold and name it, joined in
+    file order; missing where there are none. `owners`: the company row of each `held` record."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        wanted = np.zeros(len(companies) + 1, dtype=bool)  # the extra slot is row -1: no company
+        wanted[companies[rows]] = True
+        wanted[-1] = False
+        chosen = wanted[owners]
+        joined = _join_groups(owners[chosen], parts(held[chosen]).tolist(), separator)
+        return joined.reindex(companies[rows]).reset_index(drop=True)
+
+    return at
+
+
+def _join_groups(keys: np.ndarray, texts: list[str], separator: str) -> pd.Series:
+    """The texts of each key joined in their given order, indexed by key.
+
+    One `str.join` per key over a stable sort: pandas' `groupby().agg(str.join)` builds a Series
+    per group, which costs more than the joining."""
+    order = np.argsort(keys, kind="stable")
+    uniques, starts = np.unique(keys[order], return_index=True)
+    bounds = [*starts.tolist(), len(keys)]
+    ordered = [texts[i] for i in order.tolist()]
+    joined = [separator.join(ordered[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return pd.Series(joined, index=uniques, dtype=object)
+
+
+def _describe(related: pd.DataFrame, evidence: dict[str, Evidence], kind: RecordKind) -> Evidence:
+    """`Name [field=value, ...]` for each related record asked for."""
+    shown = [
+        (field_name, values)
+        for field_name, values in evidence.items()
         # the record's name leads; which rule fired is already said by the condition
         if field_name != NAME_FIELD[kind] and not field_name.startswith("finding.")
     ]
-    if details:
+    names = related[NAME_FIELD[kind]]
+
+    def at(rows: np.ndarray) -> pd.Series:
+        described = take_rows(names, rows).astype("str").fillna("?")
+        details = [field_name + "=" + display(values(rows)) for field_name, values in shown]
+        if not details:
+            return described
         joined = details[0]
         for part in details[1:]:
             joined = joined + ", " + part
-        described = described + " [" + joined + "]"
-    return pd.DataFrame({"record_id": held["record_id"].astype("str"), "described": described})
+        return described + " [" + joined + "]"
+
+    return at
+
+
+def _column(series: pd.Series) -> Evidence:
+    """A whole column, taken at the rows asked for."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        return take_rows(series, rows)
+
+    return at
+
+
+def _text(series: pd.Series) -> Evidence:
+    """A whole column as text, taken at the rows asked for."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        return take_rows(series, rows).astype("str")
+
+    return at
+
+
+def _matched(column: pd.Series, index: pd.Index) -> Evidence:
+    """A column of list matches (indexed by record label), missing for records with none."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        return column.reindex(index[rows]).reset_index(drop=True)
+
+    return at
+
+
+def _through(links: np.ndarray, evidence: Evidence) -> Evidence:
+    """Evidence of related records, seen from the records that link to them (-1: none)."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        targets = links[rows]
+        wanted = np.unique(targets[targets >= 0])
+        return evidence(wanted).set_axis(wanted).reindex(targets).reset_index(drop=True)
+
+    return at
+
+
+def _first(evidence: Evidence, fallback: Evidence) -> Evidence:
+    """`evidence`, with its missing values taken from `fallback`."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        return evidence(rows).fillna(fallback(rows))
+
+    return at
+
+
+def _yes_no(fired: pd.Series) -> Evidence:
+    """Whether an earlier rule fired, as the evidence shows it."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        return take_rows(fired, rows).map({True: "yes", False: "no"})
+
+    return at

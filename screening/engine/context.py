@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from screening.engine.rows import index_in, take_rows
 from screening.normalizing.tables import RecordTable
 from screening.records import RecordKind
 
 if TYPE_CHECKING:
     from screening.lists.models import Watchlist
+
+Evidence = Callable[[np.ndarray], pd.Series]
+"""An evidence column, computed only for the records asked for.
+
+Takes row positions in the kind's table and returns their values in that order (index 0..n-1).
+Conditions run over whole tables, but only the few records that end up with a finding need
+their evidence: building it for every record cost more than the conditions themselves."""
 
 
 @dataclass
@@ -20,8 +29,8 @@ class Evaluated:
     """A condition's result over a whole table: which rows hold, and the values that show why."""
 
     mask: pd.Series
-    evidence: dict[str, pd.Series]
-    entry_sha: pd.Series | None = None
+    evidence: dict[str, Evidence]
+    entry_sha: Evidence | None = None
     """For name matches: a hash of the matched list entry, so a decision can tell it changed."""
 
 
@@ -33,19 +42,32 @@ class Context:
     as_of: pd.Timestamp
     watchlists: Sequence[Watchlist] = ()
     fired: dict[str, pd.Series] = field(default_factory=dict)
-    _positions: dict[RecordKind, pd.Series] = field(default_factory=dict)
+    _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
+    _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
     _name_matches: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
 
     def values(self, kind: RecordKind) -> pd.DataFrame:
         return self.tables[kind].values
 
-    def positions(self, kind: RecordKind) -> pd.Series:
-        """record_id → row of its first record (ids are looked up, never scanned per row)."""
-        if kind not in self._positions:
-            ids = self.values(kind)["record_id"]
-            first = ~ids.duplicated()
-            self._positions[kind] = pd.Series(ids.index[first], index=ids[first].to_numpy())
-        return self._positions[kind]
+    def links(self, kind: RecordKind, key: str, target: RecordKind) -> np.ndarray:
+        """For each record of `kind`, the row of the `target` record its `key` column names
+        (the first record with that id), or -1. Computed once per run: ids are looked up,
+        never scanned per row."""
+        wanted = (kind, key, target)
+        if wanted not in self._links:
+            ids = self.values(target)["record_id"]
+            first = np.flatnonzero(~ids.duplicated().to_numpy())
+            rows = index_in(self.values(kind)[key], take_rows(ids, first))
+            self._links[wanted] = np.append(first, -1)[rows]  # row -1 takes the appended -1
+        return self._links[wanted]
+
+    def tested(self, test: tuple[Any, ...], run: Callable[[], pd.Series]) -> pd.Series:
+        """The mask of a field test, computed once per run: rules repeat the same tests (five
+        check for DPRK nationals) over whole tables. `test` names the kind, field, operator and
+        argument; the mask must not be changed in place."""
+        if test not in self._tests:
+            self._tests[test] = run()
+        return self._tests[test]
 
     def name_matches(
         self, kind: RecordKind, field_name: str, threshold: float | None, schema: str | None

@@ -4,15 +4,21 @@ rigour (OpenSanctions' territory data) knows codes and names in many languages. 
 small table of what sanctions data needs decided differently: a bare "Korea" is ambiguous (rigour
 reads it as the Republic of Korea, which would hide a DPRK national), and a few DPRK spellings found
 in registers that rigour does not know.
+
+rigour's lookup by name first builds an index of every name it knows, transliterated (1.5-3 s,
+once per process). Codes, English names and the spellings common in the registers we read are
+answered without it, exactly as rigour would answer them (tests hold every entry to that); the
+index is built only when a value is none of these.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
-from rigour.territories import lookup_territory
+from rigour.territories import get_territories, lookup_by_identifier, lookup_territory
 
 AMBIGUOUS = {
     "korea": "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)",
@@ -39,6 +45,7 @@ EXTRA_SPELLINGS = {
     "북한": "KP",
     "조선민주주의인민공화국": "KP",
     "朝鲜": "KP",
+    "кнр": "CN",  # Китайская Народная Республика: the usual Russian short form, unknown to rigour
     "korea south": "KR",
     "korea, south": "KR",
     "s. korea": "KR",
@@ -47,6 +54,147 @@ EXTRA_SPELLINGS = {
     "корея южная": "KR",
     "대한민국": "KR",
     "韩国": "KR",
+}
+
+# What rigour says for spellings common in the registers we read (keys folded as `read_country`
+# folds values), so that they need no name index. Each entry is checked against rigour in tests.
+COMMON_SPELLINGS = {
+    # Russian
+    "россия": "RU",
+    "рф": "RU",
+    "китай": "CN",
+    "вьетнам": "VN",
+    "киргизия": "KG",
+    "кыргызстан": "KG",
+    "киргизстан": "KG",
+    "казахстан": "KZ",
+    "таджикистан": "TJ",
+    "узбекистан": "UZ",
+    "монголия": "MN",
+    "туркменистан": "TM",
+    "туркмения": "TM",
+    "беларусь": "BY",
+    "украина": "UA",
+    "азербайджан": "AZ",
+    "армения": "AM",
+    "грузия": "GE",
+    "молдова": "MD",
+    "молдавия": "MD",
+    "турция": "TR",
+    "оаэ": "AE",
+    "индия": "IN",
+    "пакистан": "PK",
+    "афганистан": "AF",
+    "иран": "IR",
+    "сирия": "SY",
+    "лаос": "LA",
+    "камбоджа": "KH",
+    "таиланд": "TH",
+    "индонезия": "ID",
+    "малайзия": "MY",
+    "сингапур": "SG",
+    "япония": "JP",
+    "сша": "US",
+    "германия": "DE",
+    "великобритания": "GB",
+    "франция": "FR",
+    "италия": "IT",
+    "польша": "PL",
+    "чехия": "CZ",
+    "литва": "LT",
+    "латвия": "LV",
+    "эстония": "EE",
+    "финляндия": "FI",
+    "израиль": "IL",
+    "египет": "EG",
+    "нигерия": "NG",
+    "ангола": "AO",
+    "танзания": "TZ",
+    "уганда": "UG",
+    "мьянма": "MM",
+    "непал": "NP",
+    "бангладеш": "BD",
+    "филиппины": "PH",
+    "куба": "CU",
+    "венесуэла": "VE",
+    "никарагуа": "NI",
+    "катар": "QA",
+    "кувейт": "KW",
+    "оман": "OM",
+    "ливия": "LY",
+    "судан": "SD",
+    "эфиопия": "ET",
+    "объединённые арабские эмираты": "AE",
+    "объединенные арабские эмираты": "AE",
+    "китайская народная республика": "CN",
+    "республика казахстан": "KZ",
+    "республика узбекистан": "UZ",
+    "российская федерация": "RU",
+    # Korean
+    "중국": "CN",
+    "러시아": "RU",
+    "베트남": "VN",
+    "몽골": "MN",
+    "카자흐스탄": "KZ",
+    "우즈베키스탄": "UZ",
+    "키르기스스탄": "KG",
+    "타지키스탄": "TJ",
+    "일본": "JP",
+    "미국": "US",
+    "라오스": "LA",
+    "캄보디아": "KH",
+    "태국": "TH",
+    "아랍에미리트": "AE",
+    "인도네시아": "ID",
+    "말레이시아": "MY",
+    "싱가포르": "SG",
+    "미얀마": "MM",
+    "쿠웨이트": "KW",
+    "카타르": "QA",
+    # Chinese
+    "中国": "CN",
+    "中华人民共和国": "CN",
+    "俄罗斯": "RU",
+    "越南": "VN",
+    "蒙古": "MN",
+    "哈萨克斯坦": "KZ",
+    "乌兹别克斯坦": "UZ",
+    "吉尔吉斯斯坦": "KG",
+    "塔吉克斯坦": "TJ",
+    "日本": "JP",
+    "美国": "US",
+    "老挝": "LA",
+    "柬埔寨": "KH",
+    "泰国": "TH",
+    "阿拉伯联合酋长国": "AE",
+    "缅甸": "MM",
+    "马来西亚": "MY",
+    "新加坡": "SG",
+    "印度尼西亚": "ID",
+    # English forms rigour's own names do not spell (ISO list style, short forms)
+    "dprk": "KP",
+    "d.p.r.k.": "KP",
+    "u.a.e.": "AE",
+    "u.s.a.": "US",
+    "kazakstan": "KZ",
+    "kirgizia": "KG",
+    "korea, republic of": "KR",
+    "korea, democratic people's republic of": "KP",
+    "viet nam": "VN",
+    "iran, islamic republic of": "IR",
+    "uae": "AE",
+    "uk": "GB",
+    "great britain": "GB",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "burma": "MM",
+    "turkey": "TR",
+    "taiwan, province of china": "TW",
+    "moldova, republic of": "MD",
+    "tanzania, united republic of": "TZ",
+    "venezuela, bolivarian republic of": "VE",
+    "bolivia, plurinational state of": "BO",
+    "prc": "CN",
 }
 
 _SPACES = re.compile(r"\s+")
@@ -62,17 +210,40 @@ class CountryReading:
 
 def read_country(value: str) -> CountryReading:
     """Read one country value (a code, or a name in English, Russian, Korean, Chinese...)."""
-    key = _SPACES.sub(" ", value.strip().casefold())
+    key = fold(value)
     if not key:
         return CountryReading(None)
     if key in AMBIGUOUS:
         return CountryReading(None, AMBIGUOUS[key])
     if key in EXTRA_SPELLINGS:
         return CountryReading(EXTRA_SPELLINGS[key])
+    # rigour's own order: a code first, then a name (through its index only when unavoidable)
+    territory = lookup_by_identifier(value.strip())
+    if territory is not None:
+        return CountryReading(territory.code.upper())
+    known = COMMON_SPELLINGS.get(key) or english_names().get(key)
+    if known is not None:
+        return CountryReading(known)
     territory = lookup_territory(value.strip())
     if territory is None:
         return CountryReading(None, "unknown country")
     return CountryReading(territory.code.upper())
+
+
+def fold(value: str) -> str:
+    """The key a country value is looked up by: casefolded, spaces squashed."""
+    return _SPACES.sub(" ", value.strip().casefold())
+
+
+@cache
+def english_names() -> dict[str, str]:
+    """Each territory's English name and full name (folded) → its code, from rigour's territory
+    records: a name rigour's index maps to that territory (a test checks every one)."""
+    return {
+        fold(name): territory.code.upper()
+        for territory in get_territories()
+        for name in (territory.name, territory.full_name)
+    }
 
 
 def normalize_countries(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -1,15 +1,22 @@
-"""A kind's raw string table → typed columns, with one data issue per value that did not read."""
+"""A kind's raw string table → typed columns, with one data issue per value that did not read.
+
+Text columns of the typed table share the raw table's Arrow buffers where normalizing changes no
+value (the usual case), so a million records are held once, not twice.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from screening.normalizing.countries import normalize_countries
 from screening.normalizing.values import parse_dates, parse_numbers
-from screening.reading import FILE_COLUMN, LINE_COLUMN
+from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, text_column
 from screening.records import RecordKind, Schema, ValueType, schema_for
 from screening.report.rows import DataIssueRow, columns
 
@@ -17,6 +24,11 @@ DATA_ISSUE_COLUMNS = list(columns(DataIssueRow))
 # Dates of things that have happened by the time a record is screened; a later one is an error in
 # the data (an expiry or an end date may well lie ahead, so those are not checked).
 PAST_EVENT_DATES = frozenset({"date_of_birth", "permit_issued", "contract_signed", "incorporated"})
+# Typed as themselves: normalizing text is stripping it, and empty becomes missing.
+_PLAIN_TEXT = frozenset({ValueType.text, ValueType.identifier})
+# Mostly a different value on every record: fingerprints hash these cell by cell.
+_DISTINCT = frozenset({ValueType.identifier})
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 @dataclass
@@ -40,12 +52,15 @@ class RecordTable:
         """A hash of each record's values as given (not its file or line): a changed record
         gets a new fingerprint, a moved one keeps it. Deterministic across runs.
 
-        Computed once per table (every rule's findings take theirs from it); `categorize`
-        hashes each distinct value once, with the same result as hashing every cell."""
+        Computed once per table (every rule's findings take theirs from it). Review decision
+        files store these, so the value must never change: pandas'
+        `hash_pandas_object(given, index=False)` of the given columns in name order, as 16 hex
+        digits."""
         columns = sorted(c for c in self.raw.columns if not c.startswith("_"))
-        given = self.raw[columns].fillna("").astype(str)
-        hashed = pd.util.hash_pandas_object(given, index=False, categorize=True)
-        return hashed.map("{:016x}".format).set_axis(self.values.index)
+        given = _as_given(self.raw[columns])
+        ids = {name for name, column in self.schema.columns.items() if column.type in _DISTINCT}
+        hashed = _row_hashes([(given[name], name not in ids) for name in columns], len(given))
+        return _hex(hashed).set_axis(self.values.index)
 
 
 def empty_raw(kind: RecordKind) -> pd.DataFrame:
@@ -62,21 +77,36 @@ def normalize_table(
     With `as_of`, a date of a past event (birth, permit issued...) after it is a data issue; the
     value is kept.
     """
-    raw = raw.reset_index(drop=True)
+    raw = _as_given(raw.reset_index(drop=True))
     schema = schema_for(kind)
-    values = raw.copy()
-    problems: dict[str, pd.Series] = {}
-    for name, column in schema.columns.items():
-        text = raw[name].fillna("").astype(str)
-        values[name], problem = _per_distinct(column.type, column.choices, text)
-        if problem is not None:
-            problems[name] = problem
+    typed: dict[str, pd.Series] = {}
+    problems: dict[str, pd.Series] = {}  # by field: the rows with a problem, and what it is
+    for label, given in raw.items():
+        name = str(label)
+        column = schema.columns.get(name)
+        if name.startswith("_"):
+            typed[name] = given
+        elif column is None or column.type in _PLAIN_TEXT:
+            typed[name] = _text(given)
+        else:
+            typed[name], problem = _per_distinct(column.type, column.choices, given)
+            if problem is not None:
+                problems[name] = problem
+    values = pd.DataFrame(typed, copy=False)
     if as_of is not None:
         _flag_future(values, problems, as_of)
-    for name in values.columns:
-        if name not in schema.columns and not name.startswith("_"):
-            values[name] = _text(raw[name].fillna("").astype(str))
     return RecordTable(kind, values, raw, _issues(kind, raw, problems))
+
+
+def _as_given(raw: pd.DataFrame) -> pd.DataFrame:
+    """Every value column as `str` with '' for empty, as the reader gives them (a frame built
+    elsewhere, e.g. by rule tests, may hold objects or NaN); `_file` and `_line` as they are."""
+    converted = {
+        str(name): column.fillna("").astype(TEXT)
+        for name, column in raw.items()
+        if not str(name).startswith("_") and (column.dtype != TEXT or column.hasnans)
+    }
+    return raw.assign(**converted) if converted else raw
 
 
 def _per_distinct(
@@ -92,7 +122,14 @@ def _per_distinct(
     spread = values.take(codes).set_axis(text.index)
     if problems is None:
         return spread, None
-    return spread, problems.take(codes).set_axis(text.index)
+    return spread, _rows_with_problems(problems, codes, text.index)
+
+
+def _rows_with_problems(problems: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The problem of each row that has one, from those of the distinct values (most rows have
+    none: a column-long Series of NA would cost 8 bytes a row for nothing)."""
+    rows = np.flatnonzero(problems.notna().to_numpy()[codes])
+    return pd.Series(problems.to_numpy()[codes[rows]], index=index[rows], dtype=object)
 
 
 def _normalize_column(
@@ -117,33 +154,78 @@ def _flag_future(values: pd.DataFrame, problems: dict[str, pd.Series], as_of: pd
     for name in PAST_EVENT_DATES & set(values.columns):
         later = values[name].gt(as_of).fillna(False).astype(bool)
         if later.any():
-            problem = problems.get(name, pd.Series(pd.NA, index=values.index, dtype=object))
-            problems[name] = problem.mask(
-                later & problem.isna(), f"date after the as-of date {as_of:%Y-%m-%d} (value kept)"
-            )
+            problem = problems.get(name, pd.Series(dtype=object))
+            new = values.index[later & ~values.index.isin(problem.index)]
+            reason = f"date after the as-of date {as_of:%Y-%m-%d} (value kept)"
+            flagged = pd.Series(reason, index=new, dtype=object)
+            problems[name] = pd.concat([problem, flagged]).sort_index()
 
 
 def _text(text: pd.Series) -> pd.Series:
-    stripped = text.astype("str").str.strip()
-    return stripped.where(stripped.ne(""))
+    """Stripped text, NaN for empty; the given column's buffers when stripping changes nothing."""
+    given = pa.chunked_array(text.astype(TEXT))
+    stripped = pc.utf8_trim_whitespace(given)
+    if pc.sum(pc.binary_length(stripped)) == pc.sum(pc.binary_length(given)):
+        stripped = given  # stripping only removes, so as long means unchanged
+    chunks = [_empty_as_missing(chunk) for chunk in stripped.chunks]
+    return text_column(pa.chunked_array(chunks, type=stripped.type), text.index)
+
+
+def _empty_as_missing(chunk: pa.Array) -> pa.Array:
+    """The chunk with '' turned missing: only a validity bitmap is added, the text is shared
+    (copied only for a chunk that is a slice or already has missing values)."""
+    present = pc.not_equal(chunk, "")
+    if chunk.offset or present.offset or chunk.null_count:
+        return pc.if_else(present, chunk, None)
+    bitmap = present.buffers()[1]
+    return pa.Array.from_buffers(chunk.type, len(chunk), [bitmap, *chunk.buffers()[1:]])
+
+
+def _row_hashes(columns: list[tuple[pd.Series, bool]], rows: int) -> np.ndarray:
+    """`pd.util.hash_pandas_object(frame, index=False)` of a frame of these columns.
+
+    Each column is hashed as it says, with the same result either way: one of repeated values
+    through its distinct values (`categorize`), one of (nearly) distinct values such as ids and
+    passport numbers cell by cell, which spares building a dictionary as long as the column.
+    The column hashes are then combined as pandas combines them (CPython's tuple hash,
+    `pandas.core.util.hashing.combine_hash_arrays`)."""
+    combined = np.full(rows, 0x345678, dtype=np.uint64)
+    multiplier = np.uint64(1000003)
+    for position, (column, categorize) in enumerate(columns):
+        combined ^= pd.util.hash_array(column.array, categorize=categorize)
+        combined *= multiplier
+        remaining = len(columns) - position
+        multiplier += np.uint64(82520 + remaining + remaining)
+    return combined + np.uint64(97531)
+
+
+def _hex(hashes: np.ndarray) -> pd.Series:
+    """Each uint64 as 16 lowercase hex digits (what `"{:016x}".format` gives), without a loop."""
+    octets = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
+    digits = _HEX_DIGITS[np.stack([octets >> 4, octets & 15], axis=2).reshape(-1, 16)]
+    offsets = np.arange(0, 16 * len(hashes) + 1, 16, dtype=np.int64)
+    arrow = pa.Array.from_buffers(
+        pa.large_string(), len(hashes), [None, pa.py_buffer(offsets), pa.py_buffer(digits)]
+    )
+    return text_column(pa.chunked_array([arrow]))
 
 
 def _issues(kind: RecordKind, raw: pd.DataFrame, problems: dict[str, pd.Series]) -> pd.DataFrame:
     parts = []
     for name, problem in problems.items():
-        bad = problem.notna()
-        if not bad.any():
+        if problem.empty:
             continue
+        rows = problem.index
         parts.append(
             pd.DataFrame(
                 {
-                    "record_id": raw.loc[bad, "record_id"],
+                    "record_id": raw.loc[rows, "record_id"],
                     "record_type": kind.value,
-                    "file": raw.loc[bad, FILE_COLUMN],
-                    "line": raw.loc[bad, LINE_COLUMN],
+                    "file": raw.loc[rows, FILE_COLUMN],
+                    "line": raw.loc[rows, LINE_COLUMN],
                     "field": name,
-                    "value": raw.loc[bad, name],
-                    "problem": problem[bad],
+                    "value": raw.loc[rows, name],
+                    "problem": problem,
                 }
             )
         )

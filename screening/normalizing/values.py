@@ -42,13 +42,13 @@ _THOUSANDS_POINT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(datetime64 column with NaT for unknown, problem text or NA) for a column of strings."""
-    stripped = values.astype(str).str.strip()
-    stripped = stripped.str.replace(_ISO_DATETIME, r"\1", regex=True)
+    stripped = _date_part(values.astype(str).str.strip())
+    ascii_only = stripped.str.isascii()
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     problems = pd.Series(pd.NA, index=values.index, dtype=object)
     shaped = pd.Series(False, index=values.index)
     for pattern, fmt in _DATE_FORMATS:
-        fits = stripped.str.fullmatch(pattern)
+        fits = _fullmatch(stripped, pattern, ascii_only)
         if not fits.any():
             continue
         shaped |= fits
@@ -63,6 +63,27 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     problems[given & shaped & parsed.isna() & problems.isna()] = "impossible date"
     problems[given & ~shaped] = "not a date (expected YYYY-MM-DD or DD.MM.YYYY)"
     return parsed, problems
+
+
+def _date_part(text: pd.Series) -> pd.Series:
+    """ISO date-times cut to their date. Only a value with a ':' can hold a time, so only those
+    go through Python's `re` (a compiled pattern never reaches pyarrow's regex engine)."""
+    timed = text.str.contains(":", regex=False)
+    if not timed.any():
+        return text
+    return text.mask(timed, text[timed].str.replace(_ISO_DATETIME, r"\1", regex=True))
+
+
+def _fullmatch(text: pd.Series, pattern: str, ascii_only: pd.Series) -> pd.Series:
+    """`text.str.fullmatch(pattern)`, the ASCII values matched apart from the rest.
+
+    pandas hands a column to pyarrow's regex engine only when every value is ASCII (there `\\d`
+    means what it means in Python's `re`); one value in another script sends the whole column
+    through `re`, value by value. Split, each part takes its own path with the same result."""
+    if ascii_only.all() or not ascii_only.any():
+        return text.str.fullmatch(pattern)
+    parts = [text[ascii_only].str.fullmatch(pattern), text[~ascii_only].str.fullmatch(pattern)]
+    return pd.concat(parts).reindex(text.index)
 
 
 def _ambiguous(text: pd.Series, parsed: pd.Series) -> pd.Series:

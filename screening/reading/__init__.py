@@ -1,6 +1,6 @@
 """Reading record files: CSV bytes → a table of raw strings per record kind, plus rejected rows.
 
-Bytes become text in `encodings`, text becomes cells in `splitting`; here the header decides the
+Bytes become UTF-8 in `encodings`, UTF-8 becomes cells in `splitting`; here the header decides the
 record kind and each row lands in the table or on the rejected list.
 
 Every data row of a file ends in exactly one of two places: the raw table (with its file and line)
@@ -12,15 +12,25 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from screening.errors import InputFileError
 from screening.reading.encodings import decode
-from screening.reading.splitting import Cells, detect_delimiter, split
+from screening.reading.splitting import (
+    TEXT,
+    Cells,
+    detect_delimiter,
+    first_line,
+    split,
+    text_column,
+)
 from screening.records import RecordKind, Schema, schema_for
 from screening.report.rows import RejectedRow, columns
 
@@ -28,12 +38,14 @@ __all__ = [
     "FILE_COLUMN",
     "LINE_COLUMN",
     "REJECTED_COLUMNS",
+    "TEXT",
     "RawTable",
     "canonical_header",
     "decode",
     "detect_kind",
     "read_records",
     "reject_duplicate_ids",
+    "text_column",
 ]
 
 FILE_COLUMN = "_file"
@@ -45,7 +57,10 @@ _HEADER_SEPARATORS = re.compile(r"[\s\-./]+")
 
 @dataclass
 class RawTable:
-    """The rows of one file that could be split into fields, as stripped strings ('' = empty)."""
+    """The rows of one file that could be split into fields, as stripped strings ('' = empty).
+
+    `frame` holds the file's columns and any missing schema column as `str` (Arrow) columns, the
+    file path (`_file`, object: one shared string) and the line each row starts on (`_line`)."""
 
     path: Path
     kind: RecordKind
@@ -95,14 +110,13 @@ def read_records(path: Path, encoding: str | None = None) -> RawTable:
         data = path.read_bytes()
     except OSError as error:
         raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
-    decoded = decode(data, path, encoding)
-    delimiter = detect_delimiter(decoded.text)
-    try:
-        cells = split(decoded.text, delimiter)
-    except csv.Error as error:
-        raise InputFileError(f"cannot split CSV: {error}", path) from None
-    if cells is None:
-        raise InputFileError("file is empty: no header row", path)
+    # hashlib and pyarrow's parser both let go of the GIL: the digest costs no time of its own
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(_sha256, data)
+        cells, found, delimiter = _cells(data, path, encoding)
+        sha256 = digest.result()
+    del data  # the file's bytes: its cells are all that is needed from here on
+    pa.default_memory_pool().release_unused()  # the parser's blocks, else kept by the allocator
     header = [canonical_header(name) for name in cells.header]
     _check_header(header, path, cells.header_line)
     kind = detect_kind(header, path, cells.header_line)
@@ -111,15 +125,32 @@ def read_records(path: Path, encoding: str | None = None) -> RawTable:
     table = RawTable(
         path=path,
         kind=kind,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         frame=frame,
         rejected=rejected,
         extra_columns=[name for name in header if name not in known],
-        encoding=decoded.encoding,
+        encoding=found,
         delimiter=delimiter,
         header=header,
     )
     return reject_duplicate_ids([table])[0]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, str]:
+    """The file split into cells, with the encoding it was read in and its delimiter."""
+    decoded = decode(data, path, encoding)
+    delimiter = detect_delimiter(first_line(decoded))
+    try:
+        cells = split(decoded, delimiter)
+    except csv.Error as error:
+        raise InputFileError(f"cannot split CSV: {error}", path) from None
+    if cells is None:
+        raise InputFileError("file is empty: no header row", path)
+    return cells, decoded.encoding, delimiter
 
 
 def reject_duplicate_ids(tables: list[RawTable]) -> list[RawTable]:
@@ -132,6 +163,8 @@ def reject_duplicate_ids(tables: list[RawTable]) -> list[RawTable]:
     result = list(tables)
     for kind in RecordKind:
         chosen = [index for index, table in enumerate(tables) if table.kind is kind]
+        if not _any_repeated([tables[index].frame["record_id"] for index in chosen]):
+            continue
         ids = (
             pd.concat(
                 [tables[index].frame[["record_id", FILE_COLUMN, LINE_COLUMN]] for index in chosen],
@@ -160,6 +193,21 @@ def reject_duplicate_ids(tables: list[RawTable]) -> list[RawTable]:
             if index in reasons.index.get_level_values("table"):
                 result[index] = _without(tables[index], reasons.xs(index, level="table"))
     return result
+
+
+def _any_repeated(columns: list[pd.Series]) -> bool:
+    """Whether a value occurs twice across the columns, in file order.
+
+    Exports usually list ids in ascending order, which rules out a repeat at the cost of one
+    comparison per row; only otherwise are the ids hashed."""
+    if not columns:
+        return False
+    ids = pd.concat(columns, ignore_index=True)
+    if ids.dtype == TEXT and len(ids) > 1:
+        arrow = pa.chunked_array(ids)
+        if pc.all(pc.greater(arrow.slice(1), arrow.slice(0, len(arrow) - 1))).as_py():
+            return False
+    return bool(ids.duplicated().any())
 
 
 def _without(table: RawTable, reasons: pd.Series) -> RawTable:
@@ -195,8 +243,8 @@ def _tabulate(
     frame = cells.frame.set_axis(header, axis=1)
     for column in schema.columns:
         if column not in frame.columns:
-            frame[column] = ""
-    frame[FILE_COLUMN] = str(path)
+            frame[column] = pd.Series("", index=frame.index, dtype=TEXT)
+    frame[FILE_COLUMN] = pd.Series(str(path), index=frame.index, dtype=object)
     frame[LINE_COLUMN] = pd.Series(cells.lines, dtype="int64", index=frame.index)
     frame, missing = _reject_missing_required(frame, schema, header, delimiter)
     ragged = pd.DataFrame(

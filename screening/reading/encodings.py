@@ -1,16 +1,22 @@
-"""Bytes → text: UTF-8 (with or without BOM), UTF-16 by its BOM, legacy encodings detected.
+"""Bytes → UTF-8: UTF-8 (with or without BOM), UTF-16 by its BOM, legacy encodings detected.
 
 A wrong guess would garble every Cyrillic name silently, so detection accepts an encoding only
 when charset-normalizer reads the file as clean text in a language and no other reading comes
 close; otherwise the file is refused with a message naming `--encoding`.
+
+A UTF-8 file (nearly every file) is only validated, never decoded: the CSV parser reads its bytes
+as they are, so a 200 MB export does not become a 400 MB `str`. Other encodings are decoded and
+re-encoded as UTF-8 once.
 """
 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 from charset_normalizer import from_bytes
 from charset_normalizer.models import CharsetMatch
 
@@ -35,16 +41,25 @@ _RIVAL_MARGIN = 0.1
 _HINT = "give the file's encoding with --encoding, e.g. --encoding cp1251"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Decoded:
-    """A file's text and the encoding it was read with."""
+    """A file as UTF-8 bytes: its content is `data[start:]` (past any byte-order mark)."""
 
-    text: str
+    data: bytes
     encoding: str
+    start: int = 0
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The content as text, decoded on first use (only the exact splitter needs it)."""
+        if self._text is None:
+            self._text = str(memoryview(self.data)[self.start :], "utf-8")
+        return self._text
 
 
 def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
-    """Text of a records file: the given encoding, else UTF-8 or UTF-16 by BOM, else detected."""
+    """A records file as UTF-8: the given encoding, else UTF-8 or UTF-16 by BOM, else detected."""
     for magic, what in _WORKBOOKS:
         if data.startswith(magic):
             raise InputFileError(
@@ -52,14 +67,64 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
                 path,
             )
     if encoding is not None:
-        return Decoded(_strip_bom(_decode_as(data, path, encoding)), encoding)
+        if _is_utf8(encoding):
+            return _validated(data, path, encoding)
+        return _recoded(_strip_bom(_decode_as(data, path, encoding)), encoding)
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return Decoded(_strip_bom(_decode_as(data, path, name)), name)
+            if name == "utf-8-sig":
+                return _validated(data, path, name)
+            return _recoded(_strip_bom(_decode_as(data, path, name)), name)
+    if _valid_utf8(data):
+        return Decoded(data, "utf-8")
+    return _detected(data, path, _first_bad_byte(data))
+
+
+def _is_utf8(encoding: str) -> bool:
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False  # _decode_as names the unknown encoding
+
+
+def _validated(data: bytes, path: Path, encoding: str) -> Decoded:
+    """A UTF-8 file checked without decoding it; byte-order marks are skipped, not copied away.
+
+    Skips what decoding and `_strip_bom` would drop: one BOM, and for utf-8-sig (whose codec
+    drops one itself) a second one."""
+    if not _valid_utf8(data):
+        _decode_as(data, path, encoding)  # raises, naming the first bad byte
+    marks = 2 if codecs.lookup(encoding).name == "utf-8-sig" else 1
+    start = 0
+    while marks and data.startswith(codecs.BOM_UTF8, start):
+        start += len(codecs.BOM_UTF8)
+        marks -= 1
+    return Decoded(data, encoding, start)
+
+
+def _first_bad_byte(data: bytes) -> int:
+    """Where Python's UTF-8 decoder stops (pyarrow only tells whether the bytes are valid)."""
+    try:
+        data.decode("utf-8")
     except UnicodeDecodeError as error:
-        return _detected(data, path, error.start)
+        return error.start
+    return len(data)
+
+
+def _recoded(text: str, encoding: str) -> Decoded:
+    return Decoded(text.encode("utf-8"), encoding, _text=text)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked by pyarrow over the buffer in place."""
+    buffer = pa.py_buffer(data)
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buffer])
+    try:
+        whole.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _decode_as(data: bytes, path: Path, encoding: str) -> str:
@@ -101,7 +166,7 @@ def _detected(data: bytes, path: Path, bad_byte: int) -> Decoded:
                 f"{rival.encoding} and the two give different text; {_HINT}",
                 path,
             )
-    return Decoded(_strip_bom(text), best.encoding)
+    return _recoded(_strip_bom(text), best.encoding)
 
 
 def _trusted(match: CharsetMatch) -> bool:

@@ -1,17 +1,22 @@
-"""Text → CSV cells, each row with the file line it starts on; rows of the wrong width rejected.
+"""UTF-8 → CSV cells, each row with the file line it starts on; rows of the wrong width rejected.
 
-Two splitters give the same answer. The fast one hands the body to pyarrow's CSV parser and maps
-its rows back to file lines from the line breaks inside them; the exact one reads the file with
-the csv module and follows `line_num` row by row. The exact one runs when the fast one cannot
-vouch for its line numbers (bare CR line ends, a multi-line header, rows and lines that do not
-add up) or pyarrow cannot parse the file.
+Two splitters give the same answer. The fast one hands the body's bytes to pyarrow's CSV parser
+and maps its rows back to file lines from the line breaks inside them; the exact one reads the
+decoded text with the csv module and follows `line_num` row by row. The exact one runs when the
+fast one cannot vouch for its line numbers (bare CR line ends, a multi-line header, rows and
+lines that do not add up) or pyarrow cannot parse the file.
+
+Cells come out as pandas' Arrow-backed `str` columns: a million rows of twenty columns stay a few
+Arrow buffers instead of twenty million Python strings.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,6 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+
+from screening.reading.encodings import Decoded
 
 DELIMITERS = (",", ";", "\t")
 # Stripped from both ends of every cell. NUL counts as padding: exports pad with it, and a line
@@ -29,6 +36,13 @@ BLANK = (
 )
 # Fields may be far longer than Excel's cell limit; they are kept whole (the report truncates).
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# pandas' default string dtype (`str`): Arrow storage, NaN for missing.
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+_NON_SPACE = re.compile(rb"\S")
+# pyarrow parses this much at a time: each block becomes one chunk of every column. 4 MiB parses
+# as fast as the 1 MiB default with a quarter of the chunks (later steps pay per chunk); a row
+# longer than a block is refused, and the exact splitter takes over.
+_BLOCK_BYTES = 4 << 20
 
 
 @dataclass
@@ -37,7 +51,7 @@ class Cells:
 
     header: list[str]
     header_line: int
-    frame: pd.DataFrame  # columns 0..width-1, object dtype, blank rows left out
+    frame: pd.DataFrame  # columns 0..width-1, `str` (Arrow) dtype, blank rows left out
     lines: np.ndarray  # file line each frame row starts on
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
 
@@ -55,9 +69,19 @@ def detect_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def split(text: str, delimiter: str) -> Cells | None:
+def split(decoded: Decoded, delimiter: str) -> Cells | None:
     """The file's cells, or None when it has no header row (empty or blank)."""
-    return _split_fast(text, delimiter) or _split_exact(text, delimiter)
+    fast = _split_fast(decoded.data, delimiter, decoded.start)
+    return fast or _split_exact(decoded.text, delimiter)
+
+
+def first_line(decoded: Decoded) -> str:
+    """The file's first line with anything on it (the header), as text; '' when there is none."""
+    for _, begin, end in _lines(decoded.data, decoded.start):
+        line = decoded.data[begin:end].decode("utf-8")
+        if line.strip(BLANK):
+            return line
+    return ""
 
 
 def _first_line(text: str) -> str:
@@ -77,6 +101,16 @@ def _is_blank(row: list[str]) -> bool:
 
 def _strip(cells: pd.Series) -> pd.Series:
     return pd.Series([cell.strip(BLANK) for cell in cells], index=cells.index, dtype=object)
+
+
+def _lines(data: bytes, start: int) -> Iterator[tuple[int, int, int]]:
+    """(1-based number, start, end) of each line of `data[start:]`, its line break included."""
+    number = 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end + 1
+        yield number, start, end
+        start, number = end, number + 1
 
 
 def _width_reason(fields: int, width: int, first: int, last: int) -> str:
@@ -108,7 +142,7 @@ def _split_exact(text: str, delimiter: str) -> Cells | None:
     fits[0] = False
     kept = [row for row, ok in zip(rows, fits, strict=True) if ok]
     frame = pd.DataFrame(kept, columns=range(width), dtype=object)  # faster than transposing
-    frame = frame.apply(_strip) if len(frame) else frame
+    frame = (frame.apply(_strip) if len(frame) else frame).astype(TEXT)
     rejected = []
     ragged = np.flatnonzero(~fits[1:]) + 1
     if len(ragged):
@@ -135,17 +169,17 @@ class _Invalid:
         return "skip"
 
 
-def _split_fast(text: str, delimiter: str) -> Cells | None:
-    if text.count("\r") != text.count("\r\n"):
+def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
+    """`data[start:]` (UTF-8) split by pyarrow; None when it can't vouch for the line numbers."""
+    if _bare_cr(data, start):
         return None  # bare CR line ends: line numbering below assumes LF or CRLF
-    head = _header(text, delimiter)
+    head = _header(data, start, delimiter)
     if head is None:
         return None
     header, header_line, body_start = head
-    body = text[body_start:].encode("utf-8")
     invalid = _Invalid()
     try:
-        table = _parse(body, delimiter, len(header), invalid)
+        table = _parse(pa.py_buffer(data).slice(body_start), delimiter, len(header), invalid)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # e.g. a row longer than a parse block: the exact splitter copes
     count = len(table) + len(invalid.rows)
@@ -156,18 +190,19 @@ def _split_fast(text: str, delimiter: str) -> Cells | None:
     skipped[numbers - 1] = True
     if skipped.sum() != len(numbers):
         return None
-    nonempty = _nonempty_lines(body)
+    nonempty = _nonempty_lines(data, body_start, count)
     breaks = _line_breaks(table, invalid, skipped, simple=count == len(nonempty))
     starts = _row_starts(nonempty, breaks)
     if starts is None:
         return None
     starts += header_line + 1
-    columns = [pc.utf8_trim(table.column(i), characters=BLANK) for i in range(len(header))]
-    frame = pd.DataFrame(
-        {i: column.to_numpy(zero_copy_only=False) for i, column in enumerate(columns)},
-        dtype=object,
-    )
-    blank = _all_empty(columns, len(table))
+    columns = table.columns
+    del table  # the list holds the parsed columns alone now: trimming can let each go
+    _trim_each(columns)
+    blank = _all_empty(columns, count - len(numbers))
+    frame = pd.DataFrame({i: text_column(column) for i, column in enumerate(columns)})
+    if blank.any():
+        frame = frame[~blank].reset_index(drop=True)
     rejected = [
         (
             int(starts[number - 1]),
@@ -179,8 +214,26 @@ def _split_fast(text: str, delimiter: str) -> Cells | None:
         for number, fields, raw in invalid.rows
         if not _is_blank(next(csv.reader([raw], delimiter=delimiter), []))
     ]
-    lines = starts[~skipped][~blank]
-    return Cells(header, header_line, frame[~blank].reset_index(drop=True), lines, rejected)
+    return Cells(header, header_line, frame, starts[~skipped][~blank], rejected)
+
+
+def _trim_each(columns: list[pa.ChunkedArray]) -> None:
+    """Strip BLANK from every cell, replacing the columns in the list one by one: a parsed
+    column is let go as soon as its trimmed copy exists, not after all of them."""
+    for index in range(len(columns)):
+        columns[index] = pc.utf8_trim(columns[index], characters=BLANK)
+
+
+def text_column(column: pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
+    """An Arrow (large) string column as a pandas `str` column, sharing its buffers."""
+    return pd.Series(pd.array(column, dtype=TEXT), index=index, copy=False)
+
+
+def _bare_cr(data: bytes, start: int) -> bool:
+    """Whether some CR in `data[start:]` is not followed by LF (checked only when a CR exists)."""
+    if data.find(b"\r", start) < 0:
+        return False
+    return data.count(b"\r", start) != data.count(b"\r\n", start)
 
 
 def _line_breaks(
@@ -223,56 +276,63 @@ def _row_starts(nonempty: np.ndarray, breaks: np.ndarray) -> np.ndarray | None:
     return nonempty[np.arange(rows) + np.cumsum(extra[:rows])].astype(np.int64)
 
 
-def _header(text: str, delimiter: str) -> tuple[list[str], int, int] | None:
-    """Header cells, its line, and where the body starts; None unless the header is one line."""
-    start = 0
-    line = 1
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        chunk = text[start:end]
+def _header(data: bytes, start: int, delimiter: str) -> tuple[list[str], int, int] | None:
+    """Header cells, its line, and the byte where the body starts; None unless it is one line."""
+    for line, begin, end in _lines(data, start):
+        chunk = data[begin:end].decode("utf-8")
         if chunk.strip(BLANK):
             rows = list(csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter))
             if len(rows) != 1 or _is_blank(rows[0]) or chunk.count('"') % 2:
                 return None
             return rows[0], line, end
-        start, line = end, line + 1
     return None
 
 
-def _parse(body: bytes, delimiter: str, width: int, invalid: _Invalid) -> pa.Table:
+def _parse(body: pa.Buffer, delimiter: str, width: int, invalid: _Invalid) -> pa.Table:
     names = [f"c{i}" for i in range(width)]
-    if not body.strip():
-        return pa.table({name: pa.array([], pa.string()) for name in names})
+    if _NON_SPACE.search(memoryview(body)) is None:
+        return pa.table({name: pa.array([], pa.large_string()) for name in names})
     return pa_csv.read_csv(
-        io.BytesIO(body),
-        read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
+        pa.BufferReader(body),
+        read_options=pa_csv.ReadOptions(
+            column_names=names, use_threads=False, block_size=_BLOCK_BYTES
+        ),
         parse_options=pa_csv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid
         ),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
+            column_types=dict.fromkeys(names, pa.large_string()),
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
+            # The whole file was checked as UTF-8; a field, cut at ASCII delimiters, quotes and
+            # line breaks, cannot split a character, so each one is valid too.
+            check_utf8=False,
         ),
     )
 
 
-def _nonempty_lines(body: bytes) -> np.ndarray:
-    """0-based numbers of the body's lines that hold anything (pyarrow skips empty ones)."""
-    data = np.frombuffer(body, dtype=np.uint8)
-    if not len(data):
+def _nonempty_lines(data: bytes, start: int, rows: int) -> np.ndarray:
+    """0-based numbers of the lines of `data[start:]` that hold anything (pyarrow skips empty ones).
+
+    When there are as many lines as pyarrow found rows, every line holds one row: no line is
+    empty and none is spanned by a quoted line break, so the lines need not be looked at."""
+    lines = data.count(b"\n", start) + (len(data) > start and not data.endswith(b"\n"))
+    if lines == rows:
+        return np.arange(rows, dtype=np.int64)
+    body = np.frombuffer(data, dtype=np.uint8, offset=start)
+    if not len(body):
         return np.zeros(0, dtype=np.int64)
-    breaks = np.flatnonzero(data == ord("\n"))
+    breaks = np.flatnonzero(body == ord("\n"))
     starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [len(data)]])
-    crlf = (ends > starts) & (data[np.maximum(ends - 1, 0)] == ord("\r"))
+    ends = np.concatenate([breaks, [len(body)]])
+    crlf = (ends > starts) & (body[np.maximum(ends - 1, 0)] == ord("\r"))
     lengths = ends - starts - crlf
     return np.flatnonzero(lengths > 0)
 
 
 def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
-    empty = np.ones(rows, dtype=bool)
+    length = np.zeros(rows, dtype=np.int64)
     for column in columns:
-        empty &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+        length += pc.binary_length(column).to_numpy()
+    empty: np.ndarray = length == 0
     return empty

@@ -38,7 +38,7 @@ def test_splitters_agree(text: str, kept: list[tuple[int, str]], rejected: list[
     assert exact is not None
     assert list(zip(exact.lines, exact.frame[0], strict=True)) == kept
     assert [line for line, _, _ in exact.rejected] == rejected
-    fast = _split_fast(text, delimiter)
+    fast = _split_fast(text.encode(), delimiter)
     if fast is not None:
         assert fast.frame.equals(exact.frame)
         assert list(fast.lines) == list(exact.lines)

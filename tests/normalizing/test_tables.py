@@ -1,0 +1,88 @@
+"""The typed table: text shared with the raw table, and fingerprints that never change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from screening.normalizing.tables import _hex, _row_hashes, empty_raw, normalize_table
+from screening.pipeline import _combined
+from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, read_records
+from screening.records import RecordKind
+
+ROWS = {
+    "record_id": ["W1", "W2", "W3"],
+    "full_name": ["Kim Chol", "Ким Чоль", "\x1cPak\x1f"],
+    "nationality": ["KP", "КНДР", ""],
+    "date_of_birth": ["1980-01-02", "", "02.01.1980"],
+    "monthly_income": ["1 200,50", "", "lots"],
+    "notes": ["", "x", "y"],
+}
+# Stored in users' review decision files: these must never change.
+FINGERPRINTS = ["4a70f027d236add7", "d49ed5190970e75d", "00df0abe1fa9f000"]
+
+
+def _raw(dtype: str | type) -> pd.DataFrame:
+    given = pd.DataFrame(ROWS).assign(**{FILE_COLUMN: "workers.csv", LINE_COLUMN: [2, 3, 4]})
+    frame = pd.concat([empty_raw(RecordKind.worker), given], ignore_index=True)
+    text = [name for name in frame.columns if name[0] != "_"]
+    return frame.astype(dict.fromkeys(text, object)).fillna("").astype(dict.fromkeys(text, dtype))
+
+
+@pytest.mark.parametrize("dtype", [TEXT, object], ids=["str", "object"])
+def test_fingerprints_are_the_stored_ones(dtype: str | type) -> None:
+    table = normalize_table(RecordKind.worker, _raw(dtype))
+    assert table.fingerprints.tolist() == FINGERPRINTS
+
+
+def test_fingerprints_are_pandas_hash_of_the_given_values() -> None:
+    raw = _raw(TEXT)
+    given = raw[sorted(name for name in raw.columns if name[0] != "_")]
+    expected = pd.util.hash_pandas_object(given, index=False).map("{:016x}".format)
+    assert normalize_table(RecordKind.worker, raw).fingerprints.tolist() == expected.tolist()
+    for categorize in (True, False):
+        columns = [(given[name], categorize) for name in given.columns]
+        assert _hex(_row_hashes(columns, len(given))).tolist() == expected.tolist()
+
+
+def test_hex_is_sixteen_lowercase_digits() -> None:
+    hashes = np.array([0, 1, 0xDEADBEEF, 2**64 - 1], dtype=np.uint64)
+    assert _hex(hashes).tolist() == [f"{value:016x}" for value in hashes.tolist()]
+
+
+def test_text_is_stripped_and_empty_is_missing() -> None:
+    values = normalize_table(RecordKind.worker, _raw(TEXT)).values
+    assert values["full_name"].tolist() == ["Kim Chol", "Ким Чоль", "Pak"]
+    assert values["notes"].isna().tolist() == [True, False, False]
+    assert values["full_name"].dtype == TEXT and values[LINE_COLUMN].tolist() == [2, 3, 4]
+
+
+def test_text_unchanged_by_normalizing_shares_the_raw_buffers() -> None:
+    table = normalize_table(RecordKind.worker, _raw(TEXT))
+    raw, typed = (
+        pa.chunked_array(table.raw["record_id"]),
+        pa.chunked_array(table.values["record_id"]),
+    )
+    assert typed.chunk(0).buffers()[2].address == raw.chunk(0).buffers()[2].address
+
+
+def test_an_empty_kind_normalizes() -> None:
+    table = normalize_table(RecordKind.company, empty_raw(RecordKind.company))
+    assert len(table) == 0 and table.fingerprints.empty and table.issues.empty
+
+
+def test_files_of_one_kind_combine_schema_first_and_fill_missing_extras(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("record_id,name,Parent\nC1,Vostok,Holding A\n")
+    second.write_text("Site,record_id,name\nDalian,C2,Amnok\n")
+    frames = [read_records(path).frame for path in (first, second)]
+    combined = _combined(RecordKind.company, frames)
+    schema = list(empty_raw(RecordKind.company).columns)
+    assert list(combined.columns) == [*schema, "parent", "site"]
+    assert combined["parent"].tolist() == ["Holding A", ""]
+    assert combined["site"].tolist() == ["", "Dalian"]
+    assert combined[LINE_COLUMN].tolist() == [2, 2]
