@@ -46,11 +46,15 @@ def _in_order(keys: list[pd.Series]) -> bool:
 
 
 def records_table(
-    tables: dict[RecordKind, RecordTable], findings: pd.DataFrame, details: bool = True
+    tables: dict[RecordKind, RecordTable],
+    findings: pd.DataFrame,
+    details: bool = True,
+    fingerprints: bool = True,
 ) -> pd.DataFrame:
     """One row per screened record: where it came from and how many findings it has.
 
-    `details` (every given value as text) is built only when the Records sheet will list it."""
+    `details` (every given value as text) and `record_sha` (hashing every record) are built only
+    when needed: the Records sheet lists them, or a baseline report is compared."""
     frames = []
     kinds = findings["record_type"].to_numpy()
     rows = findings["row"].to_numpy()
@@ -70,7 +74,7 @@ def records_table(
                     "status": counts.gt(0).map({True: "flagged", False: "clear"}),
                     "findings": counts,
                     "details": _details(table) if details else "",
-                    "record_sha": table.fingerprints,
+                    "record_sha": table.fingerprints if fingerprints else "",
                 }
             )
         )

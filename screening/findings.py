@@ -16,6 +16,7 @@ from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
 from screening.engine.rows import take_rows
 from screening.engine.text import Text, arrow_text, joined, replaced, text_series, with_given
+from screening.normalizing.tables import RecordTable, record_fingerprints
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.rulespec.checks import PLACEHOLDER
 from screening.rulespec.rulebook import LoadedRule
@@ -99,13 +100,24 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
             "list_reference": entries.where(entries.ne(MISSING), ""),
             "file": take_rows(values[FILE_COLUMN], rows),
             "line": take_rows(values[LINE_COLUMN], rows),
-            "record_sha": take_rows(table.fingerprints, rows),
+            "record_sha": _fingerprints(table, rows),
             "rule_sha": loaded.sha256[:16],
             "entry_sha": "" if result.entry_sha is None else result.entry_sha(rows).fillna(""),
             "row": values.index[rows],
         },
         index=index,
     )
+
+
+def _fingerprints(table: RecordTable, rows: np.ndarray) -> pd.Series:
+    """The fingerprints of the records at `rows`, hashed from those rows alone: findings name a
+    small share of the records, and a record's fingerprint depends on nothing else."""
+    given = {
+        str(name): take_rows(column, rows)
+        for name, column in table.raw.items()
+        if not str(name).startswith("_")
+    }
+    return record_fingerprints(table.kind, pd.DataFrame(given, index=pd.RangeIndex(len(rows))))
 
 
 def render(

@@ -174,7 +174,10 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
     with _timed(stages, "assemble"):
         step("assembling findings")
         listing = _listing(request.records, sum(len(table) for table in tables.values()))
-        records = records_table(tables, findings, details=listing == "full")
+        listed = listing == "full"
+        records = records_table(
+            tables, findings, details=listed, fingerprints=listed or request.baseline is not None
+        )
         rules = rules_table(rulebook)
         findings = apply_decisions(sort_findings(findings), store)
         findings = apply_suppressions(findings, suppressions, request.as_of)

@@ -49,18 +49,23 @@ class RecordTable:
 
     @cached_property
     def fingerprints(self) -> pd.Series:
-        """A hash of each record's values as given (not its file or line): a changed record
-        gets a new fingerprint, a moved one keeps it. Deterministic across runs.
+        """Every record's fingerprint (`record_fingerprints`), computed once per table."""
+        return record_fingerprints(self.kind, self.raw).set_axis(self.values.index)
 
-        Computed once per table (every rule's findings take theirs from it). Review decision
-        files store these, so the value must never change: pandas'
-        `hash_pandas_object(given, index=False)` of the given columns in name order, as 16 hex
-        digits."""
-        columns = sorted(c for c in self.raw.columns if not c.startswith("_"))
-        given = _as_given(self.raw[columns])
-        ids = {name for name, column in self.schema.columns.items() if column.type in _DISTINCT}
-        hashed = _row_hashes([(given[name], name not in ids) for name in columns], len(given))
-        return _hex(hashed).set_axis(self.values.index)
+
+def record_fingerprints(kind: RecordKind, raw: pd.DataFrame) -> pd.Series:
+    """A hash of each record's values as given (not its file or line): a changed record gets a
+    new fingerprint, a moved one keeps it. Deterministic across runs, and a record's own values
+    decide it, so the rows of a finding can be hashed without the rest of the table.
+
+    Review decision files store these, so the value must never change: pandas'
+    `hash_pandas_object(given, index=False)` of the given columns in name order, as 16 hex
+    digits; the result is indexed 0..n-1."""
+    columns = sorted(str(c) for c in raw.columns if not str(c).startswith("_"))
+    given = _as_given(raw[columns])
+    schema = schema_for(kind)
+    ids = {name for name, column in schema.columns.items() if column.type in _DISTINCT}
+    return _hex(_row_hashes([(given[name], name not in ids) for name in columns], len(given)))
 
 
 def empty_raw(kind: RecordKind) -> pd.DataFrame:

@@ -47,6 +47,7 @@ from screening.report.cells import (
 # Excel keeps at most 65,530 hyperlinks a sheet and drops (or repairs away) the rest.
 HYPERLINK_LIMIT = 65_530
 CHUNK_ROWS = 20_000
+_REPEAT_SAMPLE = 1_000
 
 # A cell holding any of these goes through `clean_text`.
 _ILLEGAL_XML = "[" + "".join(re.escape(chr(code)) for code in ILLEGAL_XML) + "]"
@@ -58,9 +59,8 @@ _FORMULA_LIKE = (
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
 
-# What a cell holds, as SpreadsheetML spells its type attribute.
-_TEXT = ' t="inlineStr"><is><t>'
-_TEXT_PRESERVED = ' t="inlineStr"><is><t xml:space="preserve">'
+# What a cell holds, as SpreadsheetML spells its type attribute. Text keeps its whitespace as is.
+_TEXT = ' t="inlineStr"><is><t xml:space="preserve">'
 _NUMBER = "><v>"
 _BOOLEAN = ' t="b"><v>'
 _TEXT_END = "</t></is></c>"
@@ -289,23 +289,37 @@ def _large_strings(column: pd.Series) -> pa.Array:
 
 
 def _text_cells(text: pa.Array) -> _Cells:
-    text = _cleaned(pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text))
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+    if _repeats(text):
+        encoded = pc.dictionary_encode(text, null_encoding="encode")
+        distinct = _text_cells(encoded.dictionary)
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        return _Cells(
+            [
+                part if isinstance(part, str) else part.take(encoded.indices)
+                for part in distinct.xml
+            ],
+            distinct.quote_prefix[indices],
+            distinct.number_format[indices],
+        )
+    text = _cleaned(text)
     present = _joined_bytes(text)  # to skip the kernels whose characters never occur
     escaped = text
     for raw, entity in _XML_ESCAPES:
         if raw.encode() in present:
             escaped = pc.replace_substring(escaped, raw, entity)
     return _Cells(
-        (pc.if_else(_needs_preserve(text), _TEXT_PRESERVED, _TEXT), escaped, _TEXT_END),
+        (_TEXT, escaped, _TEXT_END),
         _flags(pc.match_substring_regex(text, _FORMULA_LIKE)),
         np.zeros(len(text), dtype=np.int8),
     )
 
 
-def _needs_preserve(text: pa.Array) -> pa.Array:
-    """Text starting or ending in whitespace, which XML readers may otherwise trim."""
-    ends = (pc.utf8_slice_codeunits(text, 0, 1), pc.utf8_slice_codeunits(text, -1))
-    return pc.or_(*(pc.utf8_is_space(end) for end in ends))
+def _repeats(text: pa.Array) -> bool:
+    """Whether a column repeats its values enough (judged on its first rows) that its cells are
+    better made once per distinct value: rule titles, legal bases, sources, file names."""
+    sample = text.slice(0, _REPEAT_SAMPLE)
+    return len(text) > _REPEAT_SAMPLE and len(set(sample.to_pylist())) * 10 < len(sample)
 
 
 def _cleaned(text: pa.Array) -> pa.Array:

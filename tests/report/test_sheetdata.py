@@ -93,6 +93,25 @@ def test_numbers_dates_and_booleans_keep_their_types(
     assert cells[3].number_format == "yyyy-mm-dd hh:mm:ss"
 
 
+def test_repeated_values_are_written_like_any_other(
+    make_result: Callable[..., ScreenResult], tmp_path: Path
+) -> None:
+    # A long column of few distinct values is rendered once per value: same cells as otherwise.
+    repeated = ["=cmd|' /C calc'!A0", "a\x01b & <c>", " spaced ", "", "plain"]
+    frame = findings(2_500, lambda n: repeated[n % len(repeated)])
+    book = reopened(make_result(frame), tmp_path / "repeated.xlsx")
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=9, max_col=9))
+    assert [cell.value for cell in cells[:5]] == [
+        repeated[0],
+        "a␁b & <c>",
+        " spaced ",
+        None,
+        "plain",
+    ]
+    assert [cell.value for cell in cells] == [cell.value for cell in cells[:5]] * 500
+    assert cells[0].quotePrefix and cells[500].quotePrefix and not cells[4].quotePrefix
+
+
 # Any text: XML's special characters, controls, formula starts, Excel error codes, long runs.
 TEXT = st.one_of(
     st.text(st.characters(exclude_categories=["Cs"]), max_size=40),
