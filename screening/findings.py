@@ -7,6 +7,7 @@ rule's `explain` template, filled column-wise (no loop per finding except the id
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from screening.engine.rows import take_rows
 from screening.engine.text import Text, arrow_text, joined, replaced, text_series, with_given
 from screening.normalizing.tables import RecordTable, record_fingerprints
 from screening.reading import FILE_COLUMN, LINE_COLUMN
+from screening.records import RecordKind
 from screening.rulespec.checks import PLACEHOLDER
 from screening.rulespec.rulebook import LoadedRule
 
@@ -100,7 +102,7 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
             "list_reference": entries.where(entries.ne(MISSING), ""),
             "file": take_rows(values[FILE_COLUMN], rows),
             "line": take_rows(values[LINE_COLUMN], rows),
-            "record_sha": _fingerprints(table, rows),
+            "record_sha": "",  # `with_fingerprints`: hashed once per record for all rules
             "rule_sha": loaded.sha256[:16],
             "entry_sha": "" if result.entry_sha is None else result.entry_sha(rows).fillna(""),
             "row": values.index[rows],
@@ -109,15 +111,28 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
     )
 
 
-def _fingerprints(table: RecordTable, rows: np.ndarray) -> pd.Series:
-    """The fingerprints of the records at `rows`, hashed from those rows alone: findings name a
-    small share of the records, and a record's fingerprint depends on nothing else."""
-    given = {
-        str(name): take_rows(column, rows)
-        for name, column in table.raw.items()
-        if not str(name).startswith("_")
-    }
-    return record_fingerprints(table.kind, pd.DataFrame(given, index=pd.RangeIndex(len(rows))))
+def with_fingerprints(
+    findings: pd.DataFrame, tables: Mapping[RecordKind, RecordTable]
+) -> pd.DataFrame:
+    """The findings with each one's `record_sha`, hashed from the records that have findings
+    alone: a record's fingerprint depends on nothing else, findings name a small share of the
+    records, and a record several rules name is hashed once."""
+    record_sha = np.full(len(findings), "", dtype=object)
+    kinds, rows = findings["record_type"].to_numpy(), findings["row"].to_numpy()
+    for kind, table in tables.items():
+        mine = np.flatnonzero(kinds == kind.value)
+        if not len(mine):
+            continue
+        named, where = np.unique(rows[mine], return_inverse=True)
+        positions = table.values.index.get_indexer(pd.Index(named))
+        given = {
+            str(name): take_rows(column, positions)
+            for name, column in table.raw.items()
+            if not str(name).startswith("_")
+        }
+        hashed = record_fingerprints(kind, pd.DataFrame(given, index=pd.RangeIndex(len(named))))
+        record_sha[mine] = hashed.to_numpy()[where]
+    return findings.assign(record_sha=pd.Series(record_sha, index=findings.index, dtype="str"))
 
 
 def render(

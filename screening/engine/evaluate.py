@@ -6,7 +6,7 @@ import pandas as pd
 
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context
-from screening.findings import FINDING_COLUMNS, rule_findings
+from screening.findings import FINDING_COLUMNS, rule_findings, with_fingerprints
 from screening.rulespec.rulebook import LoadedRule
 
 
@@ -25,7 +25,7 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     found = [findings for _, findings in parts if not findings.empty]
     if not found:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    return pd.concat(found, ignore_index=True)
+    return with_fingerprints(pd.concat(found, ignore_index=True), context.tables)
 
 
 def _review_order(loaded: LoadedRule) -> tuple[int, str, str]:
