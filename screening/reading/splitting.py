@@ -289,13 +289,24 @@ def _header(data: bytes, start: int, delimiter: str) -> tuple[list[str], int, in
 
 
 def _parse(body: pa.Buffer, delimiter: str, width: int, invalid: _Invalid) -> pa.Table:
+    """The body's rows, on every core while no row is malformed; a file with malformed rows is
+    parsed again on one thread with `invalid` noting each (pyarrow reports them only so)."""
     names = [f"c{i}" for i in range(width)]
     if _NON_SPACE.search(memoryview(body)) is None:
         return pa.table({name: pa.array([], pa.large_string()) for name in names})
+    try:
+        return _read_csv(body, names, delimiter, None)
+    except pa.ArrowInvalid:
+        return _read_csv(body, names, delimiter, invalid)
+
+
+def _read_csv(
+    body: pa.Buffer, names: list[str], delimiter: str, invalid: _Invalid | None
+) -> pa.Table:
     return pa_csv.read_csv(
         pa.BufferReader(body),
         read_options=pa_csv.ReadOptions(
-            column_names=names, use_threads=False, block_size=_BLOCK_BYTES
+            column_names=names, use_threads=invalid is None, block_size=_BLOCK_BYTES
         ),
         parse_options=pa_csv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid
