@@ -99,7 +99,7 @@ class SheetBody:
                         link=link,
                     )
 
-    def render(self) -> Iterator[bytes]:
+    def render(self) -> Iterator[memoryview]:
         """The `<row>` elements of the data rows (the header is row 1), a chunk at a time."""
         for start in range(0, len(self.frame), CHUNK_ROWS):
             yield _render_chunk(self, start, min(start + CHUNK_ROWS, len(self.frame)))
@@ -145,7 +145,7 @@ class SheetBody:
         for raw, entity in _ATTRIBUTE_ESCAPES:
             locations = pc.replace_substring(locations, raw, entity)
         elements = _join('<hyperlink ref="', letters, rows, '" location="', locations, '"/>')
-        return b"<hyperlinks>" + _joined_bytes(elements) + b"</hyperlinks>"
+        return b"<hyperlinks>" + bytes(_joined_bytes(elements)) + b"</hyperlinks>"
 
 
 def splice_rows(path: Path, bodies: Sequence[SheetBody]) -> None:
@@ -183,7 +183,7 @@ def _write_sheet(target: zipfile.ZipFile, name: str, frame_xml: bytes, body: She
         sheet.write(_with_hyperlinks(tail, body.hyperlinks_xml()))
 
 
-def _rendered_ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
+def _rendered_ahead(chunks: Iterator[memoryview]) -> Iterator[memoryview]:
     """The chunks, each next one rendered in a thread while this one is compressed: Arrow's
     kernels and zlib both release the GIL, so the two overlap on two cores."""
     with ThreadPoolExecutor(max_workers=1) as ahead:
@@ -215,27 +215,40 @@ _FORMATS = (None, DATE_FORMAT, DATETIME_FORMAT)
 
 @dataclass
 class _Cells:
-    """One column's cells in a chunk: the parts of the XML after `<c r=".." s=".."` (a null
-    part: no cell), and what else decides each cell's style: formula-like text, and the number
-    format's index."""
+    """One column's cells in a chunk: each cell's XML after `<c r=".." s=".."` is `opening`,
+    its `body` (null: no cell) and `closing`; and what else decides each cell's style:
+    formula-like text, and the number format's index."""
 
-    xml: Sequence[str | pa.Array]
+    opening: str
+    body: pa.Array
+    closing: str
     quote_prefix: np.ndarray
     number_format: np.ndarray
 
 
-def _render_chunk(body: SheetBody, start: int, stop: int) -> bytes:
+def _render_chunk(body: SheetBody, start: int, stop: int) -> memoryview:
     frame = body.frame.iloc[start:stop]
     row_numbers = pc.cast(pa.array(np.arange(start + 2, stop + 2)), pa.string())
     linked = body.linked_rows(start, stop)
     letters = _column_letters(len(frame.columns)).to_pylist()
-    cells = []
+    parts: list[str | pa.Array] = []
     for position, name in enumerate(frame.columns):
         column = _column_cells(frame[name])
         styles = _style_attributes(body, position, frame[name], column, linked.get(name))
-        cells.append(_join('<c r="', letters[position], row_numbers, '"', styles, *column.xml))
-    rows = _join('<row r="', row_numbers, '">', *cells, "</row>", skip_nulls=True)
+        head = _join('<c r="', letters[position], row_numbers, '"', styles, column.opening)
+        # Head, body and closing of an empty cell are all null, so the row leaves it out; the
+        # long bodies are copied once, into the row.
+        present = pc.is_valid(column.body)
+        parts += [_where(present, head), column.body, _where(present, column.closing)]
+    rows = _join('<row r="', row_numbers, '">', *parts, "</row>", skip_nulls=True)
     return _joined_bytes(rows)
+
+
+def _where(mask: pa.Array, value: str | pa.Array) -> pa.Array:
+    """`value` where `mask` holds, null elsewhere."""
+    text = pa.large_string()
+    present = pa.scalar(value, text) if isinstance(value, str) else value.cast(text)
+    return pc.if_else(mask, present, pa.scalar(None, text))
 
 
 def _column_letters(count: int) -> pa.Array:
@@ -260,14 +273,14 @@ def _join(*parts: str | pa.Array, skip_nulls: bool = False) -> pa.Array:
     return pc.binary_join_element_wise(*arrays, nothing)
 
 
-def _joined_bytes(strings: pa.Array) -> bytes:
-    """All strings of an Arrow string array back to back: its data buffer between the offsets."""
+def _joined_bytes(strings: pa.Array) -> memoryview:
+    """All strings of an Arrow string array back to back: its data buffer between the offsets,
+    shared, not copied (the view keeps the buffer alive)."""
     if len(strings) == 0:
-        return b""
+        return memoryview(b"")
     offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
     first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
-    data: bytes = strings.buffers()[2][first:last].to_pybytes()
-    return data
+    return memoryview(strings.buffers()[2])[first:last]
 
 
 def _column_cells(column: pd.Series) -> _Cells:
@@ -277,8 +290,8 @@ def _column_cells(column: pd.Series) -> _Cells:
     if inferred == "integer":
         numbers = pa.array(pd.to_numeric(column).astype("Int64"), type=pa.int64())
         nothing = np.zeros(len(column), dtype=np.int8)
-        xml = (_NUMBER, pc.cast(numbers, pa.string()), _VALUE_END)
-        return _Cells(xml, nothing.astype(bool), nothing)
+        text = pc.cast(numbers, pa.large_string())
+        return _Cells(_NUMBER, text, _VALUE_END, nothing.astype(bool), nothing)
     return _mixed_cells(column)
 
 
@@ -295,21 +308,22 @@ def _text_cells(text: pa.Array) -> _Cells:
         distinct = _text_cells(encoded.dictionary)
         indices = encoded.indices.to_numpy(zero_copy_only=False)
         return _Cells(
-            [
-                part if isinstance(part, str) else part.take(encoded.indices)
-                for part in distinct.xml
-            ],
+            _TEXT,
+            distinct.body.take(indices),
+            _TEXT_END,
             distinct.quote_prefix[indices],
             distinct.number_format[indices],
         )
     text = _cleaned(text)
-    present = _joined_bytes(text)  # to skip the kernels whose characters never occur
+    present = bytes(_joined_bytes(text))  # to skip the kernels whose characters never occur
     escaped = text
     for raw, entity in _XML_ESCAPES:
         if raw.encode() in present:
             escaped = pc.replace_substring(escaped, raw, entity)
     return _Cells(
-        (_TEXT, escaped, _TEXT_END),
+        _TEXT,
+        escaped,
+        _TEXT_END,
         _flags(pc.match_substring_regex(text, _FORMULA_LIKE)),
         np.zeros(len(text), dtype=np.int8),
     )
@@ -350,8 +364,11 @@ def _mixed_cells(column: pd.Series) -> _Cells:
         others.append(other)
     text_cells = _text_cells(pa.array(texts, type=pa.large_string()))
     other_cells = pa.array(others, type=pa.large_string())
+    text_xml = _join(text_cells.opening, text_cells.body, text_cells.closing)
     return _Cells(
-        (pc.if_else(pc.is_valid(other_cells), other_cells, _join(*text_cells.xml)),),
+        "",
+        pc.if_else(pc.is_valid(other_cells), other_cells, text_xml),
+        "",
         text_cells.quote_prefix,
         formats,
     )
