@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MISSING = "—"
 
 
 def display(values: pd.Series) -> pd.Series:
     """Whole column as text for evidence and explanations."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return _display_text(values)
     if pd.api.types.is_datetime64_any_dtype(values):
         shown = values.dt.strftime("%Y-%m-%d")
     elif pd.api.types.is_bool_dtype(values):
@@ -21,3 +25,10 @@ def display(values: pd.Series) -> pd.Series:
         shown = values.astype("str")
     result: pd.Series = shown.where(values.notna(), MISSING).astype("str")
     return result
+
+
+def _display_text(values: pd.Series) -> pd.Series:
+    """Text as it is, missing as the dash: one Arrow kernel, where pandas' `where` and `astype`
+    cost ~1 ms a column."""
+    filled = pc.fill_null(pa.array(values.array), MISSING)
+    return pd.Series(pd.array(filled, dtype="str"), index=values.index, name=values.name)

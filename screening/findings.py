@@ -16,7 +16,15 @@ import pyarrow.compute as pc
 from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
 from screening.engine.rows import take_rows
-from screening.engine.text import Text, arrow_text, joined, replaced, text_series, with_given
+from screening.engine.text import (
+    Text,
+    arrow_text,
+    joined,
+    repeated,
+    replaced,
+    text_series,
+    with_given,
+)
 from screening.normalizing.tables import RecordTable, record_fingerprints
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
@@ -86,25 +94,30 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
     index = pd.RangeIndex(len(rows))
     entries = shown.get("list.reference", pd.Series("", index=index))
     record_type = rule.applies_to.value
+    count = len(rows)
     return pd.DataFrame(
         {
             "finding_id": finding_ids(rule.id, record_type, record_ids.tolist(), entries.tolist()),
             "record_id": record_ids,
-            "record_type": record_type,
+            "record_type": repeated(record_type, count),
             "name": take_rows(values[table.schema.name_field], rows),
-            "rule_id": rule.id,
-            "rule_title": rule.title,
-            "severity": rule.severity.value,
-            "legal_basis": rule.legal_basis.citation,
+            "rule_id": repeated(rule.id, count),
+            "rule_title": repeated(rule.title, count),
+            "severity": repeated(rule.severity.value, count),
+            "legal_basis": repeated(rule.legal_basis.citation, count),
             "explanation": render(rule.explain, values, rows, shown, context),
             "evidence": _evidence_text(shown, table.raw, rows),
-            "sources": "; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources),
+            "sources": repeated("; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources), count),
             "list_reference": entries.where(entries.ne(MISSING), ""),
             "file": take_rows(values[FILE_COLUMN], rows),
             "line": take_rows(values[LINE_COLUMN], rows),
-            "record_sha": "",  # `with_fingerprints`: hashed once per record for all rules
-            "rule_sha": loaded.sha256[:16],
-            "entry_sha": "" if result.entry_sha is None else result.entry_sha(rows).fillna(""),
+            "record_sha": repeated("", count),  # `with_fingerprints`: hashed once per record
+            "rule_sha": repeated(loaded.sha256[:16], count),
+            "entry_sha": (
+                repeated("", count)
+                if result.entry_sha is None
+                else result.entry_sha(rows).fillna("")
+            ),
             "row": values.index[rows],
         },
         index=index,

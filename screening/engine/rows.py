@@ -31,11 +31,14 @@ def _take_chunked(chunked: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
     if np.any(np.diff(chunk_of) < 0):  # rows usually ascend; otherwise take them sorted
         order = np.argsort(chunk_of, kind="stable")
         return _take_chunked(chunked, rows[order]).take(np.argsort(order))
-    bounds = np.searchsorted(chunk_of, np.arange(chunked.num_chunks + 1))
+    bounds = np.searchsorted(chunk_of, np.arange(chunked.num_chunks + 1)).tolist()
+    # positions within their chunk, converted to Arrow once and sliced per chunk: converting
+    # per chunk cost as much as the take itself
+    local = pa.array(rows - starts[chunk_of])
     pieces = [
-        chunked.chunk(i).take(rows[bounds[i] : bounds[i + 1]] - starts[i])
-        for i in range(chunked.num_chunks)
-        if bounds[i] < bounds[i + 1]
+        pc.call_function("array_take", [chunk, local.slice(start, end - start)])
+        for chunk, start, end in zip(chunked.chunks, bounds[:-1], bounds[1:], strict=True)
+        if start < end
     ]
     return pa.concat_arrays(pieces) if pieces else pa.array([], type=chunked.type)
 

@@ -164,12 +164,13 @@ def _corroborated(
 def _dates(series: pd.Series | None, pos: np.ndarray) -> list[dt.date | None]:
     if series is None:
         return [None] * len(pos)
-    values = pd.to_datetime(series, errors="coerce").iloc[pos]
-    return [None if pd.isna(v) else v.date() for v in values]
+    values = pd.to_datetime(series.iloc[pos], errors="coerce")
+    return values.dt.date.astype(object).where(values.notna(), None).tolist()
 
 
 def _values(series: pd.Series | None, pos: np.ndarray) -> list[str | None]:
     if series is None:
         return [None] * len(pos)
     values = series.iloc[pos]
-    return [None if pd.isna(v) else str(v).strip().upper() for v in values]
+    cleaned = values.astype("string").str.strip().str.upper()
+    return cleaned.astype(object).where(values.notna(), None).tolist()
