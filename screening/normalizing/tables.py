@@ -169,11 +169,44 @@ def _flag_future(values: pd.DataFrame, problems: dict[str, pd.Series], as_of: pd
 def _text(text: pd.Series) -> pd.Series:
     """Stripped text, NaN for empty; the given column's buffers when stripping changes nothing."""
     given = pa.chunked_array(text.astype(TEXT))
-    stripped = pc.utf8_trim_whitespace(given)
-    if pc.sum(pc.binary_length(stripped)) == pc.sum(pc.binary_length(given)):
-        stripped = given  # stripping only removes, so as long means unchanged
+    stripped = pc.utf8_trim_whitespace(given) if _strip_changes(given) else given
     chunks = [_empty_as_missing(chunk) for chunk in stripped.chunks]
     return text_column(pa.chunked_array(chunks, type=stripped.type), text.index)
+
+
+def _strip_changes(text: pa.ChunkedArray) -> bool:
+    """Whether stripping whitespace changes any value. Only the values `_edge_suspects` names can
+    change, and those are few (the reader strips cells already), so only they are stripped."""
+    for chunk in text.chunks:
+        positions = _edge_suspects(chunk)
+        # text in another script is suspect throughout: taking it out first would cost more
+        suspects = chunk if 2 * len(positions) > len(chunk) else chunk.take(pa.array(positions))
+        stripped = pc.utf8_trim_whitespace(suspects)
+        # stripping only removes, so as long means unchanged
+        if pc.sum(pc.binary_length(stripped)) != pc.sum(pc.binary_length(suspects)):
+            return True
+    return False
+
+
+def _edge_suspects(chunk: pa.Array) -> np.ndarray:
+    """Positions of the values whose first or last byte is not printable ASCII: any other value
+    neither starts nor ends with whitespace (ASCII whitespace is below 0x21, and every byte of
+    other whitespace is 0x80 or above). All positions for a type whose buffers are not read."""
+    if chunk.type not in (pa.string(), pa.large_string()):
+        return np.arange(len(chunk))
+    _, offset_buffer, data_buffer = chunk.buffers()
+    width = np.int64 if chunk.type == pa.large_string() else np.int32
+    given = np.frombuffer(offset_buffer, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    offsets = given.astype(np.int64, copy=False)
+    if not data_buffer or offsets[-1] == offsets[0]:
+        return np.empty(0, dtype=np.intp)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    first = data[np.minimum(starts, offsets[-1] - 1)]  # an empty last value starts past the end
+    last = data[ends - 1]  # an empty first value may read a byte before it: it is left out below
+    # x - 0x21 wraps below 0x21 round to 0xDF and up: outside 0x21..0x7E is above 0x5D
+    odd = ((first - np.uint8(0x21)) > 0x5D) | ((last - np.uint8(0x21)) > 0x5D)
+    return np.flatnonzero(odd & (ends > starts))
 
 
 def _empty_as_missing(chunk: pa.Array) -> pa.Array:
@@ -220,16 +253,16 @@ def _issues(kind: RecordKind, raw: pd.DataFrame, problems: dict[str, pd.Series])
     for name, problem in problems.items():
         if problem.empty:
             continue
-        rows = problem.index
+        given = raw.loc[problem.index, ["record_id", FILE_COLUMN, LINE_COLUMN, name]]
         parts.append(
             pd.DataFrame(
                 {
-                    "record_id": raw.loc[rows, "record_id"],
+                    "record_id": given["record_id"],
                     "record_type": kind.value,
-                    "file": raw.loc[rows, FILE_COLUMN],
-                    "line": raw.loc[rows, LINE_COLUMN],
+                    "file": given[FILE_COLUMN],
+                    "line": given[LINE_COLUMN],
                     "field": name,
-                    "value": raw.loc[rows, name],
+                    "value": given[name],
                     "problem": problem,
                 }
             )

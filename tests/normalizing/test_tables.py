@@ -7,9 +7,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
-from screening.normalizing.tables import _hex, _row_hashes, empty_raw, normalize_table
+from screening.normalizing.tables import (
+    _hex,
+    _row_hashes,
+    _strip_changes,
+    empty_raw,
+    normalize_table,
+)
 from screening.pipeline import _combined
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, read_records
 from screening.records import RecordKind
@@ -86,3 +93,20 @@ def test_files_of_one_kind_combine_schema_first_and_fill_missing_extras(tmp_path
     assert combined["parent"].tolist() == ["Holding A", ""]
     assert combined["site"].tolist() == ["", "Dalian"]
     assert combined[LINE_COLUMN].tolist() == [2, 2]
+
+
+SPACES = [" ", "\t", "\x1c", "\x85", "\u00a0", "\u2003", "\u3000", "\u200b", "\ufeff", "\x7f"]
+WORDS = ["Kim", "Ким", "김", "", "a b"]
+
+
+@pytest.mark.parametrize("space", SPACES)
+@pytest.mark.parametrize("string_type", [pa.string(), pa.large_string()])
+def test_strip_changes_exactly_when_stripping_changes_a_value(
+    space: str, string_type: pa.DataType
+) -> None:
+    for word in WORDS:
+        for value in (space + word, word + space, word):
+            column = pa.chunked_array([pa.array(["Pak", None, value, "", "Li"], type=string_type)])
+            for text in (column, pa.chunked_array([column.chunk(0).slice(1)])):
+                changed = pc.utf8_trim_whitespace(text).to_pylist() != text.to_pylist()
+                assert _strip_changes(text) == changed, (value, text)

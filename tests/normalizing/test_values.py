@@ -9,6 +9,7 @@ from screening.normalizing.values import (
     _DATE_FORMATS,
     _ISO_DATETIME,
     _date_part,
+    _dates_by_format,
     _fullmatch,
     parse_dates,
     parse_numbers,
@@ -60,9 +61,47 @@ MIXED = pd.Series(
 
 
 @pytest.mark.parametrize(("pattern", "_"), _DATE_FORMATS)
-def test_ascii_values_matched_apart_match_as_the_whole_column_would(pattern: str, _: str) -> None:
-    # pandas sends this column, having non-ASCII values, through Python's `re` as a whole
-    assert _fullmatch(MIXED, pattern, MIXED.str.isascii()).equals(MIXED.str.fullmatch(pattern))
+def test_values_match_as_pandas_would_match_them(pattern: str, _: str) -> None:
+    # pandas sends a column with non-ASCII values through Python's `re`, an ASCII one through
+    # pyarrow's regex engine: both agree with `_fullmatch`
+    assert _fullmatch(MIXED, pattern).equals(MIXED.str.fullmatch(pattern))
+    ascii_only = MIXED[MIXED.str.isascii()]
+    assert _fullmatch(ascii_only, pattern).equals(ascii_only.str.fullmatch(pattern))
+
+
+EDGES = [
+    "2020-02-29",
+    "29.02.2000",
+    "1900-02-29",
+    "2021-02-29",
+    "31.04.2020",
+    "00.01.2020",
+    "2020-00-10",
+    "2020-13-10",
+    "1677-12-31",
+    "1678-01-01",
+    "2261-12-31",
+    "2262-01-01",
+    "0000-01-01",
+    "01.01.0539",
+    "９９.０１.２０２０",
+    "2020-01-02T10:00",
+    " 2020-01-02",
+    "03/04/2020",
+    "2020-1-2",
+    "н/д",
+    "",
+]
+
+
+def test_plain_dates_read_from_digits_read_as_through_the_formats() -> None:
+    values = pd.Series(
+        EDGES + [f"{day:02d}.{month:02d}.2020" for day in range(33) for month in range(14)]
+    )
+    dates, problems = parse_dates(values)
+    by_format, their_problems = _dates_by_format(values)
+    assert dates.equals(by_format)
+    assert problems.equals(their_problems)
 
 
 def test_only_values_with_a_colon_go_through_the_time_pattern() -> None:
