@@ -25,12 +25,17 @@ def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralised(column: pd.Series) -> pd.Series:
-    if not _may_hold_text(column):
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        is_text = column.notna()  # a text column: every value present is text
+    elif column.dtype == object:
+        is_text = column.map(lambda value: isinstance(value, str)).astype(bool)
+    else:
         return column
-    text = column.astype(object)
-    is_text = text.map(lambda value: isinstance(value, str)).astype(bool)
-    formula_like = is_text & column.astype("string").str.startswith(FORMULA_TRIGGERS).fillna(False)
-    return text.where(~formula_like, "'" + column.astype("string"))
+    as_text = column.astype("string")
+    formula_like = is_text & as_text.str.startswith(FORMULA_TRIGGERS).fillna(False)
+    if not formula_like.any():
+        return column
+    return column.astype(object).where(~formula_like, "'" + as_text)
 
 
 def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path) -> None:
@@ -38,7 +43,3 @@ def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path)
     # CRLF line ends (RFC 4180) make the writer quote a field holding a lone "\r" too.
     safe = neutralise_csv(frame[list(columns)])
     safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-
-
-def _may_hold_text(column: pd.Series) -> bool:
-    return column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
