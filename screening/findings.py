@@ -71,7 +71,8 @@ def finding_ids(
 
 
 def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd.DataFrame:
-    """The findings of one rule from its evaluated condition, ordered by record id.
+    """The findings of one rule from its evaluated condition, ordered by record id; all
+    columns but `record_sha`, which `with_fingerprints` adds once all rules have run.
 
     Only the rows that hold are touched: evidence is computed for them alone (see `Evidence`).
     The order is the one `assemble.sort_findings` gives within a rule, so that sort moves
@@ -111,7 +112,6 @@ def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd
             "list_reference": entries.where(entries.ne(MISSING), ""),
             "file": take_rows(values[FILE_COLUMN], rows),
             "line": take_rows(values[LINE_COLUMN], rows),
-            "record_sha": repeated("", count),  # `with_fingerprints`: hashed once per record
             "rule_sha": repeated(loaded.sha256[:16], count),
             "entry_sha": (
                 repeated("", count)
@@ -145,7 +145,8 @@ def with_fingerprints(
         }
         hashed = record_fingerprints(kind, pd.DataFrame(given, index=pd.RangeIndex(len(named))))
         record_sha[mine] = hashed.to_numpy()[where]
-    return findings.assign(record_sha=pd.Series(record_sha, index=findings.index, dtype="str"))
+    with_sha = findings.assign(record_sha=pd.Series(record_sha, index=findings.index, dtype="str"))
+    return with_sha[FINDING_COLUMNS]
 
 
 def render(

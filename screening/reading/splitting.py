@@ -77,11 +77,17 @@ def split(decoded: Decoded, delimiter: str) -> Cells | None:
 
 def first_line(decoded: Decoded) -> str:
     """The file's first line with anything on it (the header), as text; '' when there is none."""
-    for _, begin, end in _lines(decoded.data, decoded.start):
-        line = decoded.data[begin:end].decode("utf-8")
+    found = _first_filled_line(decoded.data, decoded.start)
+    return found[0] if found else ""
+
+
+def _first_filled_line(data: bytes, start: int) -> tuple[str, int, int] | None:
+    """The first line of `data[start:]` with anything on it: its text, number and end byte."""
+    for number, begin, end in _lines(data, start):
+        line = data[begin:end].decode("utf-8")
         if line.strip(BLANK):
-            return line
-    return ""
+            return line, number, end
+    return None
 
 
 def _first_line(text: str) -> str:
@@ -278,14 +284,14 @@ def _row_starts(nonempty: np.ndarray, breaks: np.ndarray) -> np.ndarray | None:
 
 def _header(data: bytes, start: int, delimiter: str) -> tuple[list[str], int, int] | None:
     """Header cells, its line, and the byte where the body starts; None unless it is one line."""
-    for line, begin, end in _lines(data, start):
-        chunk = data[begin:end].decode("utf-8")
-        if chunk.strip(BLANK):
-            rows = list(csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter))
-            if len(rows) != 1 or _is_blank(rows[0]) or chunk.count('"') % 2:
-                return None
-            return rows[0], line, end
-    return None
+    found = _first_filled_line(data, start)
+    if found is None:
+        return None
+    chunk, line, end = found
+    rows = list(csv.reader(io.StringIO(chunk, newline=""), delimiter=delimiter))
+    if len(rows) != 1 or _is_blank(rows[0]) or chunk.count('"') % 2:
+        return None
+    return rows[0], line, end
 
 
 def _parse(body: pa.Buffer, delimiter: str, width: int, invalid: _Invalid) -> pa.Table:

@@ -84,20 +84,21 @@ class SheetBody:
     def __post_init__(self) -> None:
         # openpyxl writes its style table when the workbook is saved, before the rows are
         # rendered: every look a cell of this sheet could need is registered now.
-        for position, base in enumerate(self.styles):
-            fills = self.fills.get(str(self.frame.columns[position]), {})
-            for look in _looks(base, fills):
-                for quoted, number_format, link in itertools.product(
-                    (False, True), range(len(_FORMATS)), (False, True)
-                ):
-                    key = _Look(look, quoted, number_format, link)
-                    self.style_ids[key] = style_id(
-                        self.sheet,
-                        look,
-                        quote_prefix=quoted,
-                        number_format=_FORMATS[number_format],
-                        link=link,
-                    )
+        looks = {
+            look
+            for position, base in enumerate(self.styles)
+            for look in _looks(base, self.fills.get(str(self.frame.columns[position]), {}))
+        }
+        for look, quoted, number_format, link in itertools.product(
+            looks, (False, True), range(len(_FORMATS)), (False, True)
+        ):
+            self.style_ids[_Look(look, quoted, number_format, link)] = style_id(
+                self.sheet,
+                look,
+                quote_prefix=quoted,
+                number_format=_FORMATS[number_format],
+                link=link,
+            )
 
     def render(self) -> Iterator[memoryview]:
         """The `<row>` elements of the data rows (the header is row 1), a chunk at a time."""
