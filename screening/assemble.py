@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from screening.engine.text import Text, arrow_text, joined, text_series, unless_empty
+from screening.engine.text import Text, arrow_text, joined, repeated, text_series, unless_empty
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
@@ -22,11 +23,20 @@ def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:
 
     Drops the engine's internal row number. Findings from `evaluate` come in this order already:
     then checking it (neighbour against neighbour) spares sorting and copying the wide table."""
-    rank = findings["severity"].map({s.value: -s.rank for s in Severity})
+    rank = _severity_rank(findings["severity"])
     keys = ["rule_id", "record_type", "record_id", "finding_id"]
     if not _in_order([rank, *(findings[key] for key in keys)]):
         findings = findings.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable")
     return findings.drop(columns=["_rank", "row"], errors="ignore").reset_index(drop=True)
+
+
+def _severity_rank(severity: pd.Series) -> pd.Series:
+    """Minus each severity's rank (most serious first), NaN for an unknown one; an Arrow lookup
+    where `map` costs ~0.15 s for 130,000 findings."""
+    ranks = np.array([-s.rank for s in Severity] + [np.nan])
+    known = pa.array([s.value for s in Severity], type=pa.large_string())
+    found = pc.index_in(arrow_text(severity), value_set=known).fill_null(len(Severity))
+    return pd.Series(ranks[found.to_numpy()], index=severity.index)
 
 
 def _in_order(keys: list[pd.Series]) -> bool:
@@ -62,19 +72,22 @@ def records_table(
         if len(table) == 0:
             continue
         values = table.values
-        counts = pd.Series(_finding_counts(values.index, rows[kinds == kind.value]), values.index)
+        counts = _finding_counts(values.index, rows[kinds == kind.value])
+        # text on every row built in Arrow: pandas broadcasts a plain string a row at a time
+        blank = repeated("", len(values)).set_axis(values.index)
+        flagged = pc.if_else(pa.array(counts > 0), "flagged", "clear").cast(pa.large_string())
         frames.append(
             pd.DataFrame(
                 {
                     "record_id": values["record_id"],
-                    "record_type": kind.value,
+                    "record_type": repeated(kind.value, len(values)).set_axis(values.index),
                     "file": values[FILE_COLUMN],
                     "line": values[LINE_COLUMN],
                     "name": values[table.schema.name_field],
-                    "status": counts.gt(0).map({True: "flagged", False: "clear"}),
-                    "findings": counts,
-                    "details": _details(table) if details else "",
-                    "record_sha": table.fingerprints if fingerprints else "",
+                    "status": text_series(flagged).set_axis(values.index),
+                    "findings": pd.Series(counts, values.index),
+                    "details": _details(table) if details else blank,
+                    "record_sha": table.fingerprints if fingerprints else blank,
                 }
             )
         )

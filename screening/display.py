@@ -7,6 +7,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 MISSING = "—"
+# Whole numbers up to 2**53 are exact in a float and shown without a decimal point; beyond that
+# (and infinities) a float is shown as Python writes it, e.g. 1e+20.
+_EXACT_WHOLE = 2.0**53
 
 
 def display(values: pd.Series) -> pd.Series:
@@ -18,7 +21,7 @@ def display(values: pd.Series) -> pd.Series:
     elif pd.api.types.is_bool_dtype(values):
         shown = values.map({True: "yes", False: "no"})
     elif pd.api.types.is_float_dtype(values):
-        whole = values.notna() & values.eq(values.round())
+        whole = values.notna() & values.eq(values.round()) & values.abs().le(_EXACT_WHOLE)
         shown = values.astype("str")
         shown[whole] = values[whole].astype("int64").astype("str")
     else:

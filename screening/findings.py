@@ -7,25 +7,18 @@ rule's `explain` template, filled column-wise (no loop per finding except the id
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
 from screening.engine.rows import take_rows
-from screening.engine.text import (
-    Text,
-    arrow_text,
-    joined,
-    repeated,
-    replaced,
-    text_series,
-    with_given,
-)
-from screening.normalizing.tables import RecordTable, record_fingerprints
+from screening.engine.text import Text, arrow_text, joined, replaced, with_given
+from screening.normalizing.tables import record_fingerprints
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
 from screening.rulespec.checks import PLACEHOLDER
@@ -70,92 +63,136 @@ def finding_ids(
     ]
 
 
-def rule_findings(loaded: LoadedRule, result: Evaluated, context: Context) -> pd.DataFrame:
-    """The findings of one rule from its evaluated condition, ordered by record id; all
-    columns but `record_sha`, which `with_fingerprints` adds once all rules have run.
+@dataclass
+class Named:
+    """The records of one kind that some rule names, with their values as the file gave them
+    (evidence shows them where normalizing changed a value) and their fingerprints.
+
+    Gathered once all rules have run, so each given column is taken from the whole table once,
+    not per rule; a record's fingerprint depends on its own values alone, so hashing these few
+    records gives the same as hashing the table, and a record several rules name is hashed once.
+    """
+
+    rows: np.ndarray
+    """Row positions in the kind's table, ascending."""
+    given: dict[str, Text]
+    fingerprints: Text
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """Positions in these records of the table's `rows` (all of them named)."""
+        return np.searchsorted(self.rows, rows)
+
+
+def named_records(context: Context, kind: RecordKind, rows: np.ndarray) -> Named:
+    """The `Named` records of `kind` at `rows` (row positions, ascending)."""
+    raw = context.tables[kind].raw
+    given = {
+        str(name): take_rows(column, rows)
+        for name, column in raw.items()
+        if not str(name).startswith("_")
+    }
+    hashed = record_fingerprints(kind, pd.DataFrame(given, index=pd.RangeIndex(len(rows))))
+    texts = {name: arrow_text(column) for name, column in given.items()}
+    return Named(rows, texts, arrow_text(hashed))
+
+
+def rule_findings(
+    loaded: LoadedRule, result: Evaluated, context: Context, named: Named
+) -> pa.Table | None:
+    """The findings of one rule from its evaluated condition, ordered by record id. `named`:
+    the records of the rule's kind that any rule names.
 
     Only the rows that hold are touched: evidence is computed for them alone (see `Evidence`).
     The order is the one `assemble.sort_findings` gives within a rule, so that sort moves
-    nothing."""
-    rule = loaded.rule
-    table = context.tables[rule.applies_to]
+    nothing. Columns stay Arrow arrays: pandas Series per column and rule cost more than the
+    text they hold. None when the rule holds for no record."""
+    rule, kind = loaded.rule, loaded.rule.applies_to
     rows = np.flatnonzero(result.mask.to_numpy(dtype=bool))
     if len(rows) == 0:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
-    values = table.values
-    record_ids = take_rows(values["record_id"], rows)
-    order = pc.sort_indices(arrow_text(record_ids)).to_numpy()
-    rows, record_ids = rows[order], record_ids.iloc[order].reset_index(drop=True)
+        return None
+    record_ids = _taken(context.column(kind, "record_id"), rows)
+    order = pc.sort_indices(record_ids)
+    rows, record_ids = rows[order.to_numpy()], record_ids.take(order)
     evidence = {key: at(rows) for key, at in result.evidence.items()}
+    values = context.values(kind)
     for name, _ in PLACEHOLDER.findall(rule.explain):
         # values the sentence cites are evidence too, even where the condition did not test them
         if name not in evidence and name in values.columns:
-            evidence[name] = take_rows(values[name], rows)
-    shown = {key: display(series) for key, series in evidence.items()}
-    index = pd.RangeIndex(len(rows))
-    entries = shown.get("list.reference", pd.Series("", index=index))
-    record_type = rule.applies_to.value
+            evidence[name] = take_rows(context.column(kind, name), rows)
+    shown = {key: _shown(series) for key, series in evidence.items()}
     count = len(rows)
-    return pd.DataFrame(
-        {
-            "finding_id": finding_ids(rule.id, record_type, record_ids.tolist(), entries.tolist()),
-            "record_id": record_ids,
-            "record_type": repeated(record_type, count),
-            "name": take_rows(values[table.schema.name_field], rows),
-            "rule_id": repeated(rule.id, count),
-            "rule_title": repeated(rule.title, count),
-            "severity": repeated(rule.severity.value, count),
-            "legal_basis": repeated(rule.legal_basis.citation, count),
-            "explanation": render(rule.explain, values, rows, shown, context),
-            "evidence": _evidence_text(shown, table.raw, rows),
-            "sources": repeated("; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources), count),
-            "list_reference": entries.where(entries.ne(MISSING), ""),
-            "file": take_rows(values[FILE_COLUMN], rows),
-            "line": take_rows(values[LINE_COLUMN], rows),
-            "rule_sha": repeated(loaded.sha256[:16], count),
-            "entry_sha": (
-                repeated("", count)
-                if result.entry_sha is None
-                else result.entry_sha(rows).fillna("")
-            ),
-            "row": values.index[rows],
-        },
-        index=index,
-    )
+    entries = shown.get("list.reference", joined([""], count))
+    record_type = kind.value
+    columns: dict[str, Text | np.ndarray] = {
+        "finding_id": pa.array(
+            finding_ids(rule.id, record_type, record_ids.to_pylist(), entries.to_pylist()),
+            type=pa.large_string(),
+        ),
+        "record_id": record_ids,
+        "record_type": joined([record_type], count),
+        "name": _taken(context.column(kind, context.tables[kind].schema.name_field), rows),
+        "rule_id": joined([rule.id], count),
+        "rule_title": joined([rule.title], count),
+        "severity": joined([rule.severity.value], count),
+        "legal_basis": joined([rule.legal_basis.citation], count),
+        "explanation": render(rule.explain, values, rows, shown, context),
+        "evidence": _evidence_text(shown, named, rows),
+        "sources": joined(["; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources)], count),
+        "list_reference": replaced(entries, MISSING, ""),
+        "file": pa.array(values[FILE_COLUMN].to_numpy()[rows], type=pa.large_string()),
+        "line": values[LINE_COLUMN].to_numpy()[rows],
+        "record_sha": named.fingerprints.take(named.at(rows)),
+        "rule_sha": joined([loaded.sha256[:16]], count),
+        "entry_sha": (
+            joined([""], count)
+            if result.entry_sha is None
+            else pc.fill_null(arrow_text(result.entry_sha(rows)), "")
+        ),
+        "row": values.index.to_numpy()[rows],
+    }
+    return pa.table(columns)
 
 
-def with_fingerprints(
-    findings: pd.DataFrame, tables: Mapping[RecordKind, RecordTable]
-) -> pd.DataFrame:
-    """The findings with each one's `record_sha`, hashed from the records that have findings
-    alone: a record's fingerprint depends on nothing else, findings name a small share of the
-    records, and a record several rules name is hashed once."""
-    record_sha = np.full(len(findings), "", dtype=object)
-    kinds, rows = findings["record_type"].to_numpy(), findings["row"].to_numpy()
-    for kind, table in tables.items():
-        mine = np.flatnonzero(kinds == kind.value)
-        if not len(mine):
-            continue
-        named, where = np.unique(rows[mine], return_inverse=True)
-        positions = table.values.index.get_indexer(pd.Index(named))
-        given = {
-            str(name): take_rows(column, positions)
-            for name, column in table.raw.items()
-            if not str(name).startswith("_")
-        }
-        hashed = record_fingerprints(kind, pd.DataFrame(given, index=pd.RangeIndex(len(named))))
-        record_sha[mine] = hashed.to_numpy()[where]
-    with_sha = findings.assign(record_sha=pd.Series(record_sha, index=findings.index, dtype="str"))
-    return with_sha[FINDING_COLUMNS]
+def findings_frame(findings: pa.Table) -> pd.DataFrame:
+    """All rules' findings (`rule_findings`, concatenated) as the findings table: text as `str`
+    columns, `file` as objects like the reader's column."""
+    columns: dict[str, object] = {}
+    for name in FINDING_COLUMNS:
+        if name == "file":
+            columns[name] = pd.Series(findings.column(name).to_numpy(), dtype=object)
+        elif name in ("line", "row"):
+            columns[name] = findings.column(name).to_numpy()
+        else:
+            columns[name] = pd.array(findings.column(name), dtype="str")
+    return pd.DataFrame(columns)
+
+
+def _taken(column: pd.Series, rows: np.ndarray) -> Text:
+    """A text column's values at `rows`, as Arrow text."""
+    return arrow_text(take_rows(column, rows))
+
+
+def _shown(values: pd.Series) -> Text:
+    """Evidence as `display` shows it, as Arrow text (text needs no pandas round trip).
+
+    Numbers and dates are shown a distinct value at a time: `display` formats value by value
+    (~2 µs a number), and amounts and dates repeat across findings."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pc.fill_null(arrow_text(values), MISSING)
+    if not (pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_dtype(values)):
+        return arrow_text(display(values))
+    codes, distinct = pd.factorize(values)  # missing values: code -1
+    shown = arrow_text(display(pd.Series(distinct, dtype=values.dtype)))
+    return pc.fill_null(shown.take(pa.array(codes, mask=codes < 0)), MISSING)
 
 
 def render(
     template: str,
     values: pd.DataFrame,
     rows: np.ndarray,
-    shown: dict[str, pd.Series],
+    shown: dict[str, Text],
     context: Context,
-) -> pd.Series:
+) -> Text:
     """Fill `{placeholders}` from evidence, then record fields, for every finding at once.
 
     `{field|words}` shows the words where the value is missing."""
@@ -163,34 +200,33 @@ def render(
     position = 0
     for match in PLACEHOLDER.finditer(template):
         parts.append(template[position : match.start()])
-        filled = arrow_text(_placeholder(match.group(1), values, rows, shown, context))
+        filled = _placeholder(match.group(1), values, rows, shown, context)
         if match.group(2) is not None:
             filled = replaced(filled, MISSING, match.group(2))
         parts.append(filled)
         position = match.end()
     parts.append(template[position:])
-    return text_series(joined(parts, len(rows)))
+    return joined(parts, len(rows))
 
 
 def _placeholder(
-    name: str, values: pd.DataFrame, rows: np.ndarray, shown: dict[str, pd.Series], context: Context
-) -> pd.Series:
+    name: str, values: pd.DataFrame, rows: np.ndarray, shown: dict[str, Text], context: Context
+) -> Text:
     if name in shown:
         return shown[name]
     if name == "as_of":
-        index = pd.RangeIndex(len(rows))
-        return pd.Series(context.as_of.strftime("%Y-%m-%d"), index=index, dtype="str")
-    return display(take_rows(values[name], rows))
+        return joined([context.as_of.strftime("%Y-%m-%d")], len(rows))
+    return _shown(take_rows(values[name], rows))
 
 
-def _evidence_text(shown: dict[str, pd.Series], raw: pd.DataFrame, rows: np.ndarray) -> pd.Series:
-    """`field: value` pairs; a value that was normalized also shows what the file said."""
+def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Text:
+    """`field: value` pairs; a value that was normalized also shows what the file said.
+
+    One join over every pair: a join per pair cost as much again."""
     parts: list[str | Text] = []
-    for key, series in shown.items():
-        value = arrow_text(series)
-        text = joined([key + ": ", value], len(rows))
-        if key in raw.columns:
-            given = pc.fill_null(arrow_text(take_rows(raw[key], rows)), "")
-            text = with_given(text, value, given)
-        parts.append(text)
-    return text_series(joined(parts, len(rows), separator="; "))
+    at = named.at(rows)
+    for key, value in shown.items():
+        if key in named.given:
+            value = with_given(value, value, pc.fill_null(named.given[key].take(at), ""))
+        parts += ["; " if parts else "", key + ": ", value]
+    return joined(parts, len(rows))

@@ -76,7 +76,7 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
     argument: Any = condition.argument
 
     def run(context: Context) -> Evaluated:
-        values = context.values(kind)[name]
+        values = context.column(kind, name)
         resolved = argument
         if isinstance(argument, dt.date | str) and operator in _DATE_OPERATORS:
             resolved = resolve_date(argument, context.as_of)
@@ -96,23 +96,32 @@ def _compile_listed(condition: FieldCondition, kind: RecordKind) -> Compiled:
     threshold, schema = options.threshold, options.schema_
 
     def run(context: Context) -> Evaluated:
-        values = context.values(kind)
+        index = context.values(kind).index
         best = context.name_matches(kind, condition.field, threshold, schema)
-        mask = pd.Series(values.index.isin(best.index), index=values.index)
-        evidence = {condition.field: _column(values[condition.field])}
+        mask = pd.Series(_labelled(index, best.index), index=index)
+        evidence = {condition.field: _column(context.column(kind, condition.field))}
         for key in LIST_EVIDENCE:
-            evidence[key] = _matched(best[key.removeprefix("list.")], values.index)
-        return Evaluated(mask, evidence, _matched(best["entry_sha"], values.index))
+            evidence[key] = _matched(best[key.removeprefix("list.")], index)
+        return Evaluated(mask, evidence, _matched(best["entry_sha"], index))
 
     return run
+
+
+def _labelled(index: pd.Index, labels: pd.Index) -> np.ndarray:
+    """Which rows of `index` carry one of `labels`. The matches' labels come as objects: as
+    the index's own type, a range index finds them arithmetically instead of hashing every
+    row (~80 ms a million)."""
+    positions = index.get_indexer(labels.astype(index.dtype))
+    mask = np.zeros(len(index), dtype=bool)
+    mask[positions[positions >= 0]] = True
+    return mask
 
 
 def _compile_period(condition: PeriodCondition, kind: RecordKind) -> Compiled:
     start_field, end_field = condition.period.start, condition.period.end
 
     def run(context: Context) -> Evaluated:
-        values = context.values(kind)
-        start, end = values[start_field], values[end_field]
+        start, end = context.column(kind, start_field), context.column(kind, end_field)
         window_start = resolve_date(condition.overlaps.start, context.as_of)
         window_end = resolve_date(condition.overlaps.end, context.as_of)
         mask = (start <= window_end) & (end.isna() | (end >= window_start))
@@ -175,15 +184,16 @@ def _compile_lookup(
 
     def run(context: Context) -> Evaluated:
         index = context.values(kind).index
-        related = context.values(target)
         result = inner(context)
         rows = context.links(kind, key, target)
         found = rows >= 0
         mask = np.zeros(len(rows), dtype=bool)
         mask[found] = result.mask.to_numpy(dtype=bool)[rows[found]]
         evidence = {
-            f"{name}.record_id": _through(rows, _column(related["record_id"])),
-            f"{name}.{NAME_FIELD[target]}": _through(rows, _column(related[NAME_FIELD[target]])),
+            f"{name}.record_id": _through(rows, _column(context.column(target, "record_id"))),
+            f"{name}.{NAME_FIELD[target]}": _through(
+                rows, _column(context.column(target, NAME_FIELD[target]))
+            ),
         }
         for field_name, values in result.evidence.items():
             evidence[f"{name}.{field_name}"] = _through(rows, values)
@@ -199,18 +209,19 @@ def _compile_aggregate(
 
     def run(context: Context) -> Evaluated:
         index = context.values(RecordKind.company).index
-        related = context.values(target)
         result = inner(context)
-        held = np.flatnonzero(result.mask.to_numpy(dtype=bool) & related[key].notna().to_numpy())
+        owned = context.column(target, key).notna().to_numpy()
+        held = np.flatnonzero(result.mask.to_numpy(dtype=bool) & owned)
         # companies by the first row of their id, so companies sharing an id share their count
         companies = context.links(RecordKind.company, "record_id", RecordKind.company)
         owners = context.links(target, key, RecordKind.company)[held]
         per_row = np.bincount(owners[owners >= 0], minlength=len(index))
         counts = pd.Series(np.append(per_row, 0)[companies], index=index)  # row -1 counts 0
-        described = _describe(related, result.evidence, target)
+        described = _describe(context.column(target, NAME_FIELD[target]), result.evidence, target)
+        ids = _text(context.column(target, "record_id"))
         evidence: dict[str, Evidence] = {
             f"{name}.count": _column(counts),
-            f"{name}.ids": _joined(companies, held, owners, _text(related["record_id"]), ", "),
+            f"{name}.ids": _joined(companies, held, owners, ids, ", "),
             f"{name}.names": _joined(companies, held, owners, described, "; "),
         }
         return Evaluated(counts.ge(at_least), evidence)
@@ -248,15 +259,14 @@ def _join_groups(keys: np.ndarray, texts: list[str], separator: str) -> pd.Serie
     return pd.Series(joined, index=uniques, dtype=object)
 
 
-def _describe(related: pd.DataFrame, evidence: dict[str, Evidence], kind: RecordKind) -> Evidence:
-    """`Name [field=value, ...]` for each related record asked for."""
+def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind) -> Evidence:
+    """`Name [field=value, ...]` for each related record asked for (`names`: the kind's)."""
     shown = [
         (field_name, values)
         for field_name, values in evidence.items()
         # the record's name leads; which rule fired is already said by the condition
         if field_name != NAME_FIELD[kind] and not field_name.startswith("finding.")
     ]
-    names = related[NAME_FIELD[kind]]
 
     def at(rows: np.ndarray) -> pd.Series:
         described = take_rows(names, rows).astype("str").fillna("?")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from screening.engine.rows import index_in, take_rows
+from screening.engine.rows import index_in
 from screening.normalizing.tables import RecordTable
 from screening.records import RecordKind
 
@@ -49,16 +49,18 @@ class Context:
     def values(self, kind: RecordKind) -> pd.DataFrame:
         return self.tables[kind].values
 
+    def column(self, kind: RecordKind, name: str) -> pd.Series:
+        """A typed column of `kind`."""
+        return self.tables[kind].values[name]
+
     def links(self, kind: RecordKind, key: str, target: RecordKind) -> np.ndarray:
         """For each record of `kind`, the row of the `target` record its `key` column names
         (the first record with that id), or -1. Computed once per run: ids are looked up,
         never scanned per row."""
         wanted = (kind, key, target)
         if wanted not in self._links:
-            ids = self.values(target)["record_id"]
-            first = np.flatnonzero(~ids.duplicated().to_numpy())
-            rows = index_in(self.values(kind)[key], take_rows(ids, first))
-            self._links[wanted] = np.append(first, -1)[rows]  # row -1 takes the appended -1
+            ids = self.column(target, "record_id")
+            self._links[wanted] = index_in(self.column(kind, key), ids)
         return self._links[wanted]
 
     def tested(self, test: tuple[Any, ...], run: Callable[[], pd.Series]) -> pd.Series:

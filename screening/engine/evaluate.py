@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from screening.engine.compile import compile_condition
-from screening.engine.context import Context
-from screening.findings import FINDING_COLUMNS, rule_findings, with_fingerprints
+from screening.engine.context import Context, Evaluated
+from screening.findings import FINDING_COLUMNS, findings_frame, named_records, rule_findings
+from screening.records import RecordKind
 from screening.rulespec.rulebook import LoadedRule
 
 
@@ -14,18 +17,39 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     """The findings of all rules; `context.fired` records each rule's mask for later rules.
 
     Rules run in dependency order; their findings come out in review order (most serious first,
-    then by rule and record), the order `assemble.sort_findings` then finds already in place."""
-    parts = []
+    then by rule and record), the order `assemble.sort_findings` then finds already in place.
+    Findings are built once every rule has run, when the records they name are known."""
+    results: list[tuple[LoadedRule, Evaluated]] = []
     for loaded in rules:
         rule = loaded.rule
         result = compile_condition(rule.when, rule.applies_to)(context)
         context.fired[rule.id] = result.mask
-        parts.append((_review_order(loaded), rule_findings(loaded, result, context)))
+        results.append((loaded, result))
+    named = {
+        kind: named_records(context, kind, rows) for kind, rows in _named_rows(results).items()
+    }
+    parts = [
+        (
+            _review_order(loaded),
+            rule_findings(loaded, result, context, named[loaded.rule.applies_to]),
+        )
+        for loaded, result in results
+        if loaded.rule.applies_to in named
+    ]
     parts.sort(key=lambda part: part[0])
-    found = [findings for _, findings in parts if not findings.empty]
+    found = [findings for _, findings in parts if findings is not None]
     if not found:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    return with_fingerprints(pd.concat(found, ignore_index=True), context.tables)
+    return findings_frame(pa.concat_tables(found))
+
+
+def _named_rows(results: list[tuple[LoadedRule, Evaluated]]) -> dict[RecordKind, np.ndarray]:
+    """Per kind, the rows (positions, ascending) that at least one rule holds for."""
+    masks: dict[RecordKind, np.ndarray] = {}
+    for loaded, result in results:
+        kind, mask = loaded.rule.applies_to, result.mask.to_numpy(dtype=bool)
+        masks[kind] = mask | masks[kind] if kind in masks else mask
+    return {kind: np.flatnonzero(mask) for kind, mask in masks.items() if mask.any()}
 
 
 def _review_order(loaded: LoadedRule) -> tuple[int, str, str]:

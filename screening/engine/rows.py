@@ -44,7 +44,7 @@ def _take_chunked(chunked: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
 
 
 def index_in(values: pd.Series, ids: pd.Series) -> np.ndarray:
-    """For each value, the position of the equal id in `ids` (unique), or -1.
+    """For each value, the position of the first equal id in `ids`, or -1.
 
     Arrow hashes the text once per side; an object `Index.get_indexer` costs ~0.7 s a million."""
     value_set = arrow_text(ids)

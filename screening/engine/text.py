@@ -59,6 +59,8 @@ def with_given(text: Text, shown: Text, given: Text) -> Text:
     """`text`, followed by ` (given as “…”)` where the file said something (`given`) other than
     the value as shown."""
     differs = pc.and_(pc.not_equal(given, _literal("")), pc.not_equal(given, shown))
+    if not pc.any(differs).as_py():  # the usual case: the value is shown as the file gave it
+        return text
     return pc.if_else(differs, joined([text, " (given as “", given, "”)"], len(text)), text)
 
 

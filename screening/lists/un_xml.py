@@ -1,7 +1,10 @@
 """UN Security Council consolidated list XML (the full public file, all programmes).
 
-Untrusted XML is parsed with defusedxml: DTDs, entity declarations and external references are
-refused, so a billion-laughs bomb or an external entity is an InputFileError, never expanded.
+Untrusted XML: DTDs, entity declarations and external references are refused, so a
+billion-laughs bomb or an external entity is an InputFileError, never expanded. Entities can only be
+declared in a DTD, and a DTD only after `<!DOCTYPE`; text without that marker (the real list has
+none) is parsed by the standard library's C parser, 3–4x faster on a large list. Text with it
+goes through defusedxml, which refuses the DTD (or parses the text if the marker is in a comment).
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from pydantic import ValidationError
 
 from screening.errors import InputFileError
@@ -20,6 +24,7 @@ from screening.lists.models import Alias, ListEntry, Watchlist
 from screening.normalizing.countries import country_codes
 
 ROOT = "CONSOLIDATED_LIST"
+_DTD_MARKER = "<!DOCTYPE"
 
 
 def looks_un_xml(head: str) -> bool:
@@ -87,10 +92,19 @@ def _entry(element: Element, schema: str, alias_tag: str) -> ListEntry:
     )
 
 
+def _parse_without_dtd(text: str) -> Element:
+    """The document's root element; a DTD raises DefusedXmlException."""
+    data = text.encode("utf-8")
+    if _DTD_MARKER in text:
+        root: Element = defused_fromstring(data, forbid_dtd=True)
+        return root
+    return ElementTree.fromstring(data)
+
+
 def parse_un_xml(text: str, path: Path) -> Watchlist:
     """Parse the UN consolidated list XML."""
     try:
-        root = fromstring(text.encode("utf-8"), forbid_dtd=True)
+        root = _parse_without_dtd(text)
     except DefusedXmlException as err:
         raise InputFileError(f"unsafe XML refused ({type(err).__name__})", path, 1) from None
     except ParseError as err:

@@ -57,15 +57,12 @@ def match_names(
 ) -> pd.DataFrame:
     """One row per (record row, list entry) scoring at or above threshold, best alias per entry."""
     alias_names, owner_list, entries = _aliases(watchlists, schema)
-    present = names.notna().to_numpy().copy()
-    text = names[present].astype("str").str.strip()
-    present[present] = (text != "").to_numpy()
-    text = text[text != ""]
-    if not alias_names or text.empty:
+    codes, distinct = _distinct_names(names)
+    present = codes >= 0
+    if not alias_names or distinct.empty:
         return _empty()
-    # on the Arrow text itself: an object copy of a million names costs more than the matching
-    row_codes, uniques = pd.factorize(text)
-    encoded = encode(pd.Series([*alias_names, *uniques], dtype="str"))
+    row_codes = codes[present]
+    encoded = encode(pd.concat([pd.Series(alias_names, dtype="str"), distinct], ignore_index=True))
     aliases = take(encoded, slice(0, len(alias_names)))
     records = take(encoded, slice(len(alias_names), None))
     r, a = candidates(records, aliases)
@@ -121,6 +118,18 @@ def match_names(
             for name, values in columns.items()
         }
     )
+
+
+def _distinct_names(names: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """The distinct names, stripped, in order of first appearance, and each row's code among
+    them (-1: missing or blank), as `pd.factorize` gives them for the stripped non-blank names.
+
+    Stripped a distinct name at a time: registers repeat names, and stripping and comparing a
+    million of them cost more than the matching."""
+    codes, given = pd.factorize(names)
+    stripped = pd.Series(given).astype("str").str.strip()
+    kept, uniques = pd.factorize(stripped.where(stripped != ""))
+    return np.append(kept, -1)[codes], pd.Series(uniques, dtype="str")
 
 
 def _entry_table(

@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.normalizing.countries import normalize_countries
-from screening.normalizing.values import parse_dates, parse_numbers
+from screening.normalizing.values import parse_dates, parse_numbers, plain_numbers
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, text_column
-from screening.records import RecordKind, Schema, ValueType, schema_for
+from screening.records import Column, RecordKind, Schema, ValueType, schema_for
 from screening.report.rows import DataIssueRow, columns
 
 DATA_ISSUE_COLUMNS = list(columns(DataIssueRow))
@@ -28,6 +28,12 @@ PAST_EVENT_DATES = frozenset({"date_of_birth", "permit_issued", "contract_signed
 _PLAIN_TEXT = frozenset({ValueType.text, ValueType.identifier})
 # Mostly a different value on every record: fingerprints hash these cell by cell.
 _DISTINCT = frozenset({ValueType.identifier})
+# The first bytes of whitespace that stripping removes (Arrow's utf8_trim_whitespace): ASCII
+# whitespace is at most 0x20; U+0085 and U+00A0 start with 0xC2, and U+1680, U+2000-U+205F and
+# U+3000 (general categories Zs, Zl and Zp) with 0xE1, 0xE2 or 0xE3.
+_TWO_BYTE_SPACE_LEAD = 0xC2
+_THREE_BYTE_SPACE_LEADS = np.isin(np.arange(256), [0xE1, 0xE2, 0xE3])
+_SPACE_LEADS = (np.arange(256) <= 0x20) | (np.arange(256) == 0xC2) | _THREE_BYTE_SPACE_LEADS
 _HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
@@ -88,15 +94,9 @@ def normalize_table(
     problems: dict[str, pd.Series] = {}  # by field: the rows with a problem, and what it is
     for label, given in raw.items():
         name = str(label)
-        column = schema.columns.get(name)
-        if name.startswith("_"):
-            typed[name] = given
-        elif column is None or column.type in _PLAIN_TEXT:
-            typed[name] = _text(given)
-        else:
-            typed[name], problem = _per_distinct(column.type, column.choices, given)
-            if problem is not None:
-                problems[name] = problem
+        typed[name], problem = _normalized(schema.columns.get(name), name, given)
+        if problem is not None:
+            problems[name] = problem
     values = pd.DataFrame(typed, copy=False)
     if as_of is not None:
         _flag_future(values, problems, as_of)
@@ -112,6 +112,34 @@ def _as_given(raw: pd.DataFrame) -> pd.DataFrame:
         if not str(name).startswith("_") and (column.dtype != TEXT or column.hasnans)
     }
     return raw.assign(**converted) if converted else raw
+
+
+def _normalized(
+    column: Column | None, name: str, given: pd.Series
+) -> tuple[pd.Series, pd.Series | None]:
+    """A column typed as the schema says (text if it says nothing), and the problems of the rows
+    that have one (or None)."""
+    if name.startswith("_"):
+        return given, None
+    if column is None or column.type in _PLAIN_TEXT:
+        return _text(given), None
+    if column.type is ValueType.number:
+        return _plain_first(column, given, *plain_numbers(pa.chunked_array(given)))
+    return _per_distinct(column.type, column.choices, given)
+
+
+def _plain_first(
+    column: Column, text: pd.Series, plain: np.ndarray, parsed: np.ndarray
+) -> tuple[pd.Series, pd.Series | None]:
+    """The column with the values read for the whole column at once (`parsed` where `plain`),
+    and the others, a few, read value by distinct value."""
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        others, problems = _per_distinct(column.type, column.choices, text.iloc[rest])
+        parsed[rest] = others.to_numpy()
+    else:
+        problems = None
+    return pd.Series(parsed, index=text.index), problems
 
 
 def _per_distinct(
@@ -179,7 +207,8 @@ def _strip_changes(text: pa.ChunkedArray) -> bool:
     change, and those are few (the reader strips cells already), so only they are stripped."""
     for chunk in text.chunks:
         positions = _edge_suspects(chunk)
-        # text in another script is suspect throughout: taking it out first would cost more
+        if not len(positions):
+            continue
         suspects = chunk if 2 * len(positions) > len(chunk) else chunk.take(pa.array(positions))
         stripped = pc.utf8_trim_whitespace(suspects)
         # stripping only removes, so as long means unchanged
@@ -189,9 +218,10 @@ def _strip_changes(text: pa.ChunkedArray) -> bool:
 
 
 def _edge_suspects(chunk: pa.Array) -> np.ndarray:
-    """Positions of the values whose first or last byte is not printable ASCII: any other value
-    neither starts nor ends with whitespace (ASCII whitespace is below 0x21, and every byte of
-    other whitespace is 0x80 or above). All positions for a type whose buffers are not read."""
+    """Positions of the values that may start or end with whitespace: those whose first byte may
+    start a whitespace character, or whose last one, two or three bytes may be one (the UTF-8 of
+    whitespace, `_SPACE_LEADS`). Text in other scripts (Cyrillic, CJK...) is not suspect. All
+    positions for a type whose buffers are not read."""
     if chunk.type not in (pa.string(), pa.large_string()):
         return np.arange(len(chunk))
     _, offset_buffer, data_buffer = chunk.buffers()
@@ -204,9 +234,22 @@ def _edge_suspects(chunk: pa.Array) -> np.ndarray:
     starts, ends = offsets[:-1], offsets[1:]
     first = data[np.minimum(starts, offsets[-1] - 1)]  # an empty last value starts past the end
     last = data[ends - 1]  # an empty first value may read a byte before it: it is left out below
-    # x - 0x21 wraps below 0x21 round to 0xDF and up: outside 0x21..0x7E is above 0x5D
-    odd = ((first - np.uint8(0x21)) > 0x5D) | ((last - np.uint8(0x21)) > 0x5D)
-    return np.flatnonzero(odd & (ends > starts))
+    # Printable ASCII at both ends rules a value out: x - 0x21 wraps below 0x21 round to 0xDF and
+    # up, so outside 0x21..0x7E is above 0x5D. The rest are looked at closer.
+    odd = np.flatnonzero(
+        (((first - np.uint8(0x21)) > 0x5D) | ((last - np.uint8(0x21)) > 0x5D)) & (ends > starts)
+    )
+    # a value shorter than three bytes may read bytes of another: a suspect too many at worst
+    before_last = data[np.maximum(ends[odd] - 2, 0)]
+    third_last = data[np.maximum(ends[odd] - 3, 0)]
+    spaced = (
+        _SPACE_LEADS[first[odd]]
+        | _SPACE_LEADS[last[odd]]
+        | (before_last == _TWO_BYTE_SPACE_LEAD)
+        | _THREE_BYTE_SPACE_LEADS[third_last]
+    )
+    suspects: np.ndarray = odd[spaced]
+    return suspects
 
 
 def _empty_as_missing(chunk: pa.Array) -> pa.Array:

@@ -30,13 +30,38 @@ _DAY_FIRST_SEPARATED = {"%d/%m/%Y", "%d-%m-%Y"}
 _AMBIGUOUS = "ambiguous day/month order, read as day-first"
 _EARLIEST = pd.Timestamp("1678-01-01")
 _LATEST = pd.Timestamp("2261-12-31")
-# The two forms nearly every date comes in, fixed width, read from their digits without strptime
-# (RE2's \d is ASCII digits only, as in the digit arithmetic).
-_ISO_FIXED = r"^\d{4}-\d{2}-\d{2}$"
-_DOTTED_FIXED = r"^\d{2}\.\d{2}\.\d{4}$"
+# Days from 1970-01-01 to the first of each month from the earliest date's to the one after the
+# latest date's.
+_MONTH_STARTS = (
+    np.arange("1678-01", "2262-02", dtype="datetime64[M]").astype("datetime64[D]").astype(np.int64)
+)
+# The two forms nearly every date comes in, fixed width, read from their digits without strptime:
+# where the digits of YYYY-MM-DD and of DD.MM.YYYY are.
+# their width, the separators of each (mask and value over the first eight bytes, little-endian)
+# and where their digits are among those eight.
+_PLAIN_WIDTH = 10
+
+
+def _byte_pattern(bytes_at: dict[int, int]) -> tuple[np.uint64, np.uint64]:
+    """(mask, value) of the given bytes at the given positions of a little-endian uint64."""
+    mask = sum(0xFF << (8 * position) for position in bytes_at)
+    value = sum(byte << (8 * position) for position, byte in bytes_at.items())
+    return np.uint64(mask), np.uint64(value)
+
+
+_ISO_SEPARATORS = _byte_pattern({4: ord("-"), 7: ord("-")})
+_DOTTED_SEPARATORS = _byte_pattern({2: ord("."), 5: ord(".")})
+_ISO_DIGITS = _byte_pattern(dict.fromkeys((0, 1, 2, 3, 5, 6), 0))[0]
+_DOTTED_DIGITS = _byte_pattern(dict.fromkeys((0, 1, 3, 4, 6, 7), 0))[0]
+_ZEROS = _byte_pattern(dict.fromkeys(range(8), ord("0")))[1]
+_NANOSECONDS_A_DAY = 86_400 * 10**9
 _ISO_DATETIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
 )
+
+# Numbers nearly every amount is written as (see `plain_numbers`)
+_PLAIN_NUMBER = r"^[0-9]+(?:\.[0-9]+)?$"
+_PLAIN_NUMBER_WIDTH = 15
 
 _CURRENCY = re.compile(
     r"(?i)^\s*(?:[$€₽£¥₩]|usd|eur|rub|руб\.?|cny|krw|kpw)?\s*(.*?)\s*(?:[$€₽£¥₩]|usd|eur|rub|руб\.?|р\.|cny|krw|kpw)?\s*$"
@@ -52,7 +77,10 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     A plain valid date in range (2023-03-14, 14.03.2023) is read from its digits; everything else
     (other forms, times, impossible or out-of-range dates) goes through the format patterns."""
     text = values.astype(str)
-    plain, dates = _plain_dates(text)
+    given = pa.chunked_array(
+        [pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)]
+    )
+    plain, dates = _plain_dates(given)
     if not plain.any():
         return _dates_by_format(text)
     parsed = pd.Series(dates, index=text.index, dtype="datetime64[ns]")
@@ -65,58 +93,87 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parsed, problems
 
 
-def _plain_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(which values are a valid date in range written YYYY-MM-DD or DD.MM.YYYY, those dates as
-    datetime64[ns] and NaT elsewhere): exactly what the format patterns give these values."""
-    given = pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
-    iso = _matches(given, _ISO_FIXED)
-    dotted = _matches(given, _DOTTED_FIXED)
-    shaped = np.flatnonzero(iso | dotted)
+def _plain_dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(which values are empty or a valid date in range written YYYY-MM-DD or DD.MM.YYYY, those
+    dates as datetime64[ns] and NaT elsewhere): exactly what the format patterns give these
+    values, read from their bytes with no look at each value."""
+    lengths = pc.fill_null(pc.binary_length(text), -1).to_numpy()
+    plain = lengths == 0
     dates = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
-    if not len(shaped):
-        return np.zeros(len(text), dtype=bool), dates
-    digits = _fixed_width_bytes(given.take(pa.array(shaped)), 10).astype(np.int64) - ord("0")
-    year_first = iso[shaped]
-    year = np.where(year_first, _number(digits, 0, 4), _number(digits, 6, 4))
-    month = np.where(year_first, _number(digits, 5, 2), _number(digits, 3, 2))
-    day = np.where(year_first, _number(digits, 8, 2), _number(digits, 0, 2))
-    month_start = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
-    first_day = month_start.astype("datetime64[D]")
-    month_days = ((month_start + 1).astype("datetime64[D]") - first_day).astype(np.int64)
-    valid = (
-        (month >= 1)
-        & (month <= 12)
-        & (day >= 1)
-        & (day <= month_days)
-        & (year >= _EARLIEST.year)
-        & (year <= _LATEST.year)
-    )
-    plain = np.zeros(len(text), dtype=bool)
-    plain[shaped[valid]] = True
-    dates[shaped[valid]] = (first_day + (day - 1))[valid].astype("datetime64[ns]")
+    rows = np.flatnonzero(lengths == _PLAIN_WIDTH)
+    if not len(rows):
+        return plain, dates
+    offsets, data = _offsets_and_data(text)
+    starts = offsets[rows]
+    head = _every_byte_on(data, np.dtype("<u8"))[starts]
+    tail = _every_byte_on(data, np.dtype("<u2"))[starts + 8]
+    days, valid = _days_since_epoch(*_year_month_day(head, tail))
+    plain[rows[valid]] = True
+    dates[rows[valid]] = (days[valid] * _NANOSECONDS_A_DAY).view("datetime64[ns]")
     return plain, dates
 
 
-def _matches(text: pa.Array, pattern: str) -> np.ndarray:
-    """Which values match the RE2 pattern (a missing value does not)."""
-    found = pc.fill_null(pc.match_substring_regex(text, pattern), False)
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+def _offsets_and_data(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The value offsets (int64, one more than values) and the bytes of the text as one array."""
+    array = pc.cast(text, pa.large_string()).combine_chunks()
+    _, offset_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[array.offset :][: len(array) + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.empty(0, np.uint8)
+    return offsets, data
 
 
-def _fixed_width_bytes(text: pa.Array, width: int) -> np.ndarray:
-    """The bytes of large strings that are all `width` bytes long, one row each."""
-    data = pa.concat_arrays([text]) if text.offset else text
-    start = int(np.frombuffer(data.buffers()[1], dtype=np.int64)[0])
-    raw = np.frombuffer(data.buffers()[2], dtype=np.uint8)
-    return raw[start : start + width * len(data)].reshape(-1, width)
+def _every_byte_on(data: np.ndarray, dtype: np.dtype[np.unsignedinteger]) -> np.ndarray:
+    """Element i: the integer the bytes of `data` from i on spell (a view, no copy)."""
+    return np.ndarray(
+        (max(len(data) - dtype.itemsize + 1, 0),), dtype=dtype, buffer=data, strides=(1,)
+    )
 
 
-def _number(digits: np.ndarray, start: int, width: int) -> np.ndarray:
-    """The decimal number each row's digits[start:start + width] spell."""
-    number = np.zeros(len(digits), dtype=np.int64)
-    for position in range(start, start + width):
-        number = number * 10 + digits[:, position]
-    return number
+def _year_month_day(head: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The year, month and day ten bytes spell as YYYY-MM-DD or DD.MM.YYYY, given as their first
+    eight (a little-endian uint64) and last two (uint16); year 0 for neither form. A digit is an
+    ASCII digit, as in the format patterns (RE2 reads their digit class so)."""
+    year_first = (head & _ISO_SEPARATORS[0]) == _ISO_SEPARATORS[1]
+    day_first = (head & _DOTTED_SEPARATORS[0]) == _DOTTED_SEPARATORS[1]
+    head_digits = (head ^ _ZEROS) & np.where(year_first, _ISO_DIGITS, _DOTTED_DIGITS)
+    tail_digits = tail ^ np.uint16(_ZEROS & np.uint64(0xFFFF))
+    shaped = (year_first | day_first) & _all_digits(head_digits) & _all_digits(tail_digits)
+    # byte k becomes the two-digit number of bytes k and k + 1 (at most 99: nothing carries)
+    pairs = head_digits * np.uint64(10) + (head_digits >> np.uint64(8))
+    last_pair = (tail_digits & 0xFF).astype(np.int32) * 10 + (tail_digits >> 8)
+    year = np.where(
+        year_first, _byte(pairs, 0) * 100 + _byte(pairs, 2), _byte(pairs, 6) * 100 + last_pair
+    )
+    month = np.where(year_first, _byte(pairs, 5), _byte(pairs, 3))
+    day = np.where(year_first, last_pair, _byte(pairs, 0))
+    return np.where(shaped, year, 0), month, day
+
+
+def _all_digits(digits: np.ndarray) -> np.ndarray:
+    """Whether every byte of each integer is 0 to 9: none has a high bit, and none reaches 16
+    when 6 is added to it (nothing carries: every byte is below 16 by then)."""
+    high = digits.dtype.type(0xF0F0F0F0F0F0F0F0 & np.iinfo(digits.dtype).max)
+    sixes = digits.dtype.type(0x0606060606060606 & np.iinfo(digits.dtype).max)
+    over_nine = (digits & high) | ((digits + sixes) & high)
+    return np.asarray(over_nine == 0, dtype=bool)
+
+
+def _byte(words: np.ndarray, position: int) -> np.ndarray:
+    """Byte `position` (0: least significant) of each integer, as int32."""
+    return ((words >> np.uint64(8 * position)) & np.uint64(0xFF)).astype(np.int32)
+
+
+def _days_since_epoch(
+    year: np.ndarray, month: np.ndarray, day: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(days from 1970-01-01, whether the date is a day of the calendar the dates can be held
+    in): months and their lengths looked up in a table of the months from the earliest to the
+    latest date."""
+    held = (year >= _EARLIEST.year) & (year <= _LATEST.year) & (month >= 1) & (month <= 12)
+    months = np.where(held, (year - _EARLIEST.year) * 12 + month - 1, 0)
+    first = _MONTH_STARTS[months]
+    valid = held & (day >= 1) & (day <= _MONTH_STARTS[months + 1] - first)
+    return first + day - 1, valid
 
 
 def _dates_by_format(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -172,6 +229,30 @@ def _ambiguous(text: pd.Series) -> np.ndarray:
     04/04/2020)."""
     parts = text.str.extract(r"^(\d{1,2})\D(\d{1,2})\D").astype("int64")
     return (parts[0].le(12) & parts[1].le(12) & parts[0].ne(parts[1])).to_numpy()
+
+
+def plain_numbers(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(which values are empty or plain decimals, those as float64 and NaN elsewhere): exactly
+    what `parse_numbers` gives these values, read for the whole column at once.
+
+    A plain decimal is ASCII digits with at most one point between them, 15 characters at most:
+    its digits are an exact double and one division by a power of ten rounds it, in pandas'
+    parser as in Arrow's, so both give the same double."""
+    lengths = pc.fill_null(pc.binary_length(text), -1).to_numpy()
+    plain = lengths == 0
+    numbers = np.full(len(text), np.nan)
+    shaped = _matches(text, _PLAIN_NUMBER) & (lengths <= _PLAIN_NUMBER_WIDTH)
+    rows = np.flatnonzero(shaped)
+    if len(rows):
+        numbers[rows] = pc.cast(text.take(pa.array(rows)), pa.float64()).to_numpy()
+        plain[rows] = True
+    return plain, numbers
+
+
+def _matches(text: pa.ChunkedArray, pattern: str) -> np.ndarray:
+    """Which values match the RE2 pattern (a missing value does not)."""
+    found = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    return np.asarray(found.to_numpy(), dtype=bool)
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -17,6 +17,7 @@ import io
 import re
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,6 +44,9 @@ _NON_SPACE = re.compile(rb"\S")
 # as fast as the 1 MiB default with a quarter of the chunks (later steps pay per chunk); a row
 # longer than a block is refused, and the exact splitter takes over.
 _BLOCK_BYTES = 4 << 20
+# Whole-file byte scans go a slice at a time: a comparison over all of a 200 MB file would
+# allocate a 200 MB mask; a slice's mask stays in the cache.
+_SCAN_BYTES = 1 << 20
 
 
 @dataclass
@@ -225,9 +229,17 @@ def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
 
 def _trim_each(columns: list[pa.ChunkedArray]) -> None:
     """Strip BLANK from every cell, replacing the columns in the list one by one: a parsed
-    column is let go as soon as its trimmed copy exists, not after all of them."""
-    for index in range(len(columns)):
-        columns[index] = pc.utf8_trim(columns[index], characters=BLANK)
+    column is let go as soon as its trimmed copy exists, not after all of them.
+
+    Columns are trimmed on two threads (Arrow lets go of the GIL): trimming is a copy of every
+    cell, as long as the parse itself on one core."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for index, trimmed in enumerate(pool.map(_trim, columns)):
+            columns[index] = trimmed
+
+
+def _trim(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.utf8_trim(column, characters=BLANK)
 
 
 def text_column(column: pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
@@ -239,7 +251,23 @@ def _bare_cr(data: bytes, start: int) -> bool:
     """Whether some CR in `data[start:]` is not followed by LF (checked only when a CR exists)."""
     if data.find(b"\r", start) < 0:
         return False
-    return data.count(b"\r", start) != data.count(b"\r\n", start)
+    body = np.frombuffer(data, dtype=np.uint8, offset=start)
+    if body[-1] == ord("\r"):
+        return True
+    for begin in range(0, len(body), _SCAN_BYTES):
+        part = body[begin : begin + _SCAN_BYTES + 1]  # one byte more: the LF after a CR
+        if np.any((part[:-1] == ord("\r")) & (part[1:] != ord("\n"))):
+            return True
+    return False
+
+
+def _count_lf(data: bytes, start: int) -> int:
+    """How many LFs `data[start:]` holds: numpy, a slice at a time, outpaces `bytes.count`."""
+    body = np.frombuffer(data, dtype=np.uint8, offset=start)
+    return sum(
+        int(np.count_nonzero(body[begin : begin + _SCAN_BYTES] == ord("\n")))
+        for begin in range(0, len(body), _SCAN_BYTES)
+    )
 
 
 def _line_breaks(
@@ -279,6 +307,8 @@ def _row_starts(nonempty: np.ndarray, breaks: np.ndarray) -> np.ndarray | None:
         extra[row + 1] += covered
     if rows + offset != len(nonempty):
         return None
+    if not offset:
+        return nonempty.astype(np.int64)  # one row per non-empty line
     return nonempty[np.arange(rows) + np.cumsum(extra[:rows])].astype(np.int64)
 
 
@@ -296,7 +326,10 @@ def _header(data: bytes, start: int, delimiter: str) -> tuple[list[str], int, in
 
 def _parse(body: pa.Buffer, delimiter: str, width: int, invalid: _Invalid) -> pa.Table:
     """The body's rows, on every core while no row is malformed; a file with malformed rows is
-    parsed again on one thread with `invalid` noting each (pyarrow reports them only so)."""
+    parsed again on one thread with `invalid` noting each (pyarrow reports them only so).
+
+    Parse blocks are cut at line breaks outside quotes only (`newlines_in_values`): a cut at a
+    quoted line break can read one row as two plausible ones, silently."""
     names = [f"c{i}" for i in range(width)]
     if _NON_SPACE.search(memoryview(body)) is None:
         return pa.table({name: pa.array([], pa.large_string()) for name in names})
@@ -333,7 +366,7 @@ def _nonempty_lines(data: bytes, start: int, rows: int) -> np.ndarray:
 
     When there are as many lines as pyarrow found rows, every line holds one row: no line is
     empty and none is spanned by a quoted line break, so the lines need not be looked at."""
-    lines = data.count(b"\n", start) + (len(data) > start and not data.endswith(b"\n"))
+    lines = _count_lf(data, start) + (len(data) > start and not data.endswith(b"\n"))
     if lines == rows:
         return np.arange(rows, dtype=np.int64)
     body = np.frombuffer(data, dtype=np.uint8, offset=start)
@@ -348,8 +381,16 @@ def _nonempty_lines(data: bytes, start: int, rows: int) -> np.ndarray:
 
 
 def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
-    length = np.zeros(rows, dtype=np.int64)
-    for column in columns:
-        length += pc.binary_length(column).to_numpy()
-    empty: np.ndarray = length == 0
+    """Which rows have every cell empty: looked for among the rows whose first cell is empty
+    (a record_id, seldom missing), so the other columns are read at those rows alone."""
+    empty = np.zeros(rows, dtype=bool)
+    if not rows:
+        return empty
+    candidates = np.flatnonzero(pc.equal(pc.binary_length(columns[0]), 0).to_numpy())
+    for column in columns[1:]:
+        if not len(candidates):
+            break
+        lengths = pc.binary_length(column.take(candidates)).to_numpy()
+        candidates = candidates[lengths == 0]
+    empty[candidates] = True
     return empty

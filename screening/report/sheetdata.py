@@ -7,7 +7,13 @@ rendered here with Arrow string kernels over whole columns, then spliced into th
 `<sheetData>` (`splice_rows`). Each cell keeps the protection `cells.py` gives a single cell: text
 is cleaned (`clean_text`) where it holds a character XML cannot carry or runs over Excel's cell
 limit, formula-like text is a string cell with the `quotePrefix` style, and nothing is ever a
-formula: every text cell is an inline string.
+formula: every text cell is a string, inline or shared.
+
+Most of a Findings row is text repeated down its column: the rule's title, legal basis and quoted
+sources, the file, the severity. Such a column goes into the workbook's shared-string table
+(`xl/sharedStrings.xml`, `SharedStrings`) once per distinct value, and its cells hold the index;
+this halves the XML to render and to compress. Text seen once stays inline, and so does text that
+looks like Excel's `_xHHHH_` escapes, which readers would decode differently in the table.
 """
 
 from __future__ import annotations
@@ -51,20 +57,29 @@ _REPEAT_SAMPLE = 1_000
 
 # A cell holding any of these goes through `clean_text`.
 _ILLEGAL_XML = "[" + "".join(re.escape(chr(code)) for code in ILLEGAL_XML) + "]"
-# Text Excel would take for a formula or an error value (`cells.needs_text_guard`).
-_FORMULA_LIKE = (
-    f"^(?:[{re.escape(''.join(FORMULA_TRIGGERS))}]"
-    f"|(?:{'|'.join(re.escape(code) for code in sorted(ERROR_CODES))})$)"
-)
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
 
-# What a cell holds, as SpreadsheetML spells its type attribute. Text keeps its whitespace as is.
-_TEXT = ' t="inlineStr"><is><t xml:space="preserve">'
+# What a cell holds, as SpreadsheetML spells its type attribute.
+_TEXT = ' t="inlineStr"><is><t>'
+_TEXT_KEPT = ' t="inlineStr"><is><t xml:space="preserve">'
+_SHARED = ' t="s"><v>'
 _NUMBER = "><v>"
 _BOOLEAN = ' t="b"><v>'
 _TEXT_END = "</t></is></c>"
 _VALUE_END = "</v></c>"
+# openpyxl deletes every "x005F_" from a shared string (undoing Excel's escape of `_x`), and Excel
+# decodes `_xHHHH_`: such text stays an inline string, read back as it always was.
+_ESCAPE_LIKE = r"x005F_|_[xX][0-9A-Fa-f]{4}_"
+_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+_SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+_SHARED_STRINGS_RELATION = (
+    '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'sharedStrings" Target="sharedStrings.xml" Id="rIdSharedStrings"/>'
+)
 
 
 @dataclass
@@ -80,6 +95,7 @@ class SheetBody:
     fills: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     links: Mapping[str, pd.Series] = field(default_factory=dict)
     style_ids: dict[_Look, int] = field(init=False, default_factory=dict)
+    _shared: dict[str, _SharedColumn | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         # openpyxl writes its style table when the workbook is saved, before the rows are
@@ -100,10 +116,20 @@ class SheetBody:
                 link=link,
             )
 
-    def render(self) -> Iterator[memoryview]:
-        """The `<row>` elements of the data rows (the header is row 1), a chunk at a time."""
+    def render(self, strings: SharedStrings) -> Iterator[memoryview]:
+        """The `<row>` elements of the data rows (the header is row 1), a chunk at a time; text
+        repeated down a column goes into `strings`."""
+        for name in self.frame.columns:
+            self._shared[name] = _shared_column(self.frame[name], strings)
         for start in range(0, len(self.frame), CHUNK_ROWS):
             yield _render_chunk(self, start, min(start + CHUNK_ROWS, len(self.frame)))
+
+    def cells(self, name: str, start: int, stop: int) -> _Cells:
+        """The cells of one column in rows `start:stop`."""
+        shared = self._shared.get(name)
+        if shared is None:
+            return _column_cells(self.frame[name].iloc[start:stop])
+        return shared.chunk(start, stop)
 
     @cached_property
     def hyperlinked(self) -> pd.DataFrame:
@@ -149,12 +175,42 @@ class SheetBody:
         return b"<hyperlinks>" + bytes(_joined_bytes(elements)) + b"</hyperlinks>"
 
 
+class SharedStrings:
+    """The workbook's shared-string table: each text once, in the order first added."""
+
+    def __init__(self) -> None:
+        self.texts = pa.array([], type=pa.large_string())
+
+    def indices(self, texts: pa.Array) -> np.ndarray:
+        """The index of each text (clean, not null) in the table; new texts are added."""
+        known = pc.is_valid(pc.index_in(texts, value_set=self.texts))
+        new = pc.unique(texts.filter(pc.invert(known)))
+        self.texts = pa.concat_arrays([self.texts, new.cast(pa.large_string())])
+        found = pc.index_in(texts, value_set=self.texts)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def xml(self) -> bytes:
+        """The `xl/sharedStrings.xml` part."""
+        kept = pa.array(_Edges.of(self.texts).loose_whitespace())
+        opening = pc.if_else(kept, '<si><t xml:space="preserve">', "<si><t>")
+        items = _join(opening, _escaped(self.texts), "</t></si>")
+        return (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            + f'uniqueCount="{len(self.texts)}">'.encode()
+            + bytes(_joined_bytes(items))
+            + b"</sst>"
+        )
+
+
 def splice_rows(path: Path, bodies: Sequence[SheetBody]) -> None:
-    """Put each body's rows (and hyperlinks) into its sheet of the workbook saved at `path`.
+    """Put each body's rows (and hyperlinks) into its sheet of the workbook saved at `path`, and
+    the shared strings they use into a part of their own.
 
     The archive is rewritten beside itself and moved over it; the big sheets are deflated at
     level 1, which is several times faster than the default for a report ~20% larger."""
     by_part = {body.sheet.path.lstrip("/"): body for body in bodies}
+    strings = SharedStrings()
     spliced = path.with_name(path.name + ".rows")
     try:
         with (
@@ -165,20 +221,40 @@ def splice_rows(path: Path, bodies: Sequence[SheetBody]) -> None:
         ):
             for item in source.infolist():
                 body = by_part.get(item.filename)
-                if body is None:
-                    target.writestr(item, source.read(item))
+                if body is not None:
+                    _write_sheet(target, item.filename, source.read(item), body, strings)
                 else:
-                    _write_sheet(target, item.filename, source.read(item), body)
+                    target.writestr(
+                        item, _declaring_shared_strings(item.filename, source.read(item))
+                    )
+            target.writestr(_SHARED_STRINGS_PART, strings.xml())
         spliced.replace(path)
     finally:
         spliced.unlink(missing_ok=True)
 
 
-def _write_sheet(target: zipfile.ZipFile, name: str, frame_xml: bytes, body: SheetBody) -> None:
+def _declaring_shared_strings(name: str, content: bytes) -> bytes:
+    """The package's content types and the workbook's relationships, with the shared strings
+    part added (openpyxl writes none)."""
+    if name == "[Content_Types].xml":
+        return content.replace(b"</Types>", _SHARED_STRINGS_TYPE.encode() + b"</Types>")
+    if name == "xl/_rels/workbook.xml.rels":
+        closing = b"</Relationships>"
+        return content.replace(closing, _SHARED_STRINGS_RELATION.encode() + closing)
+    return content
+
+
+def _write_sheet(
+    target: zipfile.ZipFile,
+    name: str,
+    frame_xml: bytes,
+    body: SheetBody,
+    strings: SharedStrings,
+) -> None:
     head, tail = frame_xml.split(b"</sheetData>", 1)
     with target.open(name, "w", force_zip64=True) as sheet:
         sheet.write(head)
-        for chunk in _rendered_ahead(body.render()):
+        for chunk in _rendered_ahead(body.render(strings)):
             sheet.write(chunk)
         sheet.write(b"</sheetData>")
         sheet.write(_with_hyperlinks(tail, body.hyperlinks_xml()))
@@ -216,40 +292,55 @@ _FORMATS = (None, DATE_FORMAT, DATETIME_FORMAT)
 
 @dataclass
 class _Cells:
-    """One column's cells in a chunk: each cell's XML after `<c r=".." s=".."` is `opening`,
-    its `body` (null: no cell) and `closing`; and what else decides each cell's style:
-    formula-like text, and the number format's index."""
+    """One column's cells in a chunk. A cell's XML after `<c r="A2"` is its tag — `"`, its style
+    attribute and `suffixes[suffix]` —, then its `body` and `closing` (either may be missing);
+    `suffix` -1 is no cell. What else decides each cell's style: formula-like text, and the
+    number format's index."""
 
-    opening: str
-    body: pa.Array
+    suffixes: pa.Array
+    suffix: np.ndarray
+    body: pa.Array | None
     closing: str
     quote_prefix: np.ndarray
     number_format: np.ndarray
 
+    @property
+    def present(self) -> np.ndarray:
+        return self.suffix >= 0
+
+    def xml(self) -> pa.Array:
+        """Each cell's whole XML after its style attribute (null: no cell)."""
+        suffixes = self.suffixes.take(pa.array(self.suffix, mask=~self.present))
+        parts = [suffixes] if self.body is None else [suffixes, self.body]
+        return _join(*parts, self.closing)
+
 
 def _render_chunk(body: SheetBody, start: int, stop: int) -> memoryview:
     frame = body.frame.iloc[start:stop]
-    row_numbers = pc.cast(pa.array(np.arange(start + 2, stop + 2)), pa.string())
+    row_numbers = pc.cast(pa.array(np.arange(start + 2, stop + 2)), pa.large_string())
     linked = body.linked_rows(start, stop)
     letters = _column_letters(len(frame.columns)).to_pylist()
     parts: list[str | pa.Array] = []
     for position, name in enumerate(frame.columns):
-        column = _column_cells(frame[name])
-        styles = _style_attributes(body, position, frame[name], column, linked.get(name))
-        head = _join('<c r="', letters[position], row_numbers, '"', styles, column.opening)
-        # Head, body and closing of an empty cell are all null, so the row leaves it out; the
+        column = body.cells(name, start, stop)
+        if not column.present.any():
+            continue
+        tags = _tags(body, position, frame[name], column, linked.get(name))
+        # A missing cell's tag is null, and so its head: the row leaves out the whole cell. The
         # long bodies are copied once, into the row.
-        present = pc.is_valid(column.body)
-        parts += [_where(present, head), column.body, _where(present, column.closing)]
+        parts.append(_join(f'<c r="{letters[position]}', row_numbers, tags))
+        if column.body is not None:
+            parts.append(column.body)
+        if column.closing:
+            parts.append(_where(pa.array(column.present), column.closing))
     rows = _join('<row r="', row_numbers, '">', *parts, "</row>", skip_nulls=True)
     return _joined_bytes(rows)
 
 
-def _where(mask: pa.Array, value: str | pa.Array) -> pa.Array:
+def _where(mask: pa.Array, value: str) -> pa.Array:
     """`value` where `mask` holds, null elsewhere."""
     text = pa.large_string()
-    present = pa.scalar(value, text) if isinstance(value, str) else value.cast(text)
-    return pc.if_else(mask, present, pa.scalar(None, text))
+    return pc.if_else(mask, pa.scalar(value, text), pa.scalar(None, text))
 
 
 def _column_letters(count: int) -> pa.Array:
@@ -291,9 +382,20 @@ def _column_cells(column: pd.Series) -> _Cells:
     if inferred == "integer":
         numbers = pa.array(pd.to_numeric(column).astype("Int64"), type=pa.int64())
         nothing = np.zeros(len(column), dtype=np.int8)
-        text = pc.cast(numbers, pa.large_string())
-        return _Cells(_NUMBER, text, _VALUE_END, nothing.astype(bool), nothing)
+        return _Cells(
+            pa.array([_NUMBER], pa.large_string()),
+            _codes(_flags(pc.is_valid(numbers))),
+            pc.cast(numbers, pa.large_string()),
+            _VALUE_END,
+            nothing.astype(bool),
+            nothing,
+        )
     return _mixed_cells(column)
+
+
+def _codes(present: np.ndarray) -> np.ndarray:
+    """Suffix 0 for each present cell, -1 (no cell) elsewhere."""
+    return np.where(present, 0, -1)
 
 
 def _large_strings(column: pd.Series) -> pa.Array:
@@ -303,42 +405,149 @@ def _large_strings(column: pd.Series) -> pa.Array:
 
 
 def _text_cells(text: pa.Array) -> _Cells:
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
-    if _repeats(text):
-        encoded = pc.dictionary_encode(text, null_encoding="encode")
-        distinct = _text_cells(encoded.dictionary)
-        indices = encoded.indices.to_numpy(zero_copy_only=False)
-        return _Cells(
-            _TEXT,
-            distinct.body.take(indices),
-            _TEXT_END,
-            distinct.quote_prefix[indices],
-            distinct.number_format[indices],
-        )
-    text = _cleaned(text)
-    present = bytes(_joined_bytes(text))  # to skip the kernels whose characters never occur
-    escaped = text
-    for raw, entity in _XML_ESCAPES:
-        if raw.encode() in present:
-            escaped = pc.replace_substring(escaped, raw, entity)
+    """Inline string cells; "" is no cell."""
+    return _inline_cells(_cleaned(_blank_as_null(text)))
+
+
+_INLINE_SUFFIXES = pa.array([_TEXT, _TEXT_KEPT], pa.large_string())
+
+
+def _inline_cells(text: pa.Array) -> _Cells:
+    """Inline string cells of clean text (null: no cell)."""
+    edges = _Edges.of(text)
     return _Cells(
-        _TEXT,
-        escaped,
+        _INLINE_SUFFIXES,
+        np.where(_flags(pc.is_valid(text)), edges.loose_whitespace().astype(np.int64), -1),
+        _escaped(text),
         _TEXT_END,
-        _flags(pc.match_substring_regex(text, _FORMULA_LIKE)),
+        edges.formula_like(text),
         np.zeros(len(text), dtype=np.int8),
     )
 
 
-def _repeats(text: pa.Array) -> bool:
-    """Whether a column repeats its values enough (judged on its first rows) that its cells are
-    better made once per distinct value: rule titles, legal bases, sources, file names."""
-    sample = text.slice(0, _REPEAT_SAMPLE)
-    return len(text) > _REPEAT_SAMPLE and len(set(sample.to_pylist())) * 10 < len(sample)
+def _blank_as_null(text: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+
+
+@dataclass
+class _Edges:
+    """The first and last byte of each string (0 when empty or null): enough to tell formula-like
+    text and whitespace a reader might trim, without scanning the text."""
+
+    first: np.ndarray
+    last: np.ndarray
+
+    @classmethod
+    def of(cls, text: pa.Array) -> _Edges:
+        first = np.zeros(len(text), dtype=np.uint8)
+        last = np.zeros(len(text), dtype=np.uint8)
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)
+        offsets = offsets[text.offset : text.offset + len(text) + 1]
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = np.flatnonzero(ends > starts)
+        if len(filled):
+            data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
+            first[filled] = data[starts[filled]]
+            last[filled] = data[ends[filled] - 1]
+        return cls(first, last)
+
+    def loose_whitespace(self) -> np.ndarray:
+        """Text starting or ending in whitespace, which needs xml:space="preserve" to be kept."""
+        return np.isin(self.first, _XML_WHITESPACE) | np.isin(self.last, _XML_WHITESPACE)
+
+    def formula_like(self, text: pa.Array) -> np.ndarray:
+        """Text Excel would take for a formula or an error value (`cells.needs_text_guard`)."""
+        flagged = np.isin(self.first, _FORMULA_BYTES)
+        maybe_error = np.flatnonzero(self.first == ord("#"))
+        if len(maybe_error):
+            candidates = text.take(pa.array(maybe_error))
+            flagged[maybe_error] = _flags(pc.is_in(candidates, value_set=_ERROR_CODES))
+        return flagged
+
+
+_XML_WHITESPACE = np.frombuffer(b" \t\n\r", dtype=np.uint8)
+# Every trigger is one ASCII character, and every error code starts with "#".
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_TRIGGERS).encode("ascii"), dtype=np.uint8)
+_ERROR_CODES = pa.array(sorted(ERROR_CODES), pa.large_string())
+
+
+def _escaped(text: pa.Array) -> pa.Array:
+    """The text with XML's special characters (and carriage returns, which a reader would turn
+    into line feeds) as entities."""
+    present = _joined_bytes(text)  # to skip the kernels whose characters never occur
+    for raw, entity in _XML_ESCAPES:
+        if _holds_byte(present, ord(raw)):
+            text = pc.replace_substring(text, raw, entity)
+    return text
+
+
+def _holds_byte(data: memoryview, byte: int) -> bool:
+    return bool(len(data)) and bool((np.frombuffer(data, dtype=np.uint8) == byte).any())
+
+
+@dataclass
+class _SharedColumn:
+    """A column written through its distinct values: each row's code into them, and per distinct
+    value the cell's XML after its style (null: no cell) and whether it is quoted."""
+
+    codes: np.ndarray
+    cells: pa.Array
+    quote_prefix: np.ndarray
+
+    def chunk(self, start: int, stop: int) -> _Cells:
+        codes = self.codes[start:stop]
+        present = _flags(pc.is_valid(self.cells))[codes]
+        return _Cells(
+            self.cells,
+            np.where(present, codes, -1),
+            None,
+            "",
+            self.quote_prefix[codes],
+            np.zeros(stop - start, dtype=np.int8),
+        )
+
+
+def _shared_column(column: pd.Series, strings: SharedStrings) -> _SharedColumn | None:
+    """A text column that repeats its values, with them in the shared-string table; None for any
+    other column (its cells are made a chunk at a time)."""
+    if not _repeats(column) or pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return None
+    text = _blank_as_null(_large_strings(column))
+    encoded = pc.dictionary_encode(text, null_encoding="encode")
+    distinct = _cleaned(encoded.dictionary)
+    inline = _inline_cells(distinct)
+    shared = pa.array(
+        _flags(pc.is_valid(distinct)) & ~_flags(pc.match_substring_regex(distinct, _ESCAPE_LIKE))
+    )
+    indices = np.zeros(len(distinct), dtype=np.int64)
+    indices[_flags(shared)] = strings.indices(distinct.filter(shared))
+    cells = pc.if_else(
+        shared,
+        _join(_SHARED, pc.cast(pa.array(indices), pa.large_string()), _VALUE_END),
+        inline.xml(),
+    )
+    return _SharedColumn(
+        np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64),
+        cells,
+        inline.quote_prefix,
+    )
+
+
+def _repeats(column: pd.Series) -> bool:
+    """Whether a text column repeats its values enough (judged on its first rows) that they are
+    better shared: rule titles, legal bases, sources, file names."""
+    sample = column.iloc[:_REPEAT_SAMPLE]
+    return (
+        len(column) > _REPEAT_SAMPLE
+        and pd.api.types.infer_dtype(sample, skipna=True) == "string"
+        and sample.nunique(dropna=False) * 10 < len(sample)
+    )
 
 
 def _cleaned(text: pa.Array) -> pa.Array:
     """The text with `clean_text` applied where it changes something (rare: done in Python)."""
+    if not _may_need_cleaning(text):
+        return text
     needs = pc.or_(
         pc.match_substring_regex(text, _ILLEGAL_XML),
         pc.greater(pc.utf8_length(text), EXCEL_CELL_LIMIT),
@@ -350,6 +559,23 @@ def _cleaned(text: pa.Array) -> pa.Array:
     for index in where:
         values[index] = clean_text(values[index])
     return pa.array(values, type=text.type)
+
+
+# XML carries these C0 controls; the others, and U+FFFE and U+FFFF (led by the byte 0xEF, as are
+# other characters), it cannot.
+_XML_CONTROLS = np.frombuffer(b"\t\n\r", dtype=np.uint8)
+
+
+def _may_need_cleaning(text: pa.Array) -> bool:
+    """Whether any string could hold a character XML cannot carry or be over Excel's limit: a
+    quick look at the bytes, so the regular expression only runs where it may find something."""
+    if len(text) == 0:
+        return False
+    if (pc.max(pc.binary_length(text)).as_py() or 0) > EXCEL_CELL_LIMIT:
+        return True
+    data = np.frombuffer(_joined_bytes(text), dtype=np.uint8)
+    controls = data[data < 0x20]
+    return bool((data == 0xEF).any()) or not np.isin(controls, _XML_CONTROLS).all()
 
 
 def _mixed_cells(column: pd.Series) -> _Cells:
@@ -365,10 +591,11 @@ def _mixed_cells(column: pd.Series) -> _Cells:
         others.append(other)
     text_cells = _text_cells(pa.array(texts, type=pa.large_string()))
     other_cells = pa.array(others, type=pa.large_string())
-    text_xml = _join(text_cells.opening, text_cells.body, text_cells.closing)
+    xml = pc.if_else(pc.is_valid(other_cells), other_cells, text_cells.xml())
     return _Cells(
-        "",
-        pc.if_else(pc.is_valid(other_cells), other_cells, text_xml),
+        pa.array([""], pa.large_string()),
+        _codes(_flags(pc.is_valid(xml))),
+        xml,
         "",
         text_cells.quote_prefix,
         formats,
@@ -420,14 +647,35 @@ def _looks(base: CellStyle, fills: Mapping[str, str]) -> list[CellStyle]:
     return [base, *(CellStyle(base.bold, base.wrap, rgb) for rgb in fills.values())]
 
 
-def _style_attributes(
+def _tags(
     body: SheetBody,
     position: int,
     values: pd.Series,
     cells: _Cells,
     linked: np.ndarray | None,
 ) -> pa.Array:
-    """Each cell's ` s="N"` attribute ("" for the default style), N from openpyxl's style table."""
+    """Each cell's tag after its reference: `"`, its ` s="N"` attribute ("" for the default
+    style, N from openpyxl's style table) and its suffix; null for no cell. Made once per
+    combination of style and suffix, then taken."""
+    styles, attributes = _style_attributes(body, position, values, cells, linked)
+    combined = styles * len(cells.suffixes) + cells.suffix
+    present = cells.present
+    combinations, codes = _distinct(combined[present])
+    style_of, suffix_of = np.divmod(combinations, len(cells.suffixes))
+    tags = _join('"', attributes.take(pa.array(style_of)), cells.suffixes.take(pa.array(suffix_of)))
+    indices = np.zeros(len(present), dtype=np.int64)
+    indices[present] = codes
+    return tags.take(pa.array(indices, mask=~present))
+
+
+def _style_attributes(
+    body: SheetBody,
+    position: int,
+    values: pd.Series,
+    cells: _Cells,
+    linked: np.ndarray | None,
+) -> tuple[np.ndarray, pa.Array]:
+    """Each cell's style, as an index into the ` s="N"` attributes returned with it."""
     fills = body.fills.get(str(body.frame.columns[position]), {})
     looks = _looks(body.styles[position], fills)
     look = np.zeros(len(values), dtype=np.int64)
@@ -436,7 +684,7 @@ def _style_attributes(
     link = linked if linked is not None else np.zeros(len(values), dtype=bool)
     # One number per combination of look, quote prefix, number format and link.
     code = ((look * 2 + cells.quote_prefix) * len(_FORMATS) + cells.number_format) * 2 + link
-    combinations, codes = np.unique(code, return_inverse=True)
+    combinations, codes = _distinct(code)
     attributes = []
     for combination in combinations:
         rest, has_link = divmod(int(combination), 2)
@@ -445,4 +693,12 @@ def _style_attributes(
         key = _Look(looks[look_index], bool(quoted), number_format, bool(has_link))
         number = body.style_ids[key]
         attributes.append(f' s="{number}"' if number else "")
-    return pa.array(attributes, type=pa.large_string()).take(pa.array(codes))
+    return codes, pa.array(attributes, type=pa.large_string())
+
+
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of small non-negative integers, and each one's index among them:
+    `np.unique(codes, return_inverse=True)` without its sort."""
+    seen = np.zeros(int(codes.max(initial=0)) + 1, dtype=bool)
+    seen[codes] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[codes]

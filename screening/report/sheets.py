@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -58,14 +59,32 @@ def first_rows(frame: pd.DataFrame, key: str) -> dict[str, int]:
 def summarise_records(records: pd.DataFrame) -> pd.DataFrame:
     """One row per file, record_type and status: how many records, and how many findings."""
     keys = ["file", "record_type", "status"]
-    # Paths and text mixed in one column would not sort; the summary shows them as text anyway.
-    table = pd.DataFrame(
-        {key: _column(records, key).astype("string") for key in keys}
-        | {"findings": pd.to_numeric(_column(records, "findings"), errors="coerce").fillna(0)}
+    findings = pd.to_numeric(_column(records, "findings"), errors="coerce").fillna(0)
+    table = pa.table(
+        {key: _text(_column(records, key)) for key in keys}
+        | {"findings": pa.array(findings.to_numpy())}
     )
-    groups = table.groupby(keys, dropna=False, sort=True)
-    summary = groups.agg(records=("findings", "size"), findings=("findings", "sum"))
-    return summary.reset_index().astype({"records": int, "findings": int})
+    # Grouped and sorted in Arrow: pandas took ~0.5 s for a million records. Null keys are a
+    # group of their own, sorted last.
+    grouped = table.group_by(keys).aggregate([("findings", "sum"), ([], "count_all")])
+    grouped = grouped.sort_by([(key, "ascending", "at_end") for key in keys])
+    return pd.DataFrame(
+        {key: pd.Series(grouped[key].to_pandas(), dtype="string") for key in keys}
+        | {
+            "records": grouped["count_all"].to_numpy().astype(int),
+            "findings": grouped["findings_sum"].to_numpy().astype(int),
+        }
+    )
+
+
+def _text(column: pd.Series) -> pa.Array:
+    """The column's values as text (missing: null), as `astype("string")` would show them."""
+    if column.dtype == object:
+        try:
+            return pa.array(column.to_numpy(), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass  # not all text (paths, numbers): pandas' conversion, slower, shows each one
+    return pa.array(column.astype("string").array, type=pa.large_string(), from_pandas=True)
 
 
 def write_findings(

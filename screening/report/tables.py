@@ -29,9 +29,13 @@ def table_frame(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFra
     # Columns starting with "_" are the pipeline's helpers, not for reviewers.
     extras = [c for c in frame.columns if c not in columns and not str(c).startswith("_")]
     ordered = [*columns, *extras]
-    missing = {c: pd.Series([None] * len(frame), index=frame.index, dtype=object) for c in columns}
-    present = {c: frame[c] for c in ordered if c in frame.columns}
-    return pd.DataFrame({c: present.get(c, missing.get(c)) for c in ordered}), ordered
+    table = {
+        c: frame[c]
+        if c in frame.columns
+        else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        for c in ordered
+    }
+    return pd.DataFrame(table), ordered
 
 
 def column_widths(frame: pd.DataFrame, columns: Sequence[str]) -> list[float]:

@@ -66,3 +66,15 @@ def test_unless_empty_and_with_given() -> None:
         "f: 2020-01-02 (given as “2.1.2020”)",
     ]
     assert text_series(unless_empty(given, text)).tolist() == ["", "f: KP", "f: 2020-01-02"]
+
+
+def test_with_given_where_nothing_differs_is_the_text() -> None:
+    shown = arrow_text(pd.Series(["KP", "RU"], dtype="str"))
+    given = arrow_text(pd.Series(["", "RU"], dtype="str"))
+    assert text_series(with_given(shown, shown, given)).tolist() == ["KP", "RU"]
+
+
+def test_index_in_finds_the_first_of_repeated_ids() -> None:
+    ids = pd.Series(["a", "b", "a", None, "b"], dtype="str")
+    values = _chunked(["b", "a", "z", None], 2)
+    np.testing.assert_array_equal(index_in(values, ids), [1, 0, -1, 3])

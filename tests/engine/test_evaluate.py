@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from screening.assemble import records_table, sort_findings
+from screening.display import display
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.lists import bundled_list
@@ -105,3 +106,27 @@ def test_sort_findings_sorts_what_is_out_of_order(
     )
     assert sort_findings(missing)["finding_id"].tolist() == expected["finding_id"].tolist()
     assert expected["finding_id"].tolist() != findings["finding_id"].tolist()
+
+
+def test_evidence_shows_numbers_and_dates_as_display_does(
+    rulebook: Rulebook, tables: dict[RecordKind, RecordTable]
+) -> None:
+    findings = _findings(rulebook, tables)
+    checked = 0
+    for kind, table in tables.items():
+        values = table.values
+        typed = [
+            name
+            for name in values.columns
+            if pd.api.types.is_float_dtype(values[name])
+            or pd.api.types.is_datetime64_dtype(values[name])
+        ]
+        mine = findings[findings["record_type"] == kind.value]
+        for name in typed:
+            shown = display(values[name]).to_numpy()[mine["row"].to_numpy()]
+            pattern = rf"(?:^|; ){name}: ([^;]*?)(?: \(given as “[^”]*”\))?(?:;|$)"
+            cited = mine["evidence"].str.extract(pattern)[0]
+            cites = cited.notna().to_numpy()
+            assert cited[cites].tolist() == list(shown[cites])
+            checked += int(cites.sum())
+    assert checked > 10

@@ -49,6 +49,33 @@ def test_hostile_xml_is_refused_not_expanded(name: str) -> None:
     assert "unsafe XML refused" in err.value.message
 
 
+def test_entity_without_dtd_is_an_error_not_text(tmp_path: Path) -> None:
+    text = (DATA / "un_consolidated.xml").read_text(encoding="utf-8")
+    path = tmp_path / "un.xml"
+    path.write_text(text.replace("Test Su-Yong", "Test &secret;"), encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        load_list(path)
+    assert "invalid XML: undefined entity" in err.value.message
+
+
+def test_dtd_marker_in_a_comment_parses_like_the_plain_file(tmp_path: Path) -> None:
+    text = (DATA / "un_consolidated.xml").read_text(encoding="utf-8")
+    head, body = text.split("\n", 1)
+    path = tmp_path / "un.xml"
+    path.write_text(f"{head}\n<!-- no <!DOCTYPE here -->\n{body}", encoding="utf-8")
+    assert load_list(path).entries == load_list(DATA / "un_consolidated.xml").entries
+
+
+def test_dtd_after_a_comment_is_refused(tmp_path: Path) -> None:
+    bomb = (DATA / "un_bomb.xml").read_text(encoding="utf-8")
+    head, body = bomb.split("\n", 1)
+    path = tmp_path / "un.xml"
+    path.write_text(f"{head}\n<!-- list -->\n{body}", encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        load_list(path)
+    assert "unsafe XML refused" in err.value.message
+
+
 def test_truncated_xml_points_at_line() -> None:
     with pytest.raises(InputFileError) as err:
         load_list(DATA / "un_truncated.xml")

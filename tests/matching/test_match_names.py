@@ -123,3 +123,11 @@ def test_several_lists_and_duplicate_names() -> None:
     found = match_names(names, [bundled_list(), other], threshold=DEFAULT_THRESHOLD)
     assert len(found) == 6
     assert set(found["list_name"]) == {bundled_list().name, "other"}
+
+
+def test_names_are_matched_as_stripped_and_blanks_never() -> None:
+    names = pd.Series(["  Park Il Gyu ", " ", None, "Park Il Gyu", "Samsung", "Park Il Gyu  "])
+    found = match_names(names, [bundled_list()], threshold=DEFAULT_THRESHOLD)
+    assert list(found["row"]) == [0, 3, 5]
+    assert found["score"].nunique() == 1
+    assert list(found["record_name"]) == list(names[[0, 3, 5]])

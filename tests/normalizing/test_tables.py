@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 import pytest
 
 from screening.normalizing.tables import (
+    _edge_suspects,
     _hex,
     _row_hashes,
     _strip_changes,
@@ -110,3 +111,20 @@ def test_strip_changes_exactly_when_stripping_changes_a_value(
             for text in (column, pa.chunked_array([column.chunk(0).slice(1)])):
                 changed = pc.utf8_trim_whitespace(text).to_pylist() != text.to_pylist()
                 assert _strip_changes(text) == changed, (value, text)
+
+
+def test_every_value_stripping_changes_is_a_suspect_and_other_scripts_are_not() -> None:
+    characters = [chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000]
+    for word in ("Ким", "中国", "김", "a", "カナ", ""):
+        for string_type in (pa.string(), pa.large_string()):
+            values = pa.array(
+                [c + word for c in characters] + [word + c for c in characters], type=string_type
+            )
+            changed = pc.not_equal(pc.utf8_trim_whitespace(values), values).to_numpy(
+                zero_copy_only=False
+            )
+            suspects = np.zeros(len(values), dtype=bool)
+            suspects[_edge_suspects(values)] = True
+            assert not (changed & ~suspects).any(), word
+    plain = pa.array(["Ким Чоль", "Пак", "中国", "김정", "a", "Ли Ён Хо", ""] * 100)
+    assert len(_edge_suspects(plain)) == 0

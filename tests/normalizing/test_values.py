@@ -108,3 +108,50 @@ def test_only_values_with_a_colon_go_through_the_time_pattern() -> None:
     values = pd.Series(["2023-03-14T10:00:00Z", "2023-03-14 10:00", "2023-03-14", "10:00"])
     assert _date_part(values).equals(values.str.replace(_ISO_DATETIME, r"\1", regex=True))
     assert _date_part(MIXED).equals(MIXED)
+
+
+def test_every_day_in_range_reads_in_both_plain_forms() -> None:
+    days = pd.date_range("1678-01-01", "2261-12-31", freq="D")
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        dates, problems = parse_dates(pd.Series(days.strftime(form)))
+        assert (dates.to_numpy() == days.to_numpy()).all()
+        assert problems.isna().all()
+
+
+BYTE_EDGES = [
+    "2020/01/02",
+    "2020-01.02",
+    "02-01-2020",
+    "02.01-2020",
+    "2020-0a-02",
+    "20２0-01-02",
+    "2020--1-02",
+    "2020-01-0:",
+    "202/-01-02",
+    "2020-01-02\n",
+    "2020-01-2 ",
+    " 2020-01-2",
+    "0.01.02020",
+    "31.12.2261",
+    "01.01.2262",
+    "31.12.1677",
+    "29.02.1700",
+    "29.02.1600",
+    "29.02.2000",
+    "29.02.2200",
+    "2100-02-29",
+    "2024-02-29",
+    "2024-04-31",
+    "2024-12-32",
+    "99.99.9999",
+    "9999-99-99",
+    "0000-00-00",
+]
+
+
+def test_plain_forms_told_apart_byte_by_byte_as_the_formats_tell_them() -> None:
+    values = pd.Series(BYTE_EDGES + EDGES)
+    dates, problems = parse_dates(values)
+    by_format, their_problems = _dates_by_format(values)
+    assert dates.equals(by_format)
+    assert problems.equals(their_problems)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from screening.pipeline import ScreenResult
 from screening.report import sheetdata
 from screening.report.cells import clean_text, needs_text_guard
 from screening.report.workbook import write_report
+from screening.review.workbook import read_findings_sheet
 
 
 def findings(count: int, explanation: Callable[[int], object] = str) -> pd.DataFrame:
@@ -128,6 +131,12 @@ TEXT = st.one_of(
             "\x00",
             "a\ufffeb",
             "\uffff",
+            " ",
+            "\n",
+            "a  b\tc",
+            "_x0041_",
+            "a_x005F_b",
+            "x005F_",
         ]
     ),
     st.builds(lambda c, n: c * n, st.sampled_from("x\x01<"), st.integers(32_760, 32_800)),
@@ -150,3 +159,65 @@ def test_any_text_reads_back_as_the_cleaned_text_never_a_formula(
         assert cell.data_type != "f"
         if expected and needs_text_guard(expected):
             assert cell.quotePrefix
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(texts=st.lists(TEXT, min_size=1, max_size=8))
+def test_any_repeated_text_reads_back_as_the_cleaned_text_never_a_formula(
+    make_result: Callable[..., ScreenResult], tmp_path: Path, texts: list[str]
+) -> None:
+    # Enough rows of few values that the column goes into the shared-string table.
+    rows = 1_040
+    frame = findings(rows, lambda n: texts[n % len(texts)])
+    book = reopened(make_result(frame), tmp_path / "repeated-text.xlsx")
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=9, max_col=9))
+    for n, cell in enumerate(cells):
+        expected = clean_text(texts[n % len(texts)])
+        assert cell.value == (expected or None)
+        assert cell.data_type != "f"
+        assert cell.quotePrefix == bool(expected and needs_text_guard(expected))
+
+
+def test_repeated_text_is_shared_and_reads_back_in_openpyxl_pandas_and_review(
+    make_result: Callable[..., ScreenResult], tmp_path: Path
+) -> None:
+    repeated = ["=cmd|' /C calc'!A0", " spaced ", "two\nlines", "Kim & <Sons>", "_x0041_"]
+    frame = findings(2_000, lambda n: repeated[n % len(repeated)])
+    path = write_report(make_result(frame), tmp_path / "shared.xlsx")
+    with zipfile.ZipFile(path) as package:
+        table = package.read("xl/sharedStrings.xml").decode()
+        types = package.read("[Content_Types].xml").decode()
+        relations = package.read("xl/_rels/workbook.xml.rels").decode()
+        sheet = package.read("xl/worksheets/sheet2.xml").decode()  # Findings
+    assert "/xl/sharedStrings.xml" in types and 'Target="sharedStrings.xml"' in relations
+    # Each repeated text once in the table; escape-like text stays inline, where it always was.
+    assert table.count("<t>Kim &amp; &lt;Sons&gt;</t>") == 1
+    assert table.count('<t xml:space="preserve"> spaced </t>') == 1
+    assert "_x0041_" not in table and "<t>_x0041_</t>" in sheet
+    assert len(re.findall(r'<c r="I\d+" [^>]*t="s">', sheet)) == 1_600
+    assert "xml:space" not in sheet  # no inline text here needs its whitespace kept
+
+    expected = [repeated[n % len(repeated)] for n in range(2_000)]
+    assert column(openpyxl.load_workbook(path), "Findings", "explanation") == expected
+    assert column(openpyxl.load_workbook(path, read_only=True), "Findings", "explanation") == (
+        expected
+    )
+    read = pd.read_excel(path, sheet_name="Findings", dtype=str, keep_default_na=False)
+    assert read["explanation"].tolist() == expected
+    assert read["rule_id"].tolist()[:2] == ["R-2397-OP8", "R-2375-OP17"]
+    review = read_findings_sheet(path)
+    assert review["explanation"].tolist() == expected
+
+
+def test_whitespace_is_kept_where_a_reader_could_trim_it(
+    make_result: Callable[..., ScreenResult], tmp_path: Path
+) -> None:
+    texts = [" lead", "trail ", "\n", " ", "in  side", "tab\tin", "line\nbreak", "plain"]
+    path = write_report(make_result(findings(len(texts), lambda n: texts[n])), tmp_path / "ws.xlsx")
+    with zipfile.ZipFile(path) as package:
+        sheet = package.read("xl/worksheets/sheet2.xml").decode()
+    kept = re.findall(r'<c r="I\d+"[^>]*><is><t xml:space="preserve">([^<]*)</t>', sheet)
+    assert kept == [" lead", "trail ", "\n", " "]
+    assert column(openpyxl.load_workbook(path), "Findings", "explanation") == texts
