@@ -17,7 +17,7 @@ import pandas as pd
 from screening.display import display
 from screening.engine.context import Context, Evaluated, Evidence
 from screening.engine.operators import OPERATORS
-from screening.engine.rows import take_rows
+from screening.engine.rows import distinct_rows, take_rows
 from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
@@ -313,7 +313,7 @@ def _through(links: np.ndarray, evidence: Evidence) -> Evidence:
 
     def at(rows: np.ndarray) -> pd.Series:
         targets = links[rows]
-        wanted = np.unique(targets[targets >= 0])
+        wanted = distinct_rows(targets[targets >= 0])
         return evidence(wanted).set_axis(wanted).reindex(targets).reset_index(drop=True)
 
     return at

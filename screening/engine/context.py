@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from screening.engine.rows import index_in
+from screening.matching.matcher import ListNames, list_names
 from screening.normalizing.tables import RecordTable
 from screening.records import RecordKind
 
@@ -45,6 +46,7 @@ class Context:
     _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
     _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
     _name_matches: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
+    _list_names: dict[str | None, ListNames] = field(default_factory=dict)
 
     def values(self, kind: RecordKind) -> pd.DataFrame:
         return self.tables[kind].values
@@ -81,3 +83,11 @@ class Context:
 
             self._name_matches[key] = best_matches(self, kind, field_name, threshold, schema)
         return self._name_matches[key]
+
+    def list_names(self, schema: str | None) -> ListNames:
+        """The lists' names (of `schema`, None: all), encoded and indexed once per run: every
+        kind's names are matched against them."""
+        if schema not in self._list_names:
+            every = None if schema is None else self.list_names(None)
+            self._list_names[schema] = list_names(self.watchlists, schema, every)
+        return self._list_names[schema]

@@ -50,6 +50,7 @@ def best_matches(
         schema=schema,  # type: ignore[arg-type]
         birth_dates=values[birth] if birth else None,
         nationalities=values[_NATIONALITY[kind]],
+        prepared=context.list_names(schema),
     )
     if found.empty:
         return pd.DataFrame(columns=columns)

@@ -34,11 +34,12 @@ from pydantic import ValidationError
 
 from screening.errors import InputFileError
 from screening.lists.models import Alias, ListEntry, Watchlist
+from screening.rulespec.yamlfile import SafeLoader
 
 FORMAT_TAG = "screening-list/1"
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(SafeLoader):  # type: ignore[valid-type,misc]
     """Safe YAML loader that refuses duplicate keys (a silently overwritten key is a lost alias)."""
 
 
@@ -62,7 +63,7 @@ def looks_native(head: str) -> bool:
 
 def _entry_lines(text: str) -> list[int]:
     """1-based line of each item of the top-level `entries` sequence (for error messages)."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=SafeLoader)
     if not isinstance(root, yaml.MappingNode):
         return []
     for key, value in root.value:

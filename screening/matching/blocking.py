@@ -10,6 +10,7 @@ from the index: they cannot tell candidates apart (pairs still can).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -85,20 +86,40 @@ def _skeletons(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     return np.array([skeleton(k) for k in uniques], dtype=object)[codes]
 
 
-def candidates(records: Names, aliases: Names) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Unique (record row, alias row) pairs that share at least one indexed key."""
+@dataclass(frozen=True)
+class AliasIndex:
+    """The inverted index of list names: each indexed key's postings (alias rows), sorted by key.
+
+    Built once per screen: every record kind is looked up in the same index."""
+
+    keys: pd.Index
+    """The distinct keys of list names, in order of first appearance (postings refer to them)."""
+    post_key: npt.NDArray[np.int64]
+    post_alias: npt.NDArray[np.int64]
+    aliases: int
+
+
+def index_aliases(aliases: Names) -> AliasIndex:
+    """Index list names under their keys, dropping keys too common to tell names apart."""
     a_rows, a_keys = name_keys(aliases, aliases.n_distinct == 0)
-    r_rows, r_keys = name_keys(records, np.ones(len(records), dtype=bool))
     a_codes, uniques = pd.factorize(a_keys)
-    # record keys are only looked up: most are in no list name, so they are never stored
-    r_codes = pd.Index(uniques).get_indexer(pd.Index(r_keys, dtype=object, copy=False))
-    r_rows, r_codes = r_rows[r_codes >= 0], r_codes[r_codes >= 0]
     # one posting per (key, alias), then drop keys too common to discriminate
     postings = _unique_pairs(a_codes, a_rows, len(aliases))
     df = np.bincount(postings[:, 0], minlength=1) if len(postings) else np.zeros(1, dtype=np.intp)
     cap = max(MIN_CAP, int(MAX_KEY_SHARE * len(aliases)))
     postings = postings[df[postings[:, 0]] <= cap]
-    post_key, post_alias = postings[:, 0], postings[:, 1]
+    return AliasIndex(pd.Index(uniques), postings[:, 0], postings[:, 1], len(aliases))
+
+
+def candidates(
+    records: Names, index: AliasIndex
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Unique (record row, alias row) pairs that share at least one indexed key."""
+    r_rows, r_keys = name_keys(records, np.ones(len(records), dtype=bool))
+    # record keys are only looked up: most are in no list name, so they are never stored
+    r_codes = index.keys.get_indexer(pd.Index(r_keys, dtype=object, copy=False))
+    r_rows, r_codes = r_rows[r_codes >= 0], r_codes[r_codes >= 0]
+    post_key, post_alias = index.post_key, index.post_alias
     # CSR join of record keys against the sorted postings
     left = np.searchsorted(post_key, r_codes, side="left")
     right = np.searchsorted(post_key, r_codes, side="right")
@@ -108,8 +129,9 @@ def candidates(records: Names, aliases: Names) -> tuple[npt.NDArray[np.intp], np
     starts = np.repeat(left[hit], counts[hit])
     offsets = np.arange(len(rec)) - np.repeat(np.cumsum(counts[hit]) - counts[hit], counts[hit])
     ali = post_alias[starts + offsets]
-    pairs = pd.unique(rec.astype(np.int64) * len(aliases) + ali.astype(np.int64))
-    return (pairs // len(aliases)).astype(np.intp), (pairs % len(aliases)).astype(np.intp)
+    width = index.aliases
+    pairs = pd.unique(rec.astype(np.int64) * width + ali.astype(np.int64))
+    return (pairs // width).astype(np.intp), (pairs % width).astype(np.intp)
 
 
 def _unique_pairs(
@@ -120,5 +142,7 @@ def _unique_pairs(
     if not len(keys):
         return np.empty((0, 2), dtype=np.int64)
     width = max(n_rows, 1)
-    packed = np.unique(keys.astype(np.int64) * width + rows.astype(np.int64))
+    # sorted, then neighbours compared: numpy 2.4's `np.unique` hashes, ~50x slower here
+    packed = np.sort(keys.astype(np.int64) * width + rows.astype(np.int64))
+    packed = packed[np.r_[True, packed[1:] != packed[:-1]]]
     return np.stack([packed // width, packed % width], axis=1)

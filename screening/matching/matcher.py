@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from screening.lists.models import ListEntry, Watchlist
-from screening.matching.blocking import candidates
-from screening.matching.explain import MAX_BOOST, alignment, corroborate
-from screening.matching.normalize import encode, take
-from screening.matching.scoring import score_pairs
+from screening.matching.blocking import AliasIndex, candidates, index_aliases
+from screening.matching.explain import (
+    MAX_BOOST,
+    EntryFacts,
+    alignment,
+    corroborations,
+    entry_facts,
+)
+from screening.matching.normalize import Names, encode, shared_vocabulary, take
+from screening.matching.scoring import AliasTexts, alias_texts, score_pairs
 
 DEFAULT_THRESHOLD = 0.85
 COLUMNS = [
@@ -22,22 +29,80 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _aliases(
-    watchlists: Sequence[Watchlist], schema: str | None
-) -> tuple[list[str], list[int], list[tuple[str, ListEntry]]]:
-    """Every name of every entry: (names, entry number of each, (list name, entry))."""
+@dataclass(frozen=True)
+class ListNames:
+    """Every name of every list entry (of one schema), encoded and indexed: prepared once per
+    screen, since each record kind is matched against the same names."""
+
+    names: list[str]
+    owner: npt.NDArray[np.intp]
+    """The entry number of each name."""
+    entries: list[tuple[str, ListEntry]]
+    """(list name, entry) of each entry number."""
+    encoded: Names
+    index: AliasIndex
+    texts: AliasTexts
+    facts: EntryFacts
+    table: dict[str, np.ndarray]
+    """Per-entry and per-name columns (`_entry_table`)."""
+
+
+def list_names(
+    watchlists: Sequence[Watchlist], schema: str | None, every: ListNames | None = None
+) -> ListNames:
+    """The `ListNames` of these lists, restricted to entries of `schema` (None: all).
+
+    `every`: their `ListNames` of all schemas, when the caller has it: the names of one schema
+    are then taken from it, not encoded again."""
+    if every is None:
+        every = _every_name(watchlists)
+    return every if schema is None else _of_schema(every, schema)
+
+
+def _every_name(watchlists: Sequence[Watchlist]) -> ListNames:
     names: list[str] = []
     owner: list[int] = []
     entries: list[tuple[str, ListEntry]] = []
     for watchlist in watchlists:
         for entry in watchlist.entries:
-            if schema is not None and entry.schema != schema:
-                continue
             for name, _ in entry.names():
                 names.append(name)
                 owner.append(len(entries))
             entries.append((watchlist.name, entry))
-    return names, owner, entries
+    encoded = encode(pd.Series(names, dtype="str"))
+    return ListNames(
+        names,
+        np.asarray(owner, dtype=np.intp),
+        entries,
+        encoded,
+        index_aliases(encoded),
+        alias_texts(encoded),
+        entry_facts([entry for _, entry in entries]),
+        _entry_table(entries, names),
+    )
+
+
+def _of_schema(every: ListNames, schema: str) -> ListNames:
+    """The names of entries of `schema`, in their order, taken from all names. Their codes keep
+    the vocabulary of all names: a larger vocabulary (sorted, as always) changes no score or
+    key. Only the index is built again: which keys are too common depends on the names."""
+    kept = np.array([entry.schema == schema for _, entry in every.entries], dtype=bool)
+    rows = np.flatnonzero(kept[every.owner]) if len(kept) else np.zeros(0, dtype=np.intp)
+    numbers = np.flatnonzero(kept)
+    entries = [every.entries[number] for number in numbers.tolist()]
+    owner = (np.cumsum(kept) - 1)[every.owner[rows]].astype(np.intp)
+    names = [every.names[row] for row in rows.tolist()]
+    encoded = take(every.encoded, rows)
+    return ListNames(
+        names,
+        owner,
+        entries,
+        encoded,
+        index_aliases(encoded),
+        every.texts.take(rows),
+        every.facts.take(numbers),
+        _entry_table(entries, names),
+    )
 
 
 def _empty() -> pd.DataFrame:
@@ -54,35 +119,41 @@ def match_names(
     schema: Literal["person", "organization"] | None = None,
     birth_dates: pd.Series | None = None,
     nationalities: pd.Series | None = None,
+    prepared: ListNames | None = None,
 ) -> pd.DataFrame:
-    """One row per (record row, list entry) scoring at or above threshold, best alias per entry."""
-    alias_names, owner_list, entries = _aliases(watchlists, schema)
+    """One row per (record row, list entry) scoring at or above threshold, best alias per entry.
+
+    `prepared`: `list_names(watchlists, schema)`, when the caller matches several columns."""
+    lists = list_names(watchlists, schema) if prepared is None else prepared
+    table = lists.table
     codes, distinct = _distinct_names(names)
     present = codes >= 0
-    if not alias_names or distinct.empty:
+    if not lists.names or distinct.empty:
         return _empty()
     row_codes = codes[present]
-    encoded = encode(pd.concat([pd.Series(alias_names, dtype="str"), distinct], ignore_index=True))
-    aliases = take(encoded, slice(0, len(alias_names)))
-    records = take(encoded, slice(len(alias_names), None))
-    r, a = candidates(records, aliases)
-    score = score_pairs(records, aliases, r, a)
+    records, aliases = shared_vocabulary(encode(distinct), lists.encoded)
+    r, a = candidates(records, lists.index)
+    score = score_pairs(records, aliases, r, a, lists.texts)
     corroborating = birth_dates is not None or nationalities is not None
     keep = score >= threshold - (MAX_BOOST if corroborating else 0.0)
-    owner = np.asarray(owner_list, dtype=np.intp)
+    owner = lists.owner
     hits = pd.DataFrame({"r": r[keep], "a": a[keep], "e": owner[a[keep]], "score": score[keep]})
     # best-scoring alias per (name, entry); ties go to the earlier alias (the primary name first)
     hits = hits.sort_values(["r", "e", "score", "a"], ascending=[True, True, False, True])
     hits = hits.drop_duplicates(["r", "e"])
+    # only the rows whose name has a hit: merging every row cost more than matching
+    has_hit = np.zeros(len(records), dtype=bool)
+    has_hit[hits["r"].to_numpy()] = True
     positions = np.flatnonzero(present)
-    rows = pd.DataFrame({"pos": positions, "r": row_codes})
+    chosen = has_hit[row_codes]
+    rows = pd.DataFrame({"pos": positions[chosen], "r": row_codes[chosen]})
     found = rows.merge(hits, on="r", how="inner")
     label = names.index.to_numpy()[found["pos"].to_numpy()]
     record_name = names.iloc[found["pos"].to_numpy()].to_numpy()
     score_out = found["score"].to_numpy(dtype=np.float64, copy=True)
     notes = np.full(len(found), "", dtype=object)
     if corroborating:
-        score_out, notes = _corroborated(found, score_out, entries, birth_dates, nationalities)
+        score_out, notes = _corroborated(found, score_out, lists.facts, birth_dates, nationalities)
     keep_rows = score_out >= threshold
     found = found[keep_rows]
     label, record_name = label[keep_rows], record_name[keep_rows]
@@ -95,7 +166,6 @@ def match_names(
         [alignment(aliases.text[p // len(records)], records.text[p % len(records)]) for p in pairs],
         dtype=object,
     )
-    table = _entry_table(entries, alias_names)
     columns = {
         "row": label,
         "list_name": table["list_name"][e_idx],
@@ -152,34 +222,29 @@ def _entry_table(
 def _corroborated(
     found: pd.DataFrame,
     score: np.ndarray,
-    entries: list[tuple[str, ListEntry]],
+    facts: EntryFacts,
     birth_dates: pd.Series | None,
     nationalities: pd.Series | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores adjusted, and notes, from date of birth and nationality where both sides have them."""
     positions = found["pos"].to_numpy()
     dobs, nats = _dates(birth_dates, positions), _values(nationalities, positions)
-    notes = np.full(len(found), "", dtype=object)
-    score = score.copy()
-    for i, e in enumerate(found["e"].to_numpy()):
-        entry = entries[e][1]
-        word = "nationality" if entry.schema == "person" else "country"
-        delta, note = corroborate(dobs[i], nats[i], entry.birth_dates, entry.nationalities, word)
-        score[i] = min(1.0, max(0.0, score[i] + delta))
-        notes[i] = note
-    return score, notes
+    delta, notes = corroborations(dobs, nats, facts, found["e"].to_numpy())
+    return np.minimum(1.0, np.maximum(0.0, score + delta)), notes
 
 
-def _dates(series: pd.Series | None, pos: np.ndarray) -> list[dt.date | None]:
+def _dates(series: pd.Series | None, pos: np.ndarray) -> npt.NDArray[np.object_]:
+    """The dates at `pos` as ISO text (`date.isoformat`), None where missing or unreadable."""
     if series is None:
-        return [None] * len(pos)
+        return np.full(len(pos), None, dtype=object)
     values = pd.to_datetime(series.iloc[pos], errors="coerce")
-    return values.dt.date.astype(object).where(values.notna(), None).tolist()
+    shown = values.dt.strftime("%Y-%m-%d").astype(object)
+    return shown.where(values.notna(), None).to_numpy(dtype=object)
 
 
-def _values(series: pd.Series | None, pos: np.ndarray) -> list[str | None]:
+def _values(series: pd.Series | None, pos: np.ndarray) -> npt.NDArray[np.object_]:
     if series is None:
-        return [None] * len(pos)
+        return np.full(len(pos), None, dtype=object)
     values = series.iloc[pos]
     cleaned = values.astype("string").str.strip().str.upper()
-    return cleaned.astype(object).where(values.notna(), None).tolist()
+    return cleaned.astype(object).where(values.notna(), None).to_numpy(dtype=object)

@@ -113,8 +113,8 @@ class Names:
         return len(self.n_distinct)
 
 
-def take(names: Names, rows: slice) -> Names:
-    """A slice of the rows of a Names (the vocabulary stays shared)."""
+def take(names: Names, rows: slice | npt.NDArray[np.intp]) -> Names:
+    """Some rows of a Names (the vocabulary stays shared)."""
     return Names(
         names.text[rows],
         names.vocab,
@@ -122,6 +122,27 @@ def take(names: Names, rows: slice) -> Names:
         names.n_distinct[rows],
         names.generic[rows],
         names.n_generic[rows],
+    )
+
+
+def shared_vocabulary(first: Names, second: Names) -> tuple[Names, Names]:
+    """Both Names over one vocabulary, the sorted union of theirs: what encoding them together
+    gives, without encoding either again (list names are encoded once per screen)."""
+    vocab = np.unique(np.concatenate([first.vocab, second.vocab]))
+    return _recoded(first, vocab), _recoded(second, vocab)
+
+
+def _recoded(names: Names, vocab: npt.NDArray[np.object_]) -> Names:
+    """`names` over `vocab`, a sorted superset of its own (codes keep their order)."""
+    # the extra last slot maps the -1 padding to itself
+    codes = np.append(np.searchsorted(vocab, names.vocab), -1).astype(np.int32)
+    return Names(
+        names.text,
+        vocab,
+        codes[names.distinct],
+        names.n_distinct,
+        codes[names.generic],
+        names.n_generic,
     )
 
 

@@ -16,6 +16,7 @@ must match as a whole.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -131,53 +132,100 @@ def _tokenwise(records: Names, aliases: Names, r: Ints, a: Ints, sims: _TokenSim
     return best
 
 
-def _concatenated(records: Names, aliases: Names, r: Ints, a: Ints) -> Floats:
-    target = _joined(aliases, aliases.distinct, a, "")
+def _concatenated(records: Names, r: Ints, a: Ints, texts: AliasTexts) -> Floats:
+    """The names written together, the record's in the given order and rotated either way."""
+    target = texts.distinct[a]
+    met, r_met = np.unique(r, return_inverse=True)  # each record name written out once
     best = np.zeros(len(r))
     for shift in (0, 1, -1):
-        rotated = _rotated(records.distinct, records.n_distinct, r, shift)
-        rows = np.arange(len(r))
-        source = _joined(records, rotated, rows, "")
-        best = np.maximum(best, _ratio(source, target))
+        rotated = _rotated(records.distinct, records.n_distinct, met, shift)
+        source = _joined(records, rotated, np.arange(len(met)), "")
+        best = np.maximum(best, _ratio(source[r_met.reshape(-1)], target))
     return best
 
 
+@dataclass(frozen=True)
+class AliasTexts:
+    """What scoring needs of the list names as text, built once per list (`alias_texts`): the
+    same for every record kind, whatever vocabulary the codes are in."""
+
+    generic: npt.NDArray[np.object_]
+    """Each name's generic words, joined by spaces."""
+    generic_distinct: npt.NDArray[np.str_]
+    generic_codes: Ints
+    """`generic` as its sorted distinct values and each name's position among them."""
+    distinct: npt.NDArray[np.object_]
+    """Each name's distinctive tokens written together."""
+    weak: npt.NDArray[np.bool_]
+    """Whether the distinctive part is short or numeric (Office 39)."""
+
+    def take(self, rows: Ints) -> AliasTexts:
+        """The texts of some names (`generic_distinct` stays: a superset changes no score)."""
+        return AliasTexts(
+            self.generic[rows],
+            self.generic_distinct,
+            self.generic_codes[rows],
+            self.distinct[rows],
+            self.weak[rows],
+        )
+
+
+def alias_texts(aliases: Names) -> AliasTexts:
+    """The `AliasTexts` of the list names `aliases`."""
+    every = np.arange(len(aliases))
+    generic = _joined(aliases, aliases.generic, every, " ")
+    distinct, codes = np.unique(generic.astype(str), return_inverse=True)
+    joined = _joined(aliases, aliases.distinct, every, "")
+    weak = np.fromiter((len(s) < WEAK_LENGTH or s.isdigit() for s in joined), dtype=bool)
+    return AliasTexts(generic, distinct, codes.reshape(-1), joined, weak)
+
+
 def _pairwise(
-    left: npt.NDArray[np.object_], right: npt.NDArray[np.object_], r: Ints, a: Ints, scorer: Scorer
+    left: npt.NDArray[np.object_],
+    right: npt.NDArray[np.str_],
+    right_codes: Ints,
+    r: Ints,
+    a: Ints,
+    scorer: Scorer,
 ) -> Floats:
-    """scorer(left[r], right[a]) for each pair, computed once per distinct pair of strings."""
+    """scorer(left[r], right[right_codes[a]]) for each pair, computed once per distinct pair of
+    strings (`right`: distinct and sorted)."""
     lu, lc = np.unique(left.astype(str), return_inverse=True)
-    ru, rc = np.unique(right.astype(str), return_inverse=True)
-    pair = lc[r].astype(np.int64) * len(ru) + rc[a]
+    ru, rc = right, right_codes
+    pair = lc.reshape(-1)[r].astype(np.int64) * len(ru) + rc[a]
     inverse, uniq = pd.factorize(pair)
     return _ratio(lu[uniq // len(ru)].astype(object), ru[uniq % len(ru)].astype(object), scorer)[
         inverse
     ]
 
 
-def score_pairs(records: Names, aliases: Names, r: Ints, a: Ints) -> Floats:
-    """Score each (record name, alias) pair; both Names must share one vocabulary."""
+def score_pairs(
+    records: Names, aliases: Names, r: Ints, a: Ints, texts: AliasTexts | None = None
+) -> Floats:
+    """Score each (record name, alias) pair; both Names must share one vocabulary. `texts`:
+    `alias_texts(aliases)`, when the caller has it already."""
+    texts = alias_texts(aliases) if texts is None else texts
     sims = _TokenSims(aliases.vocab)
     nr, na = records.n_distinct[r], aliases.n_distinct[a]
     score = np.zeros(len(r))
     same = (nr == na) & (na > 0)
     score[same] = _tokenwise(records, aliases, r[same], a[same], sims)
     other = (nr != na) & (na > 0) & (nr > 0)
-    score[other] = _concatenated(records, aliases, r[other], a[other])
-    all_rec, all_ali = np.arange(len(records)), np.arange(len(aliases))
-    g_rec_names = _joined(records, records.generic, all_rec, " ")
-    g_ali_names = _joined(aliases, aliases.generic, all_ali, " ")
-    g_rec, g_ali = g_rec_names[r], g_ali_names[a]
+    score[other] = _concatenated(records, r[other], a[other], texts)
+    # generic words of the record names met, only: most names meet no list name
+    met, r_met = np.unique(r, return_inverse=True)
+    g_rec_names = _joined(records, records.generic, met, " ")
+    g_rec, g_ali = g_rec_names[r_met], texts.generic[a]
     # generic words: a subset (Kumsan Trading / Korea Kumsan Trading Corp) agrees; absent on one
     # side says little; on both sides and different (Daedong Credit Bank / Daedong Industrial)
     # weakens
-    sim_g = _pairwise(g_rec_names, g_ali_names, r, a, fuzz.token_set_ratio)
+    sim_g = _pairwise(
+        g_rec_names, texts.generic_distinct, texts.generic_codes, r_met, a, fuzz.token_set_ratio
+    )
     one_sided = (g_rec == "") ^ (g_ali == "")
     sim_g[(g_rec == "") | (g_ali == "")] = 1.0
     # a short or numeric distinctive part (Office 39) needs its generic words to agree as well
-    d_ali = _joined(aliases, aliases.distinct, all_ali, "")
-    weak_ali = np.fromiter((len(s) < WEAK_LENGTH or s.isdigit() for s in d_ali), dtype=bool)
-    weak = weak_ali[a] & (aliases.n_generic[a] > 0)
+    weak = texts.weak[a] & (aliases.n_generic[a] > 0)
     factor = np.where(weak, 0.5 + 0.5 * sim_g, 0.75 + 0.25 * sim_g)
     factor[one_sided] = np.where(weak[one_sided], 0.7, 0.95)
     score *= factor

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.normalizing.countries import normalize_countries
-from screening.normalizing.values import parse_dates, parse_numbers, plain_numbers
-from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, text_column
+from screening.normalizing.values import parse_dates, parse_numbers, plain_dates, plain_numbers
+from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, TRIMMED, text_column
 from screening.records import Column, RecordKind, Schema, ValueType, schema_for
 from screening.report.rows import DataIssueRow, columns
 
@@ -90,11 +90,12 @@ def normalize_table(
     """
     raw = _as_given(raw.reset_index(drop=True))
     schema = schema_for(kind)
+    stripped = bool(raw.attrs.get(TRIMMED, False))
     typed: dict[str, pd.Series] = {}
     problems: dict[str, pd.Series] = {}  # by field: the rows with a problem, and what it is
     for label, given in raw.items():
         name = str(label)
-        typed[name], problem = _normalized(schema.columns.get(name), name, given)
+        typed[name], problem = _normalized(schema.columns.get(name), name, given, stripped)
         if problem is not None:
             problems[name] = problem
     values = pd.DataFrame(typed, copy=False)
@@ -115,16 +116,18 @@ def _as_given(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _normalized(
-    column: Column | None, name: str, given: pd.Series
+    column: Column | None, name: str, given: pd.Series, stripped: bool
 ) -> tuple[pd.Series, pd.Series | None]:
     """A column typed as the schema says (text if it says nothing), and the problems of the rows
-    that have one (or None)."""
+    that have one (or None). `stripped`: the reader stripped every value already."""
     if name.startswith("_"):
         return given, None
     if column is None or column.type in _PLAIN_TEXT:
-        return _text(given), None
+        return _text(given, stripped), None
     if column.type is ValueType.number:
         return _plain_first(column, given, *plain_numbers(pa.chunked_array(given)))
+    if column.type is ValueType.date:
+        return _plain_first(column, given, *plain_dates(pa.chunked_array(given)))
     return _per_distinct(column.type, column.choices, given)
 
 
@@ -194,12 +197,13 @@ def _flag_future(values: pd.DataFrame, problems: dict[str, pd.Series], as_of: pd
             problems[name] = pd.concat([problem, flagged]).sort_index()
 
 
-def _text(text: pd.Series) -> pd.Series:
-    """Stripped text, NaN for empty; the given column's buffers when stripping changes nothing."""
+def _text(text: pd.Series, stripped: bool = False) -> pd.Series:
+    """Stripped text, NaN for empty; the given column's buffers when stripping changes nothing,
+    as for text the reader stripped (`stripped`: it strips a superset of whitespace)."""
     given = pa.chunked_array(text.astype(TEXT))
-    stripped = pc.utf8_trim_whitespace(given) if _strip_changes(given) else given
-    chunks = [_empty_as_missing(chunk) for chunk in stripped.chunks]
-    return text_column(pa.chunked_array(chunks, type=stripped.type), text.index)
+    if not stripped and _strip_changes(given):
+        given = pc.utf8_trim_whitespace(given)
+    return text_column(_empty_as_missing(given), text.index)
 
 
 def _strip_changes(text: pa.ChunkedArray) -> bool:
@@ -252,13 +256,26 @@ def _edge_suspects(chunk: pa.Array) -> np.ndarray:
     return suspects
 
 
-def _empty_as_missing(chunk: pa.Array) -> pa.Array:
-    """The chunk with '' turned missing: only a validity bitmap is added, the text is shared
-    (copied only for a chunk that is a slice or already has missing values)."""
-    present = pc.not_equal(chunk, "")
-    if chunk.offset or present.offset or chunk.null_count:
-        return pc.if_else(present, chunk, None)
-    bitmap = present.buffers()[1]
+def _empty_as_missing(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column with '' turned missing: only a validity bitmap is added to each chunk, the text
+    is shared (copied only for a chunk that is a slice or already has missing values). The
+    lengths are read in one call for the whole column and the bitmaps packed by numpy: an Arrow
+    call per chunk costs more than its work."""
+    present = pc.binary_length(text).to_numpy(zero_copy_only=False) != 0
+    bounds = np.cumsum([0, *(len(chunk) for chunk in text.chunks)])
+    chunks = [
+        _with_validity(chunk, present[begin:end])
+        for chunk, begin, end in zip(text.chunks, bounds[:-1], bounds[1:], strict=True)
+    ]
+    return pa.chunked_array(chunks, type=text.type)
+
+
+def _with_validity(chunk: pa.Array, present: np.ndarray) -> pa.Array:
+    """The chunk valid where `present` says (it is missing nowhere yet, and not a slice), else
+    missing where it is empty or missing already."""
+    if chunk.offset or chunk.null_count:
+        return pc.if_else(pc.not_equal(chunk, ""), chunk, None)
+    bitmap = pa.py_buffer(np.packbits(present, bitorder="little"))
     return pa.Array.from_buffers(chunk.type, len(chunk), [bitmap, *chunk.buffers()[1:]])
 
 

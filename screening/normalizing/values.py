@@ -11,6 +11,7 @@ A value that does not parse becomes unknown and its problem is reported; the rec
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -49,10 +50,38 @@ def _byte_pattern(bytes_at: dict[int, int]) -> tuple[np.uint64, np.uint64]:
     return np.uint64(mask), np.uint64(value)
 
 
-_ISO_SEPARATORS = _byte_pattern({4: ord("-"), 7: ord("-")})
-_DOTTED_SEPARATORS = _byte_pattern({2: ord("."), 5: ord(".")})
-_ISO_DIGITS = _byte_pattern(dict.fromkeys((0, 1, 2, 3, 5, 6), 0))[0]
-_DOTTED_DIGITS = _byte_pattern(dict.fromkeys((0, 1, 3, 4, 6, 7), 0))[0]
+@dataclass(frozen=True)
+class _PlainForm:
+    """Where a fixed-width form has its separators (mask and value over the first eight bytes),
+    its digits among those eight, and which two-digit pair of them is the day, the month and
+    the century (byte k of `pairs`: the number bytes k and k + 1 spell; 8: the last two bytes)."""
+
+    separators: tuple[np.uint64, np.uint64]
+    digits: np.uint64
+    century: int
+    year: int
+    month: int
+    day: int
+
+
+_PLAIN_FORMS = (
+    _PlainForm(  # YYYY-MM-DD
+        _byte_pattern({4: ord("-"), 7: ord("-")}),
+        _byte_pattern(dict.fromkeys((0, 1, 2, 3, 5, 6), 0))[0],
+        century=0,
+        year=2,
+        month=5,
+        day=8,
+    ),
+    _PlainForm(  # DD.MM.YYYY
+        _byte_pattern({2: ord("."), 5: ord(".")}),
+        _byte_pattern(dict.fromkeys((0, 1, 3, 4, 6, 7), 0))[0],
+        century=6,
+        year=8,
+        month=3,
+        day=0,
+    ),
+)
 _ZEROS = _byte_pattern(dict.fromkeys(range(8), ord("0")))[1]
 _NANOSECONDS_A_DAY = 86_400 * 10**9
 _ISO_DATETIME = re.compile(
@@ -80,7 +109,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     given = pa.chunked_array(
         [pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)]
     )
-    plain, dates = _plain_dates(given)
+    plain, dates = plain_dates(given)
     if not plain.any():
         return _dates_by_format(text)
     parsed = pd.Series(dates, index=text.index, dtype="datetime64[ns]")
@@ -93,7 +122,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return parsed, problems
 
 
-def _plain_dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+def plain_dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """(which values are empty or a valid date in range written YYYY-MM-DD or DD.MM.YYYY, those
     dates as datetime64[ns] and NaT elsewhere): exactly what the format patterns give these
     values, read from their bytes with no look at each value."""
@@ -107,9 +136,13 @@ def _plain_dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     starts = offsets[rows]
     head = _every_byte_on(data, np.dtype("<u8"))[starts]
     tail = _every_byte_on(data, np.dtype("<u2"))[starts + 8]
-    days, valid = _days_since_epoch(*_year_month_day(head, tail))
-    plain[rows[valid]] = True
-    dates[rows[valid]] = (days[valid] * _NANOSECONDS_A_DAY).view("datetime64[ns]")
+    for form in _PLAIN_FORMS:
+        mask, value = form.separators
+        shaped = np.flatnonzero((head & mask) == value)
+        days, valid = _days_in_form(form, head[shaped], tail[shaped])
+        read = rows[shaped[valid]]
+        plain[read] = True
+        dates[read] = (days[valid] * _NANOSECONDS_A_DAY).view("datetime64[ns]")
     return plain, dates
 
 
@@ -129,24 +162,26 @@ def _every_byte_on(data: np.ndarray, dtype: np.dtype[np.unsignedinteger]) -> np.
     )
 
 
-def _year_month_day(head: np.ndarray, tail: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The year, month and day ten bytes spell as YYYY-MM-DD or DD.MM.YYYY, given as their first
-    eight (a little-endian uint64) and last two (uint16); year 0 for neither form. A digit is an
+def _days_in_form(
+    form: _PlainForm, head: np.ndarray, tail: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(days from 1970-01-01, whether a valid date) of values with the form's separators, given
+    as their first eight bytes (a little-endian uint64) and last two (uint16). A digit is an
     ASCII digit, as in the format patterns (RE2 reads their digit class so)."""
-    year_first = (head & _ISO_SEPARATORS[0]) == _ISO_SEPARATORS[1]
-    day_first = (head & _DOTTED_SEPARATORS[0]) == _DOTTED_SEPARATORS[1]
-    head_digits = (head ^ _ZEROS) & np.where(year_first, _ISO_DIGITS, _DOTTED_DIGITS)
-    tail_digits = tail ^ np.uint16(_ZEROS & np.uint64(0xFFFF))
-    shaped = (year_first | day_first) & _all_digits(head_digits) & _all_digits(tail_digits)
+    head_digits = (head ^ _ZEROS) & form.digits
+    tail_digits = tail ^ np.uint16(ord("0") * 0x101)
+    digits = _all_digits(head_digits) & _all_digits(tail_digits)
     # byte k becomes the two-digit number of bytes k and k + 1 (at most 99: nothing carries)
-    pairs = head_digits * np.uint64(10) + (head_digits >> np.uint64(8))
-    last_pair = (tail_digits & 0xFF).astype(np.int32) * 10 + (tail_digits >> 8)
-    year = np.where(
-        year_first, _byte(pairs, 0) * 100 + _byte(pairs, 2), _byte(pairs, 6) * 100 + last_pair
-    )
-    month = np.where(year_first, _byte(pairs, 5), _byte(pairs, 3))
-    day = np.where(year_first, last_pair, _byte(pairs, 0))
-    return np.where(shaped, year, 0), month, day
+    pairs = (head_digits * np.uint64(10) + (head_digits >> np.uint64(8))).view(np.uint8)
+    pairs = pairs.reshape(-1, 8)
+    last = tail_digits.view(np.uint8).reshape(-1, 2)
+    last_pair = last[:, 0] * np.uint8(10) + last[:, 1]
+
+    def pair(position: int) -> np.ndarray:
+        return last_pair if position == 8 else pairs[:, position]
+
+    year = pair(form.century).astype(np.int32) * 100 + pair(form.year)
+    return _days_since_epoch(np.where(digits, year, 0), pair(form.month), pair(form.day))
 
 
 def _all_digits(digits: np.ndarray) -> np.ndarray:
@@ -156,11 +191,6 @@ def _all_digits(digits: np.ndarray) -> np.ndarray:
     sixes = digits.dtype.type(0x0606060606060606 & np.iinfo(digits.dtype).max)
     over_nine = (digits & high) | ((digits + sixes) & high)
     return np.asarray(over_nine == 0, dtype=bool)
-
-
-def _byte(words: np.ndarray, position: int) -> np.ndarray:
-    """Byte `position` (0: least significant) of each integer, as int32."""
-    return ((words >> np.uint64(8 * position)) & np.uint64(0xFF)).astype(np.int32)
 
 
 def _days_since_epoch(
@@ -214,7 +244,7 @@ def _date_part(text: pd.Series) -> pd.Series:
 
 def _fullmatch(text: pd.Series, pattern: str) -> pd.Series:
     """`text.str.fullmatch(pattern)` through Python's `re`, value by value: what reaches here is
-    the few values that are not plain dates (`_plain_dates`), for which the fixed cost of pandas'
+    the few values that are not plain dates (`plain_dates`), for which the fixed cost of pandas'
     string methods is most of the time."""
     compiled = re.compile(pattern)
     matched = [

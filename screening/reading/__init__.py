@@ -25,6 +25,7 @@ from screening.errors import InputFileError
 from screening.reading.encodings import decode
 from screening.reading.splitting import (
     TEXT,
+    TRIMMED,
     Cells,
     detect_delimiter,
     first_line,
@@ -39,6 +40,7 @@ __all__ = [
     "LINE_COLUMN",
     "REJECTED_COLUMNS",
     "TEXT",
+    "TRIMMED",
     "RawTable",
     "canonical_header",
     "decode",
@@ -60,7 +62,8 @@ class RawTable:
     """The rows of one file that could be split into fields, as stripped strings ('' = empty).
 
     `frame` holds the file's columns and any missing schema column as `str` (Arrow) columns, the
-    file path (`_file`, object: one shared string) and the line each row starts on (`_line`)."""
+    file path (`_file`, object: one shared string) and the line each row starts on (`_line`).
+    Its `attrs[TRIMMED]` says its cells were stripped of BLANK, a superset of whitespace."""
 
     path: Path
     kind: RecordKind
@@ -241,6 +244,7 @@ def _tabulate(
     cells: Cells, header: list[str], schema: Schema, path: Path, delimiter: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = cells.frame.set_axis(header, axis=1)
+    frame.attrs[TRIMMED] = True  # both splitters strip BLANK from every cell
     for column in schema.columns:
         if column not in frame.columns:
             frame[column] = pd.Series("", index=frame.index, dtype=TEXT)

@@ -31,10 +31,16 @@ from screening.reading.encodings import Decoded
 DELIMITERS = (",", ";", "\t")
 # Stripped from both ends of every cell. NUL counts as padding: exports pad with it, and a line
 # of nothing but NULs is a blank line, not a record. Spelled out so both splitters agree exactly.
+# Every character `str.isspace` (and Arrow's utf8_trim_whitespace) counts as whitespace is in it,
+# the separators U+001C..U+001F too: a cell from the reader has nothing left for normalizing to
+# strip (`TRIMMED`).
 BLANK = (
-    " \t\r\n\x0b\x0c\x00\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+    " \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x00\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
+# The key in a frame's `attrs` saying every value cell was stripped of BLANK (the reader's
+# frames); pandas keeps attrs through selection, reindexing and a concat of frames that all have it.
+TRIMMED = "screening.trimmed"
 # Fields may be far longer than Excel's cell limit; they are kept whole (the report truncates).
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 # pandas' default string dtype (`str`): Arrow storage, NaN for missing.
@@ -44,6 +50,12 @@ _NON_SPACE = re.compile(rb"\S")
 # as fast as the 1 MiB default with a quarter of the chunks (later steps pay per chunk); a row
 # longer than a block is refused, and the exact splitter takes over.
 _BLOCK_BYTES = 4 << 20
+# The bytes a BLANK character may start with, and (one byte long) end with; the first of the
+# three bytes of those three bytes long. Checked against BLANK in the tests.
+_BYTE = np.arange(256)
+_BLANK_LAST = _BYTE <= 0x20
+_BLANK_THIRD_LAST = np.isin(_BYTE, [0xE1, 0xE2, 0xE3, 0xEF])
+_BLANK_FIRST = _BLANK_LAST | (_BYTE == 0xC2) | _BLANK_THIRD_LAST
 # Whole-file byte scans go a slice at a time: a comparison over all of a 200 MB file would
 # allocate a 200 MB mask; a slice's mask stays in the cache.
 _SCAN_BYTES = 1 << 20
@@ -239,7 +251,38 @@ def _trim_each(columns: list[pa.ChunkedArray]) -> None:
 
 
 def _trim(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.utf8_trim(column, characters=BLANK)
+    """The column with BLANK stripped from every cell. Trimming copies a chunk; only a chunk
+    with a cell that may start or end with BLANK (`_may_have_blank_edges`) is trimmed, the
+    others (nearly all) are kept as parsed."""
+    chunks = [
+        pc.utf8_trim(chunk, characters=BLANK) if _may_have_blank_edges(chunk) else chunk
+        for chunk in column.chunks
+    ]
+    return pa.chunked_array(chunks, type=column.type)
+
+
+def _may_have_blank_edges(chunk: pa.Array) -> bool:
+    """Whether a cell of the (large string) chunk may start or end with a BLANK character.
+
+    A BLANK character is one byte up to 0x20, or two bytes starting 0xC2, or three starting
+    0xE1, 0xE2, 0xE3 or 0xEF: a cell is looked at through its first byte and its last three.
+    Bytes read for a short or empty cell may belong to another: a cell too many, never one too
+    few, so the answer may be a needless yes, never a wrong no."""
+    if chunk.type != pa.large_string():
+        return True
+    _, offset_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[chunk.offset :][: len(chunk) + 1]
+    if not data_buffer or not len(chunk) or offsets[-1] == offsets[0]:
+        return False
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    ends = offsets[1:]
+    edges = (
+        _BLANK_FIRST[data[np.minimum(offsets[:-1], len(data) - 1)]]
+        | _BLANK_LAST[data[ends - 1]]
+        | (data[np.maximum(ends - 2, 0)] == 0xC2)
+        | _BLANK_THIRD_LAST[data[np.maximum(ends - 3, 0)]]
+    )
+    return bool(edges.any())
 
 
 def text_column(column: pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:

@@ -4,8 +4,8 @@ openpyxl builds and serializes a Python object for every cell, about 10 µs each
 of a million-record screen holds millions of cells. So openpyxl writes each table sheet's frame —
 column widths, frozen header, autofilter, decision dropdown, the header row — and the data rows are
 rendered here with Arrow string kernels over whole columns, then spliced into the saved workbook's
-`<sheetData>` (`splice_rows`). Each cell keeps the protection `cells.py` gives a single cell: text
-is cleaned (`clean_text`) where it holds a character XML cannot carry or runs over Excel's cell
+`<sheetData>` (`splice.RowSplicer`). Each cell keeps the protection `cells.py` gives a single cell:
+text is cleaned (`clean_text`) where it holds a character XML cannot carry or runs over Excel's cell
 limit, formula-like text is a string cell with the `quotePrefix` style, and nothing is ever a
 formula: every text cell is a string, inline or shared.
 
@@ -21,12 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import zipfile
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -71,15 +68,6 @@ _VALUE_END = "</v></c>"
 # openpyxl deletes every "x005F_" from a shared string (undoing Excel's escape of `_x`), and Excel
 # decodes `_xHHHH_`: such text stays an inline string, read back as it always was.
 _ESCAPE_LIKE = r"x005F_|_[xX][0-9A-Fa-f]{4}_"
-_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
-_SHARED_STRINGS_TYPE = (
-    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-)
-_SHARED_STRINGS_RELATION = (
-    '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-    'sharedStrings" Target="sharedStrings.xml" Id="rIdSharedStrings"/>'
-)
 
 
 @dataclass
@@ -116,13 +104,21 @@ class SheetBody:
                 link=link,
             )
 
-    def render(self, strings: SharedStrings) -> Iterator[memoryview]:
-        """The `<row>` elements of the data rows (the header is row 1), a chunk at a time; text
-        repeated down a column goes into `strings`."""
+    def prepare(self, strings: SharedStrings) -> None:
+        """Make what every chunk needs: the columns whose text goes into `strings` (which must
+        see the sheets in order, for a table that is the same from run to run), and the links."""
         for name in self.frame.columns:
             self._shared[name] = _shared_column(self.frame[name], strings)
-        for start in range(0, len(self.frame), CHUNK_ROWS):
-            yield _render_chunk(self, start, min(start + CHUNK_ROWS, len(self.frame)))
+        _ = self.hyperlinked
+
+    def chunk_starts(self) -> range:
+        """The first row of each chunk the rows are rendered in."""
+        return range(0, len(self.frame), CHUNK_ROWS)
+
+    def render_chunk(self, start: int) -> memoryview:
+        """The `<row>` elements of the chunk starting at data row `start` (the header is row 1);
+        `prepare` must have run. Chunks may be rendered at the same time in several threads."""
+        return _render_chunk(self, start, min(start + CHUNK_ROWS, len(self.frame)))
 
     def cells(self, name: str, start: int, stop: int) -> _Cells:
         """The cells of one column in rows `start:stop`."""
@@ -136,14 +132,16 @@ class SheetBody:
         """The cells that carry a link (row, column position, location) in sheet order, as many
         as Excel keeps: the first rows get them, later rows keep their text."""
         parts = []
+        # Each row has a cell in every linked column at most: the rows after the limit's can
+        # have none of the links Excel keeps.
+        head = self.frame.iloc[:HYPERLINK_LIMIT]
         for name, locations in self.links.items():
             position = self.frame.columns.get_loc(name)
-            present = locations.notna().to_numpy() & self.frame[name].notna().to_numpy()
+            shown = locations.iloc[: len(head)]
+            present = shown.notna().to_numpy() & head[name].notna().to_numpy()
             rows = np.flatnonzero(present)
             parts.append(
-                pd.DataFrame(
-                    {"row": rows, "column": position, "location": locations.to_numpy()[rows]}
-                )
+                pd.DataFrame({"row": rows, "column": position, "location": shown.to_numpy()[rows]})
             )
         if not parts:
             return pd.DataFrame({"row": [], "column": [], "location": []})
@@ -201,85 +199,6 @@ class SharedStrings:
             + bytes(_joined_bytes(items))
             + b"</sst>"
         )
-
-
-def splice_rows(path: Path, bodies: Sequence[SheetBody]) -> None:
-    """Put each body's rows (and hyperlinks) into its sheet of the workbook saved at `path`, and
-    the shared strings they use into a part of their own.
-
-    The archive is rewritten beside itself and moved over it; the big sheets are deflated at
-    level 1, which is several times faster than the default for a report ~20% larger."""
-    by_part = {body.sheet.path.lstrip("/"): body for body in bodies}
-    strings = SharedStrings()
-    spliced = path.with_name(path.name + ".rows")
-    try:
-        with (
-            zipfile.ZipFile(path) as source,
-            zipfile.ZipFile(
-                spliced, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
-            ) as target,
-        ):
-            for item in source.infolist():
-                body = by_part.get(item.filename)
-                if body is not None:
-                    _write_sheet(target, item.filename, source.read(item), body, strings)
-                else:
-                    target.writestr(
-                        item, _declaring_shared_strings(item.filename, source.read(item))
-                    )
-            target.writestr(_SHARED_STRINGS_PART, strings.xml())
-        spliced.replace(path)
-    finally:
-        spliced.unlink(missing_ok=True)
-
-
-def _declaring_shared_strings(name: str, content: bytes) -> bytes:
-    """The package's content types and the workbook's relationships, with the shared strings
-    part added (openpyxl writes none)."""
-    if name == "[Content_Types].xml":
-        return content.replace(b"</Types>", _SHARED_STRINGS_TYPE.encode() + b"</Types>")
-    if name == "xl/_rels/workbook.xml.rels":
-        closing = b"</Relationships>"
-        return content.replace(closing, _SHARED_STRINGS_RELATION.encode() + closing)
-    return content
-
-
-def _write_sheet(
-    target: zipfile.ZipFile,
-    name: str,
-    frame_xml: bytes,
-    body: SheetBody,
-    strings: SharedStrings,
-) -> None:
-    head, tail = frame_xml.split(b"</sheetData>", 1)
-    with target.open(name, "w", force_zip64=True) as sheet:
-        sheet.write(head)
-        for chunk in _rendered_ahead(body.render(strings)):
-            sheet.write(chunk)
-        sheet.write(b"</sheetData>")
-        sheet.write(_with_hyperlinks(tail, body.hyperlinks_xml()))
-
-
-def _rendered_ahead(chunks: Iterator[memoryview]) -> Iterator[memoryview]:
-    """The chunks, each next one rendered in a thread while this one is compressed: Arrow's
-    kernels and zlib both release the GIL, so the two overlap on two cores."""
-    with ThreadPoolExecutor(max_workers=1) as ahead:
-        pending = ahead.submit(next, chunks, None)
-        while (chunk := pending.result()) is not None:
-            pending = ahead.submit(next, chunks, None)
-            yield chunk
-
-
-# Worksheet children that come after <hyperlinks> in the schema's fixed order.
-_AFTER_HYPERLINKS = (b"<printOptions", b"<pageMargins", b"<pageSetup", b"<headerFooter")
-
-
-def _with_hyperlinks(tail: bytes, hyperlinks: bytes) -> bytes:
-    if not hyperlinks:
-        return tail
-    positions = [tail.find(tag) for tag in _AFTER_HYPERLINKS]
-    at = min((p for p in positions if p >= 0), default=tail.rfind(b"</worksheet>"))
-    return tail[:at] + hyperlinks + tail[at:]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -426,7 +345,23 @@ def _inline_cells(text: pa.Array) -> _Cells:
 
 
 def _blank_as_null(text: pa.Array) -> pa.Array:
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+    """The text (large strings) with "" as null. Only the validity bitmap is new: the offsets and
+    the characters are shared, not copied."""
+    offsets = _offsets(text)
+    present = _flags(pc.is_valid(text)) & (offsets[1:] > offsets[:-1])
+    characters = text.buffers()[2] or pa.py_buffer(b"")
+    validity = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.Array.from_buffers(
+        pa.large_string(), len(text), [validity, pa.py_buffer(offsets), characters]
+    )
+
+
+def _offsets(text: pa.Array) -> np.ndarray:
+    """Where each string of a large-string array starts in its data buffer, and the last ends."""
+    if len(text) == 0:
+        return np.zeros(1, dtype=np.int64)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)
+    return offsets[text.offset : text.offset + len(text) + 1]
 
 
 @dataclass
@@ -441,8 +376,7 @@ class _Edges:
     def of(cls, text: pa.Array) -> _Edges:
         first = np.zeros(len(text), dtype=np.uint8)
         last = np.zeros(len(text), dtype=np.uint8)
-        offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)
-        offsets = offsets[text.offset : text.offset + len(text) + 1]
+        offsets = _offsets(text)
         starts, ends = offsets[:-1], offsets[1:]
         filled = np.flatnonzero(ends > starts)
         if len(filled):

@@ -76,7 +76,7 @@ def table_sheet(
     """A table sheet from a DataFrame (promised columns first), long-text columns wrapped.
 
     openpyxl writes the sheet's frame and header now; the returned body holds the rows, which
-    `sheetdata.splice_rows` puts in once the workbook is saved."""
+    `splice.RowSplicer` puts in once the workbook is saved."""
     table, ordered = table_frame(frame, columns)
     ws = new_table_sheet(wb, title, ordered, column_widths(table, ordered))
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(ordered), 1))}{len(table) + 1}"

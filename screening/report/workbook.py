@@ -1,9 +1,10 @@
 """Write a `ScreenResult` as the reviewer's Excel workbook, streamed and atomically.
 
 openpyxl builds the workbook (write-only mode): the overview sheets, and each table sheet's frame
-and header; the table rows are rendered a column at a time and spliced in after it is saved
-(`sheetdata`). It is saved to a temporary file beside `out` and moved into place with `os.replace`,
-so a failed or interrupted write never leaves a partial report (nor a partial companion CSV).
+and header; the table rows are rendered a column at a time (`sheetdata`), starting as soon as each
+table is known, and spliced in after the workbook is saved (`splice`). It is saved to a temporary
+file beside `out` and moved into place with `os.replace`, so a failed or interrupted write never
+leaves a partial report (nor a partial companion CSV).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from screening.pipeline import ScreenResult
 from screening.report import sheetdata
 from screening.report.companion import companion_path, write_companion_csv
 from screening.report.overview import Note, write_run, write_summary
-from screening.report.sheetdata import SheetBody, splice_rows
 from screening.report.sheets import (
     CHANGES_COLUMNS,
     DATA_ISSUES_COLUMNS,
@@ -39,6 +39,7 @@ from screening.report.sheets import (
     summarise_records,
     write_findings,
 )
+from screening.report.splice import RowSplicer
 from screening.report.tables import table_frame, table_sheet
 
 # Excel holds 1,048,576 rows a sheet; one is the header.
@@ -98,9 +99,10 @@ def write_report(
             staged.append((_temp_beside(overflow.path), overflow.path))
             write_companion_csv(overflow.frame, overflow.columns, staged[-1][0])
         staged.append((_temp_beside(out), out))
-        bodies = _fill(wb, result, plan, max_sheet_rows)
-        wb.save(staged[-1][0])
-        splice_rows(staged[-1][0], bodies)
+        with RowSplicer() as rows:
+            _fill(wb, result, plan, max_sheet_rows, rows)
+            wb.save(staged[-1][0])
+            rows.splice(staged[-1][0])
         for temp, final in staged:
             os.replace(temp, final)
     except BaseException as error:
@@ -180,27 +182,26 @@ def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) 
     return plan
 
 
-def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int) -> list[SheetBody]:
-    """Every sheet in order; the table sheets' rows are returned to be spliced in after saving."""
+def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int, rows: RowSplicer) -> None:
+    """Every sheet in order; each table sheet's rows start rendering as soon as it is made, to be
+    spliced in after saving."""
     write_summary(wb, result, plan.notes)
     rule_rows = first_rows(result.rules, "rule_id")
     source_rows = first_rows(result.sources, "rule_id")
-    bodies = [write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows)]
+    rows.start(write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows))
     if result.changes is not None:
-        bodies.append(table_sheet(wb, "Changes", result.changes, CHANGES_COLUMNS))
+        rows.start(table_sheet(wb, "Changes", result.changes, CHANGES_COLUMNS))
     if plan.records == "summary":
         records = summarise_records(result.records)
-        bodies.append(table_sheet(wb, "Records", records, RECORDS_SUMMARY_COLUMNS))
+        rows.start(table_sheet(wb, "Records", records, RECORDS_SUMMARY_COLUMNS))
     else:
-        bodies.append(table_sheet(wb, "Records", result.records, RECORDS_COLUMNS))
-    bodies += [
-        table_sheet(wb, "Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS),
-        table_sheet(wb, "Data issues", result.data_issues.iloc[:max_rows], DATA_ISSUES_COLUMNS),
-        table_sheet(wb, "Rules", result.rules, RULES_COLUMNS),
-        table_sheet(wb, "Sources", result.sources, SOURCES_COLUMNS),
-        write_run(wb, result),
-    ]
-    return bodies
+        rows.start(table_sheet(wb, "Records", result.records, RECORDS_COLUMNS))
+    rows.start(table_sheet(wb, "Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS))
+    data_issues = result.data_issues.iloc[:max_rows]
+    rows.start(table_sheet(wb, "Data issues", data_issues, DATA_ISSUES_COLUMNS))
+    rows.start(table_sheet(wb, "Rules", result.rules, RULES_COLUMNS))
+    rows.start(table_sheet(wb, "Sources", result.sources, SOURCES_COLUMNS))
+    rows.start(write_run(wb, result))
 
 
 def _abandon(wb: Workbook) -> None:

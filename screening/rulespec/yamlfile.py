@@ -19,9 +19,9 @@ Location = tuple[str | int, ...]
 
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
-# libyaml's parser (when PyYAML was built with it) reads the rule library ~7x faster than the
+# libyaml's parser (when PyYAML was built with it) reads YAML ~7x faster than the
 # pure-Python one and gives the same nodes, marks and errors; only safe constructors run either way.
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class LineMap:
@@ -84,7 +84,7 @@ def load_yaml(path: Path) -> tuple[Any, LineMap]:
     lines = LineMap()
     loader: yaml.SafeLoader | None = None
     try:
-        loader = _Loader(text)
+        loader = SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise RuleFileError("file is empty", path, 1)
