@@ -13,11 +13,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from screening.display import display
 from screening.engine.context import Context, Evaluated, Evidence
 from screening.engine.operators import OPERATORS
 from screening.engine.rows import distinct_rows, take_rows
+from screening.engine.text import Text, arrow_text
 from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
@@ -240,23 +243,27 @@ def _joined(
         wanted[companies[rows]] = True
         wanted[-1] = False
         chosen = wanted[owners]
-        joined = _join_groups(owners[chosen], parts(held[chosen]).tolist(), separator)
+        joined = _join_groups(owners[chosen], arrow_text(parts(held[chosen])), separator)
         return joined.reindex(companies[rows]).reset_index(drop=True)
 
     return at
 
 
-def _join_groups(keys: np.ndarray, texts: list[str], separator: str) -> pd.Series:
-    """The texts of each key joined in their given order, indexed by key.
+def _join_groups(keys: np.ndarray, texts: Text, separator: str) -> pd.Series:
+    """The texts of each key joined in their given order, as text indexed by key (ascending).
 
-    One `str.join` per key over a stable sort: pandas' `groupby().agg(str.join)` builds a Series
-    per group, which costs more than the joining."""
+    A stable sort groups them and Arrow joins each group's list: a `str.join` per key cost
+    ~0.15 s for the 1M screen's per-company aggregates."""
     order = np.argsort(keys, kind="stable")
-    uniques, starts = np.unique(keys[order], return_index=True)
-    bounds = [*starts.tolist(), len(keys)]
-    ordered = [texts[i] for i in order.tolist()]
-    joined = [separator.join(ordered[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    return pd.Series(joined, index=uniques, dtype=object)
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(keys) else order
+    offsets = pa.array(np.append(starts, len(keys)).astype(np.int64))
+    taken = texts.take(pa.array(order))
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks()
+    lists = pa.LargeListArray.from_arrays(offsets, taken)
+    joined = pc.binary_join(lists, pa.scalar(separator, type=pa.large_string()))
+    return pd.Series(pd.array(joined, dtype="str"), index=ordered[starts])
 
 
 def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind) -> Evidence:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeAlias
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,7 +34,7 @@ def joined(parts: Sequence[str | Text], length: int, separator: str = "") -> Tex
     """The parts side by side, row by row, with `separator` between; plain strings repeat on
     every row. Missing in any part gives missing."""
     if all(isinstance(part, str) for part in parts):
-        return pa.repeat(_literal(separator.join(parts)), length)
+        return _repeat(separator.join(parts), length)
     values = [_literal(part) if isinstance(part, str) else part for part in parts]
     return pc.binary_join_element_wise(*values, _literal(separator))
 
@@ -62,6 +63,15 @@ def with_given(text: Text, shown: Text, given: Text) -> Text:
     if not pc.any(differs).as_py():  # the usual case: the value is shown as the file gave it
         return text
     return pc.if_else(differs, joined([text, " (given as “", given, "”)"], len(text)), text)
+
+
+def _repeat(value: str, length: int) -> pa.Array:
+    """`value` on every one of `length` rows, built from its bytes: `pa.repeat` of a text
+    scalar appends row by row (~75 ms for a 400-byte rule citation on 130,000 findings)."""
+    data = value.encode()
+    offsets = np.arange(length + 1, dtype=np.int64) * len(data)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data * length)]
+    return pa.Array.from_buffers(pa.large_string(), length, buffers)
 
 
 def _literal(value: str) -> pa.Scalar:

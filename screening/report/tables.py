@@ -35,7 +35,8 @@ def table_frame(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFra
         else pd.Series([None] * len(frame), index=frame.index, dtype=object)
         for c in ordered
     }
-    return pd.DataFrame(table), ordered
+    # The frame's own columns, not copies: this frame is only read.
+    return pd.DataFrame(table, copy=False), ordered
 
 
 def column_widths(frame: pd.DataFrame, columns: Sequence[str]) -> list[float]:

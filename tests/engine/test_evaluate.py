@@ -130,3 +130,25 @@ def test_evidence_shows_numbers_and_dates_as_display_does(
             assert cited[cites].tolist() == list(shown[cites])
             checked += int(cites.sum())
     assert checked > 10
+
+
+@pytest.mark.parametrize(
+    ("related", "key"),
+    [("relationships", RecordKind.relationship), ("workers", RecordKind.worker)],
+)
+def test_per_company_evidence_lists_the_related_records_in_file_order(
+    rulebook: Rulebook, tables: dict[RecordKind, RecordTable], related: str, key: RecordKind
+) -> None:
+    findings = _findings(rulebook, tables)
+    link = "company_id" if key is RecordKind.relationship else "employer_id"
+    related_rows = tables[key].values
+    pattern = rf"{related}\.count: (\d+); {related}\.ids: ([^;]*); {related}\.names: "
+    cited = findings.loc[findings["record_type"] == "company", "evidence"].str.extract(pattern)
+    cited = cited.dropna()
+    companies = findings.loc[cited.index, "record_id"]
+    assert len(cited) > 2 and cited[0].astype(int).max() > 1  # some company lists several
+    for (count, ids), company in zip(cited.itertuples(index=False), companies, strict=True):
+        listed = ids.split(", ")
+        owned = related_rows.loc[related_rows[link] == company, "record_id"].tolist()
+        assert len(listed) == int(count)
+        assert listed == [record for record in owned if record in listed]  # file order

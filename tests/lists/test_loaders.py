@@ -76,6 +76,15 @@ def test_dtd_after_a_comment_is_refused(tmp_path: Path) -> None:
     assert "unsafe XML refused" in err.value.message
 
 
+def test_impossible_list_date_is_a_file_error(tmp_path: Path) -> None:
+    text = (DATA / "un_consolidated.xml").read_text(encoding="utf-8")
+    path = tmp_path / "un.xml"
+    path.write_text(text.replace('dateGenerated="2026-11-20', 'dateGenerated="2026-13-45'))
+    with pytest.raises(InputFileError) as err:
+        load_list(path)
+    assert (err.value.message, err.value.line) == ("invalid dateGenerated '2026-13-45'", 2)
+
+
 def test_truncated_xml_points_at_line() -> None:
     with pytest.raises(InputFileError) as err:
         load_list(DATA / "un_truncated.xml")
