@@ -50,12 +50,13 @@ _NON_SPACE = re.compile(rb"\S")
 # as fast as the 1 MiB default with a quarter of the chunks (later steps pay per chunk); a row
 # longer than a block is refused, and the exact splitter takes over.
 _BLOCK_BYTES = 4 << 20
-# The bytes a BLANK character may start with, and (one byte long) end with; the first of the
-# three bytes of those three bytes long. Checked against BLANK in the tests.
-_BYTE = np.arange(256)
-_BLANK_LAST = _BYTE <= 0x20
-_BLANK_THIRD_LAST = np.isin(_BYTE, [0xE1, 0xE2, 0xE3, 0xEF])
-_BLANK_FIRST = _BLANK_LAST | (_BYTE == 0xC2) | _BLANK_THIRD_LAST
+# The bytes a BLANK character may start with, and (one byte long) end with; the second of two
+# bytes and the first of three bytes of the longer ones (inclusive ranges). Checked against BLANK
+# in the tests.
+_BLANK_LAST = ((0x00, 0x20),)
+_BLANK_SECOND_LAST = ((0xC2, 0xC2),)
+_BLANK_THIRD_LAST = ((0xE1, 0xE3), (0xEF, 0xEF))
+_BLANK_FIRST = _BLANK_LAST + _BLANK_SECOND_LAST + _BLANK_THIRD_LAST
 # Whole-file byte scans go a slice at a time: a comparison over all of a 200 MB file would
 # allocate a 200 MB mask; a slice's mask stays in the cache.
 _SCAN_BYTES = 1 << 20
@@ -269,9 +270,11 @@ def _may_have_blank_edges(chunk: pa.Array) -> bool:
     """Whether a cell of the (large string) chunk may start or end with a BLANK character.
 
     A BLANK character is one byte up to 0x20, or two bytes starting 0xC2, or three starting
-    0xE1, 0xE2, 0xE3 or 0xEF: a cell is looked at through its first byte and its last three.
-    Bytes read for a short or empty cell may belong to another: a cell too many, never one too
-    few, so the answer may be a needless yes, never a wrong no."""
+    0xE1, 0xE2, 0xE3 or 0xEF: a cell is looked at through its first byte and its last, and only
+    a cell ending in a continuation byte (0x80 and up) through its last three. Bytes read for a
+    short or empty cell may belong to another: a cell too many, never one too few, so the answer
+    may be a needless yes, never a wrong no. The bytes found are counted by value (`bincount`),
+    not looked up cell by cell: this runs over every column the reader returns."""
     if chunk.type != pa.large_string():
         return True
     _, offset_buffer, data_buffer = chunk.buffers()
@@ -280,13 +283,21 @@ def _may_have_blank_edges(chunk: pa.Array) -> bool:
         return False
     data = np.frombuffer(data_buffer, dtype=np.uint8)
     ends = offsets[1:]
-    edges = (
-        _BLANK_FIRST[data[np.minimum(offsets[:-1], len(data) - 1)]]
-        | _BLANK_LAST[data[ends - 1]]
-        | (data[np.maximum(ends - 2, 0)] == 0xC2)
-        | _BLANK_THIRD_LAST[data[np.maximum(ends - 3, 0)]]
+    if _found(data.take(offsets[:-1], mode="clip"), _BLANK_FIRST):
+        return True
+    last = data.take(ends - 1, mode="clip")
+    if _found(last, _BLANK_LAST):
+        return True
+    longer = ends[last >= 0x80]
+    return _found(data.take(longer - 2, mode="clip"), _BLANK_SECOND_LAST) or _found(
+        data.take(longer - 3, mode="clip"), _BLANK_THIRD_LAST
     )
-    return bool(edges.any())
+
+
+def _found(octets: np.ndarray, wanted: tuple[tuple[int, int], ...]) -> bool:
+    """Whether some byte of `octets` lies in one of the `wanted` ranges (inclusive): compared
+    in place, without a lookup per byte."""
+    return any(bool(((octets >= low) & (octets <= high)).any()) for low, high in wanted)
 
 
 def text_column(column: pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
