@@ -19,6 +19,7 @@ from screening.engine.context import Context, Evaluated
 from screening.engine.rows import take_rows
 from screening.engine.text import Text, arrow_text, joined, replaced, with_given
 from screening.normalizing.tables import record_fingerprints
+from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
 from screening.rulespec.checks import PLACEHOLDER
@@ -112,11 +113,8 @@ class Named:
 def named_records(context: Context, kind: RecordKind, rows: np.ndarray) -> Named:
     """The `Named` records of `kind` at `rows` (row positions, ascending)."""
     raw = context.tables[kind].raw
-    given = {
-        str(name): take_rows(column, rows)
-        for name, column in raw.items()
-        if not str(name).startswith("_")
-    }
+    names = [str(name) for name in raw.columns if not str(name).startswith("_")]
+    given = dict(zip(names, each(lambda name: take_rows(raw[name], rows), names), strict=True))
     hashed = record_fingerprints(kind, pd.DataFrame(given, index=pd.RangeIndex(len(rows))))
     texts = {name: arrow_text(column) for name, column in given.items()}
     return Named(rows, texts, arrow_text(hashed))

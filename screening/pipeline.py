@@ -27,6 +27,7 @@ from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.lists.loading import bundled_list, load_list
 from screening.lists.models import Watchlist, content_digest
+from screening.memory import reuse_freed_memory
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
 from screening.reading import REJECTED_COLUMNS, RawTable, read_records, reject_duplicate_ids
 from screening.records import RecordKind
@@ -145,6 +146,7 @@ class ScreenRequest:
 def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenResult:
     """Run one screen and return everything the report shows."""
     step = progress or _silent
+    reuse_freed_memory()
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
     stages: dict[str, float] = {}

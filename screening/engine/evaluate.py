@@ -9,6 +9,7 @@ import pyarrow as pa
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context, Evaluated
 from screening.findings import FINDING_COLUMNS, findings_frame, named_records, rule_findings
+from screening.parallel import each
 from screening.records import RecordKind
 from screening.rulespec.rulebook import LoadedRule
 
@@ -18,7 +19,8 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
 
     Rules run in dependency order; their findings come out in review order (most serious first,
     then by rule and record), the order `assemble.sort_findings` then finds already in place.
-    Findings are built once every rule has run, when the records they name are known."""
+    Findings are built once every rule has run, when the records they name are known; rules
+    build theirs side by side (`parallel.each`), each from the finished masks."""
     results: list[tuple[LoadedRule, Evaluated]] = []
     for loaded in rules:
         rule = loaded.rule
@@ -28,14 +30,14 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     named = {
         kind: named_records(context, kind, rows) for kind, rows in _named_rows(results).items()
     }
-    parts = [
-        (
-            _review_order(loaded),
-            rule_findings(loaded, result, context, named[loaded.rule.applies_to]),
-        )
-        for loaded, result in results
-        if loaded.rule.applies_to in named
-    ]
+    built = [(loaded, result) for loaded, result in results if loaded.rule.applies_to in named]
+    parts = each(
+        lambda pair: (
+            _review_order(pair[0]),
+            rule_findings(pair[0], pair[1], context, named[pair[0].rule.applies_to]),
+        ),
+        built,
+    )
     parts.sort(key=lambda part: part[0])
     found = [findings for _, findings in parts if findings is not None]
     if not found:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from screening.normalizing.countries import normalize_countries
 from screening.normalizing.values import parse_dates, parse_numbers, plain_dates, plain_numbers
+from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, TRIMMED, text_column
 from screening.records import Column, RecordKind, Schema, ValueType, schema_for
 from screening.report.rows import DataIssueRow, columns
@@ -91,13 +92,16 @@ def normalize_table(
     raw = _as_given(raw.reset_index(drop=True))
     schema = schema_for(kind)
     stripped = bool(raw.attrs.get(TRIMMED, False))
-    typed: dict[str, pd.Series] = {}
-    problems: dict[str, pd.Series] = {}  # by field: the rows with a problem, and what it is
-    for label, given in raw.items():
-        name = str(label)
-        typed[name], problem = _normalized(schema.columns.get(name), name, given, stripped)
-        if problem is not None:
-            problems[name] = problem
+    names = [str(label) for label in raw.columns]
+    normalized = each(
+        lambda name: _normalized(schema.columns.get(name), name, raw[name], stripped), names
+    )
+    typed = {name: column for name, (column, _) in zip(names, normalized, strict=True)}
+    problems = {  # by field: the rows with a problem, and what it is
+        name: problem
+        for name, (_, problem) in zip(names, normalized, strict=True)
+        if problem is not None
+    }
     values = pd.DataFrame(typed, copy=False)
     if as_of is not None:
         _flag_future(values, problems, as_of)

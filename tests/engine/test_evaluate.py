@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from screening import parallel
 from screening.assemble import records_table, sort_findings
 from screening.display import display
 from screening.engine.context import Context
@@ -152,3 +153,21 @@ def test_per_company_evidence_lists_the_related_records_in_file_order(
         owned = related_rows.loc[related_rows[link] == company, "record_id"].tolist()
         assert len(listed) == int(count)
         assert listed == [record for record in owned if record in listed]  # file order
+
+
+@pytest.mark.parametrize("workers", [1, 2, 4])
+def test_the_number_of_threads_changes_nothing(
+    rulebook: Rulebook,
+    tables: dict[RecordKind, RecordTable],
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+) -> None:
+    expected = _findings(rulebook, tables)
+    paths = [DATA / f"{name}.csv" for name in ("workers", "companies", "relationships")]
+    raws = reject_duplicate_ids([read_records(path) for path in paths])
+    monkeypatch.setattr(parallel, "WORKERS", workers)
+    threaded = {raw.kind: normalize_table(raw.kind, raw.frame, AS_OF) for raw in raws}
+    for kind, table in tables.items():
+        pd.testing.assert_frame_equal(threaded[kind].values, table.values)
+        pd.testing.assert_frame_equal(threaded[kind].issues, table.issues)
+    pd.testing.assert_frame_equal(_findings(rulebook, threaded), expected)
