@@ -290,11 +290,12 @@ def _row_hashes(columns: list[tuple[pd.Series, bool]], rows: int) -> np.ndarray:
     through its distinct values (`categorize`), one of (nearly) distinct values such as ids and
     passport numbers cell by cell, which spares building a dictionary as long as the column.
     The column hashes are then combined as pandas combines them (CPython's tuple hash,
-    `pandas.core.util.hashing.combine_hash_arrays`)."""
+    `pandas.core.util.hashing.combine_hash_arrays`); the columns are hashed side by side."""
+    hashes = each(lambda pair: pd.util.hash_array(pair[0].array, categorize=pair[1]), columns)
     combined = np.full(rows, 0x345678, dtype=np.uint64)
     multiplier = np.uint64(1000003)
-    for position, (column, categorize) in enumerate(columns):
-        combined ^= pd.util.hash_array(column.array, categorize=categorize)
+    for position, hashed in enumerate(hashes):
+        combined ^= hashed
         combined *= multiplier
         remaining = len(columns) - position
         multiplier += np.uint64(82520 + remaining + remaining)
