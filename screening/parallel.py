@@ -16,8 +16,16 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 # More threads than cores only adds the memory of the columns in flight.
-WORKERS = max(1, min(os.cpu_count() or 1, 4))
+WORKERS = max(1, min(_cores(), 4))
 
 
 def each(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
