@@ -46,9 +46,10 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 # pandas' default string dtype (`str`): Arrow storage, NaN for missing.
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 _NON_SPACE = re.compile(rb"\S")
-# pyarrow parses this much at a time: each block becomes one chunk of every column. 4 MiB parses
-# as fast as the 1 MiB default with a quarter of the chunks (later steps pay per chunk); a row
-# longer than a block is refused, and the exact splitter takes over.
+# pyarrow parses this much at a time: each block becomes one chunk of every column (joined into
+# one afterwards, `_trim`). 4 MiB parses as fast as the 1 MiB default with a quarter of the
+# chunks; 16 MiB and more parse slower. A row longer than a block is refused, and the exact
+# splitter takes over.
 _BLOCK_BYTES = 4 << 20
 # The bytes a BLANK character may start with, and (one byte long) end with; the second of two
 # bytes and the first of three bytes of the longer ones (inclusive ranges). Checked against BLANK
@@ -273,8 +274,8 @@ def _may_have_blank_edges(chunk: pa.Array) -> bool:
     0xE1, 0xE2, 0xE3 or 0xEF: a cell is looked at through its first byte and its last, and only
     a cell ending in a continuation byte (0x80 and up) through its last three. Bytes read for a
     short or empty cell may belong to another: a cell too many, never one too few, so the answer
-    may be a needless yes, never a wrong no. The bytes found are counted by value (`bincount`),
-    not looked up cell by cell: this runs over every column the reader returns."""
+    may be a needless yes, never a wrong no. The edge bytes are compared with BLANK's byte
+    ranges in place, not looked up one by one: this runs over every column the reader returns."""
     if chunk.type != pa.large_string():
         return True
     _, offset_buffer, data_buffer = chunk.buffers()
