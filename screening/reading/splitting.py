@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from screening import parallel
 from screening.reading.encodings import Decoded
 
 DELIMITERS = (",", ";", "\t")
@@ -242,12 +243,13 @@ def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
 
 
 def _trim_each(columns: list[pa.ChunkedArray]) -> None:
-    """Strip BLANK from every cell, replacing the columns in the list one by one: a parsed
-    column is let go as soon as its trimmed copy exists, not after all of them.
+    """Join and strip every column (`_trim`), replacing the columns in the list one by one: a
+    parsed column is let go as soon as its new copy exists, not after all of them (which is why
+    this is not `parallel.each`, which returns all results at once).
 
-    Columns are trimmed on two threads (Arrow lets go of the GIL): trimming is a copy of every
-    cell, as long as the parse itself on one core."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    Columns are done on `parallel.WORKERS` threads (Arrow lets go of the GIL): each is a copy of
+    every cell."""
+    with ThreadPoolExecutor(max_workers=parallel.WORKERS) as pool:
         for index, trimmed in enumerate(pool.map(_trim, columns)):
             columns[index] = trimmed
 
