@@ -30,16 +30,14 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     named = {
         kind: named_records(context, kind, rows) for kind, rows in _named_rows(results).items()
     }
-    built = [(loaded, result) for loaded, result in results if loaded.rule.applies_to in named]
-    parts = each(
-        lambda pair: (
-            _review_order(pair[0]),
-            rule_findings(pair[0], pair[1], context, named[pair[0].rule.applies_to]),
-        ),
-        built,
+    ordered = sorted(
+        (pair for pair in results if pair[0].rule.applies_to in named),
+        key=lambda pair: _review_order(pair[0]),
     )
-    parts.sort(key=lambda part: part[0])
-    found = [findings for _, findings in parts if findings is not None]
+    tables = each(
+        lambda pair: rule_findings(*pair, context, named[pair[0].rule.applies_to]), ordered
+    )
+    found = [findings for findings in tables if findings is not None]
     if not found:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     return findings_frame(pa.concat_tables(found))
