@@ -133,14 +133,16 @@ def _collector_paused() -> Iterator[None]:
     When building ends, the survivors are moved to the oldest generation at once (`gc.freeze`
     then `gc.unfreeze`): left in the youngest, the next collections walked them all again. In a
     screen of 1M workers against a 10,000-entry list: collector time 0.25–0.30 → 0.11–0.16 s.
+    Not when the host program has frozen objects of its own: unfreezing would thaw them too.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 

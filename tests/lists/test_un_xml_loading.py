@@ -123,3 +123,15 @@ def test_loaded_entries_go_to_the_oldest_generation_and_nothing_stays_frozen(
     assert gc.get_freeze_count() == 0
     oldest = gc.get_objects(generation=2)
     assert any(item is entries[0] for item in oldest)
+
+
+def test_objects_the_host_program_froze_stay_frozen(tmp_path: Path) -> None:
+    good = _write(tmp_path, f"<INDIVIDUALS>\n{_person('KPi.1')}</INDIVIDUALS>\n")
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        load_list(good)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
