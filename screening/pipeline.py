@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +26,10 @@ from screening.assemble import (
 )
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
+from screening.errors import InputFileError
 from screening.lists.loading import bundled_list, load_list
 from screening.lists.models import Watchlist, content_digest
+from screening.matching.matcher import ListNames, list_names
 from screening.memory import reuse_freed_memory
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
 from screening.reading import REJECTED_COLUMNS, RawTable, read_records, reject_duplicate_ids
@@ -99,6 +102,7 @@ class ScreenResult:
     rules: pd.DataFrame
     sources: pd.DataFrame
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds each stage took; "lists" runs beside "read" and "normalize", not after them."""
     changes: pd.DataFrame | None = None
     """Findings new, gone or changed since `--baseline` (None when no baseline was given)."""
     review_files: dict[str, str] = field(default_factory=dict)
@@ -151,27 +155,32 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
     clock = time.perf_counter()
     stages: dict[str, float] = {}
 
-    # rules, lists and review files first: a mistake in them fails before the long part
+    # rules and review files first: a mistake in them fails before the long part
     with _timed(stages, "rules"):
         step("loading rules")
         corpus = load_corpus(request.seeds_dir)
         rulebook = load_rulebook(request.rules_dir, corpus)
-    with _timed(stages, "lists"):
-        step("loading lists")
-        watchlists = _watchlists(request)
         store = load_store(request.decisions) if request.decisions else {}
         suppressions = load_suppressions(request.suppressions) if request.suppressions else []
-    with _timed(stages, "read"):
-        step("reading records")
-        raws = reject_duplicate_ids(
-            [read_records(path, request.encoding) for path in request.files]
-        )
-    with _timed(stages, "normalize"):
-        step("normalizing values")
-        tables = _normalize(raws, pd.Timestamp(request.as_of))
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        loading = beside.submit(_prepared_lists, request)
+        with _timed(stages, "read"):
+            step("reading records")
+            raws = _read(request, loading)
+        with _timed(stages, "normalize"):
+            step("normalizing values")
+            tables = _normalize(raws, pd.Timestamp(request.as_of))
+        lists = loading.result()
+    stages["lists"] = lists.seconds
+    watchlists = lists.watchlists
     with _timed(stages, "evaluate"):
         step("evaluating rules")
-        context = Context(tables=tables, as_of=pd.Timestamp(request.as_of), watchlists=watchlists)
+        context = Context(
+            tables=tables,
+            as_of=pd.Timestamp(request.as_of),
+            watchlists=watchlists,
+            prepared_names=lists.names,
+        )
         findings = evaluate(rulebook.rules, context)
     with _timed(stages, "assemble"):
         step("assembling findings")
@@ -192,7 +201,7 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
             rules_dir=request.rules_dir,
             rules_hash=rulebook.sha256,
             inputs=[_input_summary(raw) for raw in raws],
-            lists=[_list_summary(watchlist) for watchlist in watchlists],
+            lists=lists.summaries,
             findings=findings,
             records=records,
             rejected=_rejected(raws),
@@ -255,6 +264,50 @@ def _combined(kind: RecordKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
     combined = combined[leading + list(dict.fromkeys(extra))]
     gaps = [name for name in extra if combined[name].hasnans]
     return combined.fillna(dict.fromkeys(gaps, "")) if gaps else combined
+
+
+@dataclass(frozen=True)
+class _PreparedLists:
+    """The screen's sanctions lists, loaded, with their names encoded for matching."""
+
+    watchlists: list[Watchlist]
+    names: ListNames | None
+    """Every list's names, of all schemas (None without lists)."""
+    summaries: list[ListSummary]
+    seconds: float
+
+
+def _prepared_lists(request: ScreenRequest) -> _PreparedLists:
+    """Load the lists and encode their names; `screen` runs this beside reading and normalizing
+    the records.
+
+    It is Python work on one core: run first, a 10,000-entry UN list kept the screen waiting
+    ~1.4 s with the other core idle; beside the read it shares both cores with the parser
+    (1M workers against that list: screen median 8.3–8.7 → 7.8 s)."""
+    start = time.perf_counter()
+    watchlists = _watchlists(request)
+    return _PreparedLists(
+        watchlists=watchlists,
+        names=list_names(watchlists, None) if watchlists else None,
+        summaries=[_list_summary(watchlist) for watchlist in watchlists],
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _read(request: ScreenRequest, lists: Future[_PreparedLists]) -> list[RawTable]:
+    """Every records file, read in order. A list that cannot be loaded fails the screen as soon
+    as it is known (between files), and before any records file does, as when lists were loaded
+    first."""
+    raws = []
+    for path in request.files:
+        if lists.done():
+            lists.result()  # raises the list's error, if loading it failed
+        try:
+            raws.append(read_records(path, request.encoding))
+        except InputFileError:
+            lists.result()  # waits for the lists: their error, if any, is the one reported
+            raise
+    return reject_duplicate_ids(raws)
 
 
 def _watchlists(request: ScreenRequest) -> list[Watchlist]:

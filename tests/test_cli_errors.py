@@ -83,3 +83,29 @@ def test_debug_shows_the_traceback(runner: CliRunner, tmp_path: Path) -> None:
     result = run_cli(runner, "--debug", "run", tmp_path / "nope.csv", "--out", tmp_path / "r.xlsx")
     assert result.exit_code == 2
     assert "Traceback" in result.stderr
+
+
+LISTS = Path(__file__).parent / "data" / "lists"
+
+
+def test_bad_list_file(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
+    bad = LISTS / "un_bad_entry.xml"
+    result = run_cli(
+        runner, "run", workers, "--list", bad, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF
+    )
+    _fails(result, str(bad))
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_bad_list_file_is_reported_before_a_bad_records_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Lists load beside the records: a list error still comes first, as when they loaded first."""
+    odd = tmp_path / "odd.csv"
+    odd.write_text("id,label\n1,x\n")
+    bad = LISTS / "un_bad_entry.xml"
+    result = run_cli(
+        runner, "run", odd, "--list", bad, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF
+    )
+    _fails(result, str(bad))
+    assert "no record kind" not in result.stderr

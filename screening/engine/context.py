@@ -42,6 +42,9 @@ class Context:
     tables: dict[RecordKind, RecordTable]
     as_of: pd.Timestamp
     watchlists: Sequence[Watchlist] = ()
+    prepared_names: ListNames | None = None
+    """The watchlists' names of all schemas, when prepared beforehand (`screen` encodes them
+    while the records are read); otherwise encoded on first use."""
     fired: dict[str, pd.Series] = field(default_factory=dict)
     _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
     _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
@@ -88,6 +91,9 @@ class Context:
         """The lists' names (of `schema`, None: all), encoded and indexed once per run: every
         kind's names are matched against them."""
         if schema not in self._list_names:
-            every = None if schema is None else self.list_names(None)
-            self._list_names[schema] = list_names(self.watchlists, schema, every)
+            if schema is None:
+                every = self.prepared_names or list_names(self.watchlists, None)
+            else:
+                every = list_names(self.watchlists, schema, self.list_names(None))
+            self._list_names[schema] = every
         return self._list_names[schema]

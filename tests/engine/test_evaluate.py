@@ -14,6 +14,7 @@ from screening.display import display
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.lists import bundled_list
+from screening.matching.matcher import list_names
 from screening.normalizing.tables import RecordTable, normalize_table
 from screening.reading import read_records, reject_duplicate_ids
 from screening.records import RecordKind
@@ -171,3 +172,20 @@ def test_the_number_of_threads_changes_nothing(
         pd.testing.assert_frame_equal(threaded[kind].values, table.values)
         pd.testing.assert_frame_equal(threaded[kind].issues, table.issues)
     pd.testing.assert_frame_equal(_findings(rulebook, threaded), expected)
+
+
+def test_names_prepared_beforehand_change_nothing(
+    rulebook: Rulebook, tables: dict[RecordKind, RecordTable]
+) -> None:
+    """`screen` encodes the lists' names while it reads the records; a context that encodes them
+    on first use finds the same."""
+    watchlists = [bundled_list()]
+    prepared = Context(
+        tables=tables,
+        as_of=AS_OF,
+        watchlists=watchlists,
+        prepared_names=list_names(watchlists, None),
+    )
+    found = evaluate(rulebook.rules, prepared)
+    assert found["rule_id"].str.contains("designated").any()
+    pd.testing.assert_frame_equal(found, _findings(rulebook, tables))
