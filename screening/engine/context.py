@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,9 +42,9 @@ class Context:
     tables: dict[RecordKind, RecordTable]
     as_of: pd.Timestamp
     watchlists: Sequence[Watchlist] = ()
-    prepared_names: ListNames | None = None
-    """The watchlists' names of all schemas, when prepared beforehand (`screen` encodes them
-    while the records are read); otherwise encoded on first use."""
+    prepared_names: Mapping[str | None, ListNames] = field(default_factory=dict)
+    """The watchlists' names by schema (None: all), as far as prepared beforehand (`screen`
+    prepares them while the records are read); others are prepared on first use."""
     fired: dict[str, pd.Series] = field(default_factory=dict)
     _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
     _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
@@ -90,10 +90,9 @@ class Context:
     def list_names(self, schema: str | None) -> ListNames:
         """The lists' names (of `schema`, None: all), encoded and indexed once per run: every
         kind's names are matched against them."""
+        if schema in self.prepared_names:
+            return self.prepared_names[schema]
         if schema not in self._list_names:
-            if schema is None:
-                every = self.prepared_names or list_names(self.watchlists, None)
-            else:
-                every = list_names(self.watchlists, schema, self.list_names(None))
-            self._list_names[schema] = every
+            every = None if schema is None else self.list_names(None)
+            self._list_names[schema] = list_names(self.watchlists, schema, every)
         return self._list_names[schema]

@@ -180,11 +180,10 @@ def test_names_prepared_beforehand_change_nothing(
     """`screen` encodes the lists' names while it reads the records; a context that encodes them
     on first use finds the same."""
     watchlists = [bundled_list()]
+    every = list_names(watchlists, None)
+    names = {schema: list_names(watchlists, schema, every) for schema in ("person", "organization")}
     prepared = Context(
-        tables=tables,
-        as_of=AS_OF,
-        watchlists=watchlists,
-        prepared_names=list_names(watchlists, None),
+        tables=tables, as_of=AS_OF, watchlists=watchlists, prepared_names={None: every, **names}
     )
     found = evaluate(rulebook.rules, prepared)
     assert found["rule_id"].str.contains("designated").any()
