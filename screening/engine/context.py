@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,9 @@ Evidence = Callable[[np.ndarray], pd.Series]
 Takes row positions in the kind's table and returns their values in that order (index 0..n-1).
 Conditions run over whole tables, but only the few records that end up with a finding need
 their evidence: building it for every record cost more than the conditions themselves."""
+
+NameMatch = tuple[RecordKind, str, float | None, str | None]
+"""What `Context.name_matches` is asked: record kind, name field, threshold, list schema."""
 
 
 @dataclass
@@ -48,7 +52,8 @@ class Context:
     fired: dict[str, pd.Series] = field(default_factory=dict)
     _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
     _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
-    _name_matches: dict[tuple[Any, ...], pd.DataFrame] = field(default_factory=dict)
+    _name_matches: dict[NameMatch, pd.DataFrame] = field(default_factory=dict)
+    _matching: dict[NameMatch, Future[pd.DataFrame]] = field(default_factory=dict)
     _list_names: dict[str | None, ListNames] = field(default_factory=dict)
 
     def values(self, kind: RecordKind) -> pd.DataFrame:
@@ -80,12 +85,24 @@ class Context:
         self, kind: RecordKind, field_name: str, threshold: float | None, schema: str | None
     ) -> pd.DataFrame:
         """Best list match per record for a name field (computed once per run and options)."""
-        key = (kind, field_name, threshold, schema)
+        key: NameMatch = (kind, field_name, threshold, schema)
         if key not in self._name_matches:
-            from screening.engine.names import best_matches  # names imports this module
-
-            self._name_matches[key] = best_matches(self, kind, field_name, threshold, schema)
+            pending = self._matching.pop(key, None)
+            self._name_matches[key] = pending.result() if pending else self._best_matches(key)
         return self._name_matches[key]
+
+    def match_names_beside(self, wanted: Iterable[NameMatch], pool: Executor) -> None:
+        """Start the name matches `wanted` on `pool`: `name_matches` then waits for a result
+        instead of matching again. Matching is mostly one core's work, and so are the other
+        rules' masks: side by side they take both."""
+        for key in dict.fromkeys(wanted):
+            if key not in self._name_matches and key not in self._matching:
+                self._matching[key] = pool.submit(self._best_matches, key)
+
+    def _best_matches(self, key: NameMatch) -> pd.DataFrame:
+        from screening.engine.names import best_matches  # names imports this module
+
+        return best_matches(self, *key)
 
     def list_names(self, schema: str | None) -> ListNames:
         """The lists' names (of `schema`, None: all), encoded and indexed once per run: every

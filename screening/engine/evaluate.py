@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from screening.engine.compile import compile_condition
-from screening.engine.context import Context, Evaluated
+from screening.engine.context import Context, Evaluated, NameMatch
 from screening.findings import FINDING_COLUMNS, findings_frame, named_records, rule_findings
 from screening.parallel import each
 from screening.records import RecordKind
+from screening.rulespec.conditions import FieldCondition, walk
 from screening.rulespec.rulebook import LoadedRule
 
 
 def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     """The findings of all rules; `context.fired` records each rule's mask for later rules.
 
-    Rules run in dependency order; their findings come out in review order (most serious first,
-    then by rule and record), the order `assemble.sort_findings` then finds already in place.
-    Findings are built once every rule has run, when the records they name are known; rules
-    build theirs side by side (`parallel.each`), each from the finished masks."""
+    Rules run in dependency order, while the names their `listed` conditions ask about are
+    matched beside them (`Context.match_names_beside`). Their findings come out in review order
+    (most serious first, then by rule and record), the order `assemble.sort_findings` then finds
+    already in place. Findings are built once every rule has run, when the records they name are
+    known; rules build theirs side by side (`parallel.each`), each from the finished masks."""
     results: list[tuple[LoadedRule, Evaluated]] = []
-    for loaded in rules:
-        rule = loaded.rule
-        result = compile_condition(rule.when, rule.applies_to)(context)
-        context.fired[rule.id] = result.mask
-        results.append((loaded, result))
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        context.match_names_beside(_name_matches(rules), beside)
+        for loaded in rules:
+            rule = loaded.rule
+            result = compile_condition(rule.when, rule.applies_to)(context)
+            context.fired[rule.id] = result.mask
+            results.append((loaded, result))
     named = {
         kind: named_records(context, kind, rows) for kind, rows in _named_rows(results).items()
     }
@@ -41,6 +48,15 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     if not found:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     return findings_frame(pa.concat_tables(found))
+
+
+def _name_matches(rules: list[LoadedRule]) -> Iterator[NameMatch]:
+    """The name matches the rules' `listed` conditions ask for, in the order the rules run."""
+    for loaded in rules:
+        for condition, kind in walk(loaded.rule.when, loaded.rule.applies_to):
+            if isinstance(condition, FieldCondition) and condition.listed is not None:
+                listed = condition.listed
+                yield kind, condition.field, listed.threshold, listed.schema_
 
 
 def _named_rows(results: list[tuple[LoadedRule, Evaluated]]) -> dict[RecordKind, np.ndarray]:

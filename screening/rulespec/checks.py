@@ -18,6 +18,7 @@ from screening.rulespec.conditions import (
     PeriodCondition,
     inner_condition,
     move_of,
+    walk,
 )
 from screening.rulespec.rule import Rule
 
@@ -174,14 +175,8 @@ def check_template(rule: Rule) -> None:
 
 def finding_kinds(condition: Condition, kind: RecordKind) -> dict[str, RecordKind]:
     """For each `finding: ID` in the condition, the record kind it is asked about."""
-    found: dict[str, RecordKind] = {}
-    if isinstance(condition, FindingCondition):
-        found[condition.finding] = kind
-    elif isinstance(condition, AllCondition | AnyCondition):
-        for child in condition.all if isinstance(condition, AllCondition) else condition.any:
-            found.update(finding_kinds(child, kind))
-    elif isinstance(condition, NotCondition):
-        found.update(finding_kinds(condition.not_, kind))
-    elif (move := move_of(condition)) is not None:
-        found.update(finding_kinds(inner_condition(condition, move), move.target))
-    return found
+    return {
+        part.finding: asked_on
+        for part, asked_on in walk(condition, kind)
+        if isinstance(part, FindingCondition)
+    }

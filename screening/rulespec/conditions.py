@@ -9,6 +9,7 @@ asks whether another rule fired on the same record; `as_of` compares the screen'
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -236,6 +237,18 @@ def inner_condition(condition: Any, move: Move) -> Condition:
     """The condition a move applies to the related records."""
     inner = getattr(condition, move.name)
     return inner.where if move.aggregate else inner  # type: ignore[no-any-return]
+
+
+def walk(condition: Condition, kind: RecordKind) -> Iterator[tuple[Condition, RecordKind]]:
+    """Every condition of the tree, parents before children, with the record kind it tests."""
+    yield condition, kind
+    if isinstance(condition, AllCondition | AnyCondition):
+        for child in condition.all if isinstance(condition, AllCondition) else condition.any:
+            yield from walk(child, kind)
+    elif isinstance(condition, NotCondition):
+        yield from walk(condition.not_, kind)
+    elif (move := move_of(condition)) is not None:
+        yield from walk(inner_condition(condition, move), move.target)
 
 
 _FORMS: dict[str, type[_Spec]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 from screening import parallel
 from screening.assemble import records_table, sort_findings
 from screening.display import display
+from screening.engine import names
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.lists import bundled_list
@@ -188,3 +190,35 @@ def test_names_prepared_beforehand_change_nothing(
     found = evaluate(rulebook.rules, prepared)
     assert found["rule_id"].str.contains("designated").any()
     pd.testing.assert_frame_equal(found, _findings(rulebook, tables))
+
+
+def test_each_name_match_runs_once_beside_the_rules(
+    rulebook: Rulebook, tables: dict[RecordKind, RecordTable], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules' `listed` conditions are found before the rules run and matched on another
+    thread: none is left for the rules to match themselves."""
+    matched: list[tuple[object, ...]] = []
+    original = names.best_matches
+
+    def recorded(context: Context, *key: object) -> pd.DataFrame:
+        matched.append((*key, threading.current_thread() is threading.main_thread()))
+        return original(context, *key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(names, "best_matches", recorded)
+    found = _findings(rulebook, tables)
+    assert {kind for kind, *_ in matched} == set(RecordKind)
+    assert len(matched) == len(set(matched))
+    assert not any(on_main_thread for *_, on_main_thread in matched)
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(found, _findings(rulebook, tables))
+
+
+def test_a_failing_name_match_fails_the_evaluation(
+    rulebook: Rulebook, tables: dict[RecordKind, RecordTable], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> pd.DataFrame:
+        raise RuntimeError("matcher broke")
+
+    monkeypatch.setattr(names, "best_matches", broken)
+    with pytest.raises(RuntimeError, match="matcher broke"):
+        _findings(rulebook, tables)
