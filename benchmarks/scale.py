@@ -680,9 +680,10 @@ def render(rows: list[Row], with_list: Row | None, peer: Row | None, quick: bool
         "another; each screen runs three times (`--repeat`) and the run with the median total is "
         "shown, with every run's total in the last column. Stages are "
         "`ScreenResult.stage_seconds` plus the report; loading and encoding the lists runs "
-        "beside read and normalize (its own seconds are shown), name matching runs "
-        'inside evaluate and is shown separately. The floor is pandas `read_csv(engine="pyarrow"'
-        ", dtype=str)` of the same three files (best of 3). Runs over "
+        "beside read and normalize (its own seconds are shown); name matching runs "
+        "inside evaluate, beside the other rules' masks, and is shown separately. The floor "
+        'is pandas `read_csv(engine="pyarrow", dtype=str)` of the same three files (best of 3). '
+        "Runs over "
         f'{SUMMARY_ABOVE:,} records write the report with `records="summary"` (Records sheet '
         "counted by file, type and status, not listed); the 10k run lists every record.",
         "",
