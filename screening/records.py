@@ -32,6 +32,8 @@ class ValueType(StrEnum):
     date = "date"
     number = "number"
     choice = "choice"
+    decision = "decision"
+    role = "role"
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,47 @@ PartyType = Annotated[
 Exemption = Annotated[
     str,
     Column(ValueType.text),
-    Field(description="Reference of a recorded 1718 Committee exemption or approval, if any"),
+    Field(
+        description="Older single column for a 1718 Committee decision, in words: read into "
+        "committee_decision, committee_reference and committee_decided_on where those are empty "
+        "(a reference alone reads as an approval; unreadable text is a data issue)"
+    ),
 ]
+Decision = Annotated[
+    str,
+    Column(ValueType.decision),
+    Field(
+        description="1718 Committee decision on an exemption or approval request: approved, "
+        "refused, pending or not applied (English or Russian words)"
+    ),
+]
+Role = Annotated[
+    str,
+    Column(ValueType.role),
+    Field(
+        description="owner, shareholder, LLC member, beneficial owner, jv_partner, director, ... "
+        "in English, Russian, Korean or Chinese: read through the role vocabulary "
+        "(screening/normalizing/roles.yaml)"
+    ),
+]
+
+
+class _CommitteeDecision(BaseModel):
+    """A 1718 Committee decision recorded on the record it covers."""
+
+    committee_exemption: Exemption | None = None
+    committee_decision: Decision | None = None
+    committee_reference: Identifier | None = Field(
+        default=None, description="Reference of the Committee decision, e.g. 1718C/EX/2018/011"
+    )
+    committee_decided_on: Date | None = Field(
+        default=None, description="Date of the Committee decision (a refusal starts a clock)"
+    )
+    committee_covers: Text | None = Field(
+        default=None,
+        description="What the decision covers: record ids, passport or registration numbers "
+        "or names, separated by ';' (empty: this record)",
+    )
 
 
 class _Record(BaseModel):
@@ -63,9 +104,7 @@ class _Record(BaseModel):
     record_id: Identifier = Field(description="Unique id of the record in its file")
 
 
-class WorkerRecord(_Record):
-    """A person employed or present in a jurisdiction (HR, migration or payroll export)."""
-
+class _Worker(_Record):
     full_name: Text = Field(description="Name as written in the source (any script)")
     nationality: Country | None = Field(
         default=None, description="Country of nationality: code or name, any language"
@@ -100,12 +139,14 @@ class WorkerRecord(_Record):
     work_country: Country | None = Field(default=None, description="Country where the work is done")
     work_site: Text | None = Field(default=None, description="Site or address of the work")
     role: Text | None = Field(default=None, description="Job title or function")
-    committee_exemption: Exemption | None = None
+    residence_status: Text | None = Field(
+        default=None,
+        description="Immigration or protection status, e.g. refugee, asylum seeker, UN mission "
+        "staff (a legal bar to repatriation under UNSCR 2397 OP8)",
+    )
 
 
-class CompanyRecord(_Record):
-    """A company from a supplier, counterparty or corporate register."""
-
+class _Company(_Record):
     name: Text = Field(description="Company name as registered")
     country: Country | None = Field(default=None, description="Country of registration")
     registration_number: Identifier | None = Field(
@@ -114,22 +155,16 @@ class CompanyRecord(_Record):
     incorporated: Date | None = Field(default=None, description="Date of incorporation")
     dissolved: Date | None = Field(default=None, description="Date of dissolution (empty: active)")
     sector: Text | None = Field(default=None, description="Line of business, e.g. construction")
-    committee_exemption: Exemption | None = None
 
 
-class RelationshipRecord(_Record):
-    """An ownership, control or joint-venture link between a company and a party."""
-
+class _Relationship(_Record):
     company_id: Identifier = Field(description="record_id of the company the link belongs to")
     party_name: Text = Field(description="Name of the owner, shareholder, partner or officer")
     party_type: PartyType | None = None
     party_country: Country | None = Field(
         default=None, description="Country of the party (nationality or registration)"
     )
-    role: Text | None = Field(
-        default=None,
-        description="owner, shareholder, beneficial_owner, jv_partner, director, ...",
-    )
+    role: Role | None = None
     share_pct: Number | None = Field(default=None, description="Share held, in percent")
     start_date: Date | None = Field(
         default=None, description="Date the link began (e.g. JV agreement)"
@@ -137,6 +172,24 @@ class RelationshipRecord(_Record):
     end_date: Date | None = Field(
         default=None, description="Date the link ended (empty: still open)"
     )
+    party_id: Identifier | None = Field(
+        default=None,
+        description="record_id of the party where it is a company in the data: ownership "
+        "chains follow it",
+    )
+
+
+# The Committee decision columns come last in every kind (bases' fields come first).
+class WorkerRecord(_CommitteeDecision, _Worker):
+    """A person employed or present in a jurisdiction (HR, migration or payroll export)."""
+
+
+class CompanyRecord(_CommitteeDecision, _Company):
+    """A company from a supplier, counterparty or corporate register."""
+
+
+class RelationshipRecord(_CommitteeDecision, _Relationship):
+    """An ownership, control or joint-venture link between a company and a party."""
 
 
 MODELS: dict[RecordKind, type[_Record]] = {
@@ -150,6 +203,13 @@ NAME_FIELD: dict[RecordKind, str] = {
     RecordKind.company: "name",
     RecordKind.relationship: "party_name",
 }
+
+IDENTITY_FIELDS: dict[RecordKind, tuple[str, ...]] = {
+    RecordKind.worker: ("record_id", "full_name", "passport_number", "permit_number"),
+    RecordKind.company: ("record_id", "name", "registration_number"),
+    RecordKind.relationship: ("record_id", "party_name"),
+}
+"""The fields by which a Committee decision's `committee_covers` may name the record itself."""
 
 
 @dataclass(frozen=True)

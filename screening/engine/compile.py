@@ -16,22 +16,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from screening.display import display
+from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated, Evidence
 from screening.engine.operators import OPERATORS
+from screening.engine.ownership import chain_column, chain_paths, walk_chains
 from screening.engine.rows import distinct_rows, take_rows
 from screening.engine.text import Text, arrow_text
 from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
     AS_OF,
+    MOVES,
+    OWNER,
     AllCondition,
     AnyCondition,
     AsOfCondition,
     Condition,
     FieldCondition,
+    FieldDate,
     FindingCondition,
     NotCondition,
+    OwnedThroughCondition,
     PeriodCondition,
     inner_condition,
     move_of,
@@ -56,6 +61,8 @@ def compile_condition(condition: Condition, kind: RecordKind) -> Compiled:
         return _compile_finding(condition.finding, kind)
     if isinstance(condition, AsOfCondition):
         return _compile_as_of(condition, kind)
+    if isinstance(condition, OwnedThroughCondition):
+        return _compile_owned_through(condition)
     move = move_of(condition)
     if move is None:
         raise TypeError(f"unknown condition {condition!r}")
@@ -71,6 +78,30 @@ def resolve_date(value: dt.date | str, as_of: pd.Timestamp) -> pd.Timestamp:
     return as_of if value == AS_OF else pd.Timestamp(value)
 
 
+DateOperand = pd.Timestamp | pd.Series
+
+
+def date_operand(
+    value: dt.date | str | FieldDate, context: Context, kind: RecordKind
+) -> tuple[DateOperand, dict[str, Evidence]]:
+    """A rule's date for every record of `kind`: fixed, the as-of date, or a date field (of the
+    record or of the record a lookup reaches) plus days; with the evidence that shows it."""
+    if not isinstance(value, FieldDate):
+        return resolve_date(value, context.as_of), {}
+    head, _, rest = value.field.partition(".")
+    lookups = {move.name: move for move in MOVES.values() if not move.aggregate}
+    if rest and head in lookups and lookups[head].source is kind:
+        move = lookups[head]
+        rows = context.links(kind, move.link, move.target)
+        column = context.column(move.target, rest)
+        taken = column.to_numpy()[np.maximum(rows, 0)]
+        dates = pd.Series(taken, index=context.values(kind).index).mask(rows < 0)
+    else:
+        dates = context.column(kind, value.field)
+    shown = dates.reset_index(drop=True)
+    return dates + pd.Timedelta(days=value.days), {value.field: _column(shown)}
+
+
 def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
     name, operator = condition.field, condition.operator
     if operator == "listed":
@@ -80,12 +111,13 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
 
     def run(context: Context) -> Evaluated:
         values = context.column(kind, name)
-        resolved = argument
-        if isinstance(argument, dt.date | str) and operator in _DATE_OPERATORS:
-            resolved = resolve_date(argument, context.as_of)
-        test = (kind, name, operator, repr(resolved))
-        mask = context.tested(test, lambda: predicate(values, resolved))
-        return Evaluated(mask, {name: _column(values)})
+        resolved: Any = argument
+        evidence: dict[str, Evidence] = {}
+        if operator in _DATE_OPERATORS:
+            resolved, evidence = date_operand(argument, context, kind)
+        key = repr(argument) if isinstance(argument, FieldDate) else repr(resolved)
+        mask = context.tested((kind, name, operator, key), lambda: predicate(values, resolved))
+        return Evaluated(mask, {name: _column(values), **evidence})
 
     return run
 
@@ -96,15 +128,17 @@ _DATE_OPERATORS = {"before", "after", "on_or_before", "on_or_after"}
 def _compile_listed(condition: FieldCondition, kind: RecordKind) -> Compiled:
     options = condition.listed
     assert options is not None
-    threshold, schema = options.threshold, options.schema_
+    threshold, schema, in_force_on = options.threshold, options.schema_, options.in_force_on
 
     def run(context: Context) -> Evaluated:
         index = context.values(kind).index
-        best = context.name_matches(kind, condition.field, threshold, schema)
+        best = context.name_matches(kind, condition.field, threshold, schema, in_force_on)
         mask = pd.Series(_labelled(index, best.index), index=index)
         evidence = {condition.field: _column(context.column(kind, condition.field))}
         for key in LIST_EVIDENCE:
             evidence[key] = _matched(best[key.removeprefix("list.")], index)
+        if in_force_on is not None:
+            evidence[in_force_on] = _column(context.column(kind, in_force_on))
         return Evaluated(mask, evidence, _matched(best["entry_sha"], index))
 
     return run
@@ -125,11 +159,13 @@ def _compile_period(condition: PeriodCondition, kind: RecordKind) -> Compiled:
 
     def run(context: Context) -> Evaluated:
         start, end = context.column(kind, start_field), context.column(kind, end_field)
-        window_start = resolve_date(condition.overlaps.start, context.as_of)
-        window_end = resolve_date(condition.overlaps.end, context.as_of)
+        window_start, start_shown = date_operand(condition.overlaps.start, context, kind)
+        window_end, end_shown = date_operand(condition.overlaps.end, context, kind)
+        # a window bound read from a missing date is unknown: the period test does not hold
         mask = (start <= window_end) & (end.isna() | (end >= window_start))
+        mask &= window_start <= window_end  # a window that closes before it opens holds nothing
         evidence = {start_field: _column(start), end_field: _column(end)}
-        return Evaluated(mask.fillna(False).astype(bool), evidence)
+        return Evaluated(mask.fillna(False).astype(bool), {**evidence, **start_shown, **end_shown})
 
     return run
 
@@ -142,7 +178,7 @@ def _combine(parts: list[Compiled], every: bool) -> Compiled:
         entry_sha: Evidence | None = None
         for result in results:
             mask = (mask & result.mask) if every else (mask | result.mask)
-            evidence.update(result.evidence)
+            _add_evidence(evidence, result.evidence)
             if result.entry_sha is not None:
                 entry_sha = (
                     result.entry_sha if entry_sha is None else _first(entry_sha, result.entry_sha)
@@ -150,6 +186,41 @@ def _combine(parts: list[Compiled], every: bool) -> Compiled:
         return Evaluated(mask, evidence, entry_sha)
 
     return run
+
+
+_LIST_REFERENCE = "list.reference"
+
+
+def _add_evidence(evidence: dict[str, Evidence], more: dict[str, Evidence]) -> None:
+    """Add `more` to `evidence`; a later value replaces an earlier one, except a list match's.
+
+    The `list.*` evidence of one match stays together: where two conditions each give one (say
+    `listed` and `not: listed: {in_force_on: ...}`), a record shows the first condition's match,
+    or the next one's where the first has none, as `entry_sha` does. Moves prefix the keys
+    (`company.list.name`); each prefix is one match."""
+    prefixes = [
+        key.removesuffix(_LIST_REFERENCE)
+        for key in more
+        if key.endswith(_LIST_REFERENCE) and key in evidence
+    ]
+    held = {prefix: evidence[prefix + _LIST_REFERENCE] for prefix in prefixes}
+    for key, values in more.items():
+        prefix = next(
+            (p for p in prefixes if key.startswith(p + "list.") and key in evidence), None
+        )
+        if prefix is None or key.removeprefix(prefix) not in LIST_EVIDENCE:
+            evidence[key] = values
+        else:
+            evidence[key] = _matched_first(held[prefix], evidence[key], values)
+
+
+def _matched_first(reference: Evidence, first: Evidence, second: Evidence) -> Evidence:
+    """`first` where its match's `reference` is given, else `second`."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        return first(rows).where(reference(rows).notna(), second(rows))
+
+    return at
 
 
 def _negate(part: Compiled) -> Compiled:
@@ -167,7 +238,8 @@ def _compile_as_of(condition: AsOfCondition, kind: RecordKind) -> Compiled:
     def run(context: Context) -> Evaluated:
         index = context.values(kind).index
         as_of = pd.Series(context.as_of, index=index)
-        return Evaluated(predicate(as_of, pd.Timestamp(test.argument)), {"as_of": _column(as_of)})
+        date, evidence = date_operand(test.argument, context, kind)
+        return Evaluated(predicate(as_of, date), {"as_of": _column(as_of), **evidence})
 
     return run
 
@@ -176,6 +248,38 @@ def _compile_finding(rule_id: str, kind: RecordKind) -> Compiled:
     def run(context: Context) -> Evaluated:
         fired = context.fired[rule_id]
         return Evaluated(fired, {f"finding.{rule_id}": _yes_no(fired)})
+
+    return run
+
+
+def _compile_owned_through(condition: OwnedThroughCondition) -> Compiled:
+    """Company → the companies it is owned through, up to an owner that satisfies `where`."""
+    ownership = condition.owned_through
+    where = compile_condition(ownership.where, RecordKind.company)
+    via = (
+        None if ownership.via is None else compile_condition(ownership.via, RecordKind.relationship)
+    )
+
+    def run(context: Context) -> Evaluated:
+        company = RecordKind.company
+        index = context.values(company).index
+        top = where(context)
+        links = len(context.values(RecordKind.relationship))
+        allowed = np.ones(links, dtype=bool) if via is None else via(context).mask.to_numpy(bool)
+        chains = walk_chains(context, top.mask.to_numpy(dtype=bool), allowed, ownership.max_depth)
+        firsts = context.links(company, "record_id", company)
+        owners = chains.owner[firsts]
+        evidence: dict[str, Evidence] = {
+            f"{OWNER}.record_id": _through(owners, _column(context.column(company, "record_id"))),
+            f"{OWNER}.name": _through(
+                owners, _column(context.column(company, NAME_FIELD[company]))
+            ),
+            f"{OWNER}.path": chain_paths(context, chains),
+            f"{OWNER}.depth": chain_column(chains.depth, firsts),
+        }
+        for key, values in top.evidence.items():
+            evidence[f"{OWNER}.{key}"] = _through(owners, values)
+        return Evaluated(pd.Series(chains.depth[firsts] > 0, index=index), evidence)
 
     return run
 
@@ -271,19 +375,27 @@ def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind)
     shown = [
         (field_name, values)
         for field_name, values in evidence.items()
-        # the record's name leads; which rule fired is already said by the condition
-        if field_name != NAME_FIELD[kind] and not field_name.startswith("finding.")
+        # the record's name leads; which rule fired is already said by the condition, the as-of
+        # date by the finding, and the company asked about is the finding's own record
+        if field_name != NAME_FIELD[kind]
+        and field_name != AS_OF
+        and not field_name.startswith(("finding.", "company."))
     ]
 
     def at(rows: np.ndarray) -> pd.Series:
         described = take_rows(names, rows).astype("str").fillna("?")
-        details = [field_name + "=" + display(values(rows)) for field_name, values in shown]
+        details = []
+        for field_name, values in shown:
+            value = display(values(rows))
+            # a value not recorded says nothing about why the record counts: left out
+            details.append((field_name + "=" + value).where(value != MISSING, ""))
         if not details:
             return described
         joined = details[0]
         for part in details[1:]:
             joined = joined + ", " + part
-        return described + " [" + joined + "]"
+        joined = joined.str.replace(r"(, )+", ", ", regex=True).str.strip(", ")
+        return described + (" [" + joined + "]").where(joined != "", "")
 
     return at
 

@@ -25,8 +25,12 @@ Takes row positions in the kind's table and returns their values in that order (
 Conditions run over whole tables, but only the few records that end up with a finding need
 their evidence: building it for every record cost more than the conditions themselves."""
 
-NameMatch = tuple[RecordKind, str, float | None, str | None]
-"""What `Context.name_matches` is asked: record kind, name field, threshold, list schema."""
+NameMatch = tuple[RecordKind, str, float | None, str | None, str | None]
+"""What `Context.name_matches` is asked: record kind, name field, threshold, list schema, and the
+record's date field the entries must be listed by (`in_force_on`; None: every entry counts)."""
+NameMatching = tuple[RecordKind, str, float | None, str | None]
+"""What the names are matched with (a `NameMatch` without `in_force_on`): the best match with
+and without `in_force_on` is chosen from the same matches."""
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Context:
     _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
     _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
     _name_matches: dict[NameMatch, pd.DataFrame] = field(default_factory=dict)
+    _all_matches: dict[NameMatching, pd.DataFrame] = field(default_factory=dict)
     _matching: dict[NameMatch, Future[pd.DataFrame]] = field(default_factory=dict)
     _list_names: dict[str | None, ListNames] = field(default_factory=dict)
 
@@ -82,10 +87,15 @@ class Context:
         return self._tests[test]
 
     def name_matches(
-        self, kind: RecordKind, field_name: str, threshold: float | None, schema: str | None
+        self,
+        kind: RecordKind,
+        field_name: str,
+        threshold: float | None,
+        schema: str | None,
+        in_force_on: str | None = None,
     ) -> pd.DataFrame:
         """Best list match per record for a name field (computed once per run and options)."""
-        key: NameMatch = (kind, field_name, threshold, schema)
+        key: NameMatch = (kind, field_name, threshold, schema, in_force_on)
         if key not in self._name_matches:
             pending = self._matching.pop(key, None)
             self._name_matches[key] = pending.result() if pending else self._best_matches(key)
@@ -103,6 +113,18 @@ class Context:
         from screening.engine.names import best_matches  # names imports this module
 
         return best_matches(self, *key)
+
+    def all_name_matches(
+        self, kind: RecordKind, field_name: str, threshold: float | None, schema: str | None
+    ) -> pd.DataFrame:
+        """Every list match of a name field (`names.all_matches`), matched once per run and
+        options: `in_force_on` only chooses among them."""
+        key: NameMatching = (kind, field_name, threshold, schema)
+        if key not in self._all_matches:
+            from screening.engine.names import all_matches  # names imports this module
+
+            self._all_matches[key] = all_matches(self, *key)
+        return self._all_matches[key]
 
     def list_names(self, schema: str | None) -> ListNames:
         """The lists' names (of `schema`, None: all), encoded and indexed once per run: every

@@ -56,7 +56,7 @@ def _name_matches(rules: list[LoadedRule]) -> Iterator[NameMatch]:
         for condition, kind in walk(loaded.rule.when, loaded.rule.applies_to):
             if isinstance(condition, FieldCondition) and condition.listed is not None:
                 listed = condition.listed
-                yield kind, condition.field, listed.threshold, listed.schema_
+                yield kind, condition.field, listed.threshold, listed.schema_, listed.in_force_on
 
 
 def _named_rows(results: list[tuple[LoadedRule, Evaluated]]) -> dict[RecordKind, np.ndarray]:

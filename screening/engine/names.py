@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from screening.engine.context import Context
 from screening.lists.models import content_digest
-from screening.matching import DEFAULT_THRESHOLD, match_names
+from screening.matching import COLUMNS, DEFAULT_THRESHOLD, match_names
 from screening.records import RecordKind
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
@@ -17,33 +18,16 @@ _NATIONALITY = {
 }
 
 
-def best_matches(
-    context: Context,
-    kind: RecordKind,
-    field_name: str,
-    threshold: float | None,
-    schema: str | None,
+def all_matches(
+    context: Context, kind: RecordKind, field_name: str, threshold: float | None, schema: str | None
 ) -> pd.DataFrame:
-    """One row per record whose name matches a list entry, indexed like the record table.
-
-    Columns: name, reference, entry_name, matched_name, score, alignment, corroboration,
-    entry_sha.
-    """
+    """Every (record, list entry) pair whose names match, as `match_names` gives them: the best
+    match per record, with or without `in_force_on`, is chosen from these."""
     values = context.values(kind)
-    columns = [
-        "name",
-        "reference",
-        "entry_name",
-        "matched_name",
-        "score",
-        "alignment",
-        "corroboration",
-        "entry_sha",
-    ]
     if not context.watchlists or values.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=COLUMNS)
     birth = _BIRTH_DATE.get(kind)
-    found = match_names(
+    return match_names(
         values[field_name],
         context.watchlists,
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
@@ -52,18 +36,71 @@ def best_matches(
         nationalities=values[_NATIONALITY[kind]],
         prepared=context.list_names(schema),
     )
+
+
+def best_matches(
+    context: Context,
+    kind: RecordKind,
+    field_name: str,
+    threshold: float | None,
+    schema: str | None,
+    in_force_on: str | None = None,
+) -> pd.DataFrame:
+    """One row per record whose name matches a list entry, indexed like the record table.
+
+    `in_force_on`: a date field of the record; only entries listed on or before that date count
+    (a missing date: the record is ongoing; an entry without a listing date always counts). The
+    best entry is chosen among those that count.
+
+    Columns: name, reference, entry_name, matched_name, score, alignment, corroboration,
+    listed_on, entry_sha.
+    """
+    columns = [
+        "name",
+        "reference",
+        "entry_name",
+        "matched_name",
+        "score",
+        "alignment",
+        "corroboration",
+        "listed_on",
+        "entry_sha",
+    ]
+    found = context.all_name_matches(kind, field_name, threshold, schema)
+    empty = pd.DataFrame(columns=columns).astype({"listed_on": "datetime64[ns]"})
     if found.empty:
-        return pd.DataFrame(columns=columns)
-    best = found.sort_values(["row", "score"], ascending=[True, False], kind="stable")
-    best = best.drop_duplicates("row").set_index("row")
-    best = best.rename(columns={"list_name": "name"})
+        return empty
+    values = context.values(kind)
+    rows = values.index.get_indexer(pd.Index(found["row"].to_numpy()).astype(values.index.dtype))
+    if in_force_on is not None:
+        counts = _in_force(found["listed_on"], values[in_force_on].to_numpy()[rows])
+        found, rows = found[counts], rows[counts]
+        if found.empty:
+            return empty
+    # each record's best: the highest score; a tie goes to the match `match_names` gives first
+    order = np.lexsort((-found["score"].to_numpy(dtype=np.float64), rows))  # stable
+    ordered = rows[order]
+    firsts = order[np.r_[True, ordered[1:] != ordered[:-1]]]
+    best = found.iloc[firsts].set_index("row").rename(columns={"list_name": "name"})
     entries = {
         (watchlist.name, entry.entry_id): entry
         for watchlist in context.watchlists
         for entry in watchlist.entries
     }
-    matched = set(zip(best["name"], best["entry_id"], strict=True))
     # a short digest: a decision on a match is void when the matched entry changes
-    digests = {key: content_digest(entries[key])[:16] for key in matched}
-    best["entry_sha"] = [digests[key] for key in zip(best["name"], best["entry_id"], strict=True)]
+    list_codes, lists = pd.factorize(best["name"])
+    id_codes, ids = pd.factorize(best["entry_id"])
+    codes, pairs = pd.factorize(list_codes.astype(np.int64) * len(ids) + id_codes)
+    keys = [(lists[pair // len(ids)], ids[pair % len(ids)]) for pair in pairs.tolist()]
+    digests = np.array([content_digest(entries[key])[:16] for key in keys], dtype=object)
+    best["entry_sha"] = digests[codes]
     return best[columns]
+
+
+def _in_force(listed_on: pd.Series, dates: np.ndarray) -> np.ndarray:
+    """Which matches count on their record's date (`dates`, one per match): the entry was listed
+    on or before it, or either date is missing. One comparison over all the matches."""
+    listed = listed_on.to_numpy(dtype="datetime64[ns]")
+    on = dates.astype("datetime64[ns]")
+    counts: np.ndarray = np.isnat(listed) | np.isnat(on) | (listed <= on)
+    return counts

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from screening.engine.text import arrow_text
+from screening.normalizing.roles import vocabulary
 
 Predicate = Callable[[pd.Series, Any], pd.Series]
 
@@ -88,6 +89,11 @@ def le(values: pd.Series, argument: float) -> pd.Series:
     return (values <= argument).fillna(False).astype(bool)
 
 
+def in_group(values: pd.Series, argument: list[str]) -> pd.Series:
+    """Role is in one of the named groups of the role vocabulary (e.g. stake)."""
+    return values.isin(vocabulary().roles_in(argument)).astype(bool)
+
+
 def matches(values: pd.Series, argument: str) -> pd.Series:
     """Text contains a match of an RE2 regular expression (linear time: cannot hang)."""
     # each distinct value once: registers repeat roles, sectors and visa types heavily
@@ -110,6 +116,7 @@ OPERATORS: dict[str, Predicate] = {
     "ge": ge,
     "lt": lt,
     "le": le,
+    "in_group": in_group,
     "matches": matches,
 }
 """`listed` is not here: it needs the sanctions lists and yields match evidence (see names.py)."""

@@ -1,12 +1,20 @@
 """OpenSanctions `targets.simple.csv`: columns mapped by header name, multi-values joined with ';'.
 
 Older exports have no `program_ids` column; the programmes then come from `dataset`.
+
+The listing date is the earliest start date among the entry's sanctions: the exporter writes each
+sanction as "program - reason - status - start date - end date" (the parts it has), so the first
+full date (YYYY-MM-DD) of a sanction is its start. `first_seen` is not a listing date: it is when
+OpenSanctions first saw the entry, on or after the listing, and read as one it would clear a stake
+that ended between the listing and that day.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -27,8 +35,34 @@ def looks_opensanctions(head: str) -> bool:
     return set(REQUIRED) <= columns
 
 
+_FULL_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T[0-9:.]*Z?)?")
+
+
 def _split(cell: str | None) -> list[str]:
     return [v.strip() for v in (cell or "").split(";") if v.strip()]
+
+
+def full_date(value: str) -> dt.date | None:
+    """A YYYY-MM-DD date (a time after it ignored); None for a partial or impossible date."""
+    found = _FULL_DATE.fullmatch(value.strip())
+    if found is None:
+        return None
+    try:
+        return dt.date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+
+
+def _listed_on(sanctions: str | None) -> dt.date | None:
+    """The earliest start date of the sanctions in a `sanctions` cell, None when none has one."""
+    cells = next(csv.reader([sanctions or ""], delimiter=";"), [])
+    starts = []
+    for sanction in cells:
+        dates = (full_date(part) for part in sanction.split(" - "))
+        start = next((date for date in dates if date is not None), None)
+        if start is not None:
+            starts.append(start)
+    return min(starts, default=None)
 
 
 def parse_opensanctions(text: str, path: Path) -> Watchlist:
@@ -62,6 +96,7 @@ def parse_opensanctions(text: str, path: Path) -> Watchlist:
                         "schema": schema,
                         "name": row.get("name") or "",
                         "aliases": [Alias(name=a) for a in _split(row.get("aliases"))],
+                        "listed_on": _listed_on(row.get("sanctions")),
                         "birth_dates": _split(row.get("birth_date")),
                         "nationalities": country_codes(_split(row.get("countries"))),
                         "programmes": programmes,

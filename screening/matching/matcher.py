@@ -25,8 +25,10 @@ from screening.matching.scoring import AliasTexts, alias_texts, score_pairs
 DEFAULT_THRESHOLD = 0.85
 COLUMNS = [
     "row", "list_name", "entry_id", "reference", "entry_name", "matched_name", "record_name",
-    "score", "alignment", "corroboration",
+    "score", "alignment", "corroboration", "listed_on",
 ]  # fmt: skip
+_DTYPES = {"score": "float64", "listed_on": "datetime64[ns]"}
+"""Columns that are not objects: the score, and the entry's listing date (NaT: not given)."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,7 @@ def _of_schema(every: ListNames, schema: str) -> ListNames:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {c: pd.Series(dtype="float64" if c == "score" else "object") for c in COLUMNS}
-    )
+    return pd.DataFrame({c: pd.Series(dtype=_DTYPES.get(c, "object")) for c in COLUMNS})
 
 
 def match_names(
@@ -121,7 +121,8 @@ def match_names(
     nationalities: pd.Series | None = None,
     prepared: ListNames | None = None,
 ) -> pd.DataFrame:
-    """One row per (record row, list entry) scoring at or above threshold, best alias per entry.
+    """One row per (record row, list entry) scoring at or above threshold, best alias per entry,
+    with the entry's facts (`listed_on`: its listing date, NaT when the list gives none).
 
     `prepared`: `list_names(watchlists, schema)`, when the caller matches several columns."""
     lists = list_names(watchlists, schema) if prepared is None else prepared
@@ -177,6 +178,7 @@ def match_names(
         "score": np.round(score_out, 3),
         "alignment": explained[pair_codes],
         "corroboration": notes,
+        "listed_on": table["listed_on"][e_idx],
     }
     if len(label) == 0:
         return _empty()
@@ -184,7 +186,7 @@ def match_names(
     # object columns as they are: inferring Arrow strings for a million rows costs a second
     return pd.DataFrame(
         {
-            name: pd.Series(values[order], dtype="float64" if name == "score" else object)
+            name: pd.Series(values[order], dtype=_DTYPES.get(name, object))
             for name, values in columns.items()
         }
     )
@@ -216,6 +218,9 @@ def _entry_table(
         "entry_name": np.array([e.name for _, e in entries], dtype=object),
         "alias": np.array(alias_names, dtype=object),
         "entry_rank": rank,
+        "listed_on": np.array(
+            [np.datetime64(e.listed_on or "NaT", "ns") for _, e in entries], dtype="datetime64[ns]"
+        ),
     }
 
 

@@ -1,59 +1,113 @@
 """Country values → ISO 3166-1 alpha-2, from codes, names and common spellings in many languages.
 
-rigour (OpenSanctions' territory data) knows codes and names in many languages. On top of it sits a
-small table of what sanctions data needs decided differently: a bare "Korea" is ambiguous (rigour
-reads it as the Republic of Korea, which would hide a DPRK national), and a few DPRK spellings found
-in registers that rigour does not know.
+rigour (OpenSanctions' territory data) knows codes and names in many languages. On top of it sit
+two small tables of what sanctions data needs decided differently: AMBIGUOUS values, which read as
+no country and a data issue (a bare "Korea": rigour reads it as the Republic of Korea, which would
+hide a DPRK national), and EXTRA_SPELLINGS, the project's own decisions (DPRK and Republic of Korea
+spellings found in registers that rigour does not know, the Rason zone as a place of
+registration). Every DPRK spelling is tested one by one in tests/normalizing/test_countries.py.
 
 rigour's lookup by name first builds an index of every name it knows, transliterated (1.5-3 s,
 once per process). Codes, English names and the spellings common in the registers we read are
 answered without it, exactly as rigour would answer them (tests hold every entry to that); the
-index is built only when a value is none of these.
+index is built only when a value is none of these. Table keys are looked up folded (`fold`), so
+case, spacing, typographic apostrophes and dashes and a trailing full stop do not matter.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
 from rigour.territories import get_territories, lookup_by_identifier, lookup_territory
 
+_KP_OR_KR = "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)"
+
+# Values that name no one country: no code, and the problem goes to the Data issues sheet.
 AMBIGUOUS = {
-    "korea": "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)",
-    "корея": "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)",
-    "한국": "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)",
-    "조선": "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)",
+    "korea": _KP_OR_KR,
+    "корея": _KP_OR_KR,
+    # Japanese 朝鮮 alone is the "Chōsen" (chōsen-seki) registry status of Koreans in Japan, a
+    # record of origin from before the division, not DPRK nationality (legal-basis.md).
+    "朝鮮": "ambiguous country: Japanese 朝鮮 alone is the Chōsen registry status of Koreans in "
+    "Japan, not DPRK nationality: could be the DPRK (KP), the Republic of Korea (KR) or neither",
 }
 
 EXTRA_SPELLINGS = {
+    # DPRK, English (World Bank, ISO-list and register styles)
     "korea dpr": "KP",
     "dpr korea": "KP",
     "dpr of korea": "KP",
     "korea (dpr)": "KP",
     "korea, dpr": "KP",
+    "korea (dprk)": "KP",
+    "korea, dprk": "KP",
+    "korea dprk": "KP",
+    "korea, dem. people's rep": "KP",  # World Bank style
+    "korea dem. people's rep": "KP",
+    "korea, dem. rep": "KP",  # its older form
+    "korea, d.p.r": "KP",
     "korea north": "KP",
     "korea, north": "KP",
     "n. korea": "KP",
     "n korea": "KP",
+    # DPRK, Russian
     "кндр": "KP",
     "корея, кндр": "KP",
     "корейская народно-демократическая республика": "KP",
+    "корейская народно-демократическая республика (кндр)": "KP",
     "корея северная": "KP",
     "северная корея": "KP",
-    "북한": "KP",
+    # DPRK, Korean. 조선 is the DPRK's own short name for itself (the Republic of Korea says 한국),
+    # listed among the DPRK's names in legal-basis.md: it reads as KP, not as ambiguous.
+    "조선": "KP",
     "조선민주주의인민공화국": "KP",
+    "북한": "KP",
+    "북조선": "KP",
+    # DPRK, Chinese. Simplified 朝鲜 is the Chinese short name of the DPRK; traditional/Japanese
+    # 朝鮮 alone stays AMBIGUOUS (above).
     "朝鲜": "KP",
+    "朝鲜民主主义人民共和国": "KP",
+    "朝鮮民主主義人民共和國": "KP",
+    "北韩": "KP",
+    # The Rason special economic zone is DPRK territory: a company registered there is registered
+    # in the DPRK (2375 OP18 covers joint ventures in the DPRK with a foreign partner).
+    "rason": "KP",
+    "rason sez": "KP",
+    "rason special economic zone": "KP",
+    "rason economic and trade zone": "KP",
+    "rason (dprk)": "KP",
+    "rason, dprk": "KP",
+    "rajin-sonbong": "KP",
+    "rajin sonbong": "KP",
+    "расон": "KP",
+    "расон (кндр)": "KP",
+    "раджин-сонбон": "KP",
+    "라선": "KP",
+    "라선경제무역지대": "KP",
+    "라진-선봉": "KP",
+    "라진선봉": "KP",
+    "羅先": "KP",
+    "罗先": "KP",
+    "罗先经济贸易区": "KP",
+    # Other countries
     "кнр": "CN",  # Китайская Народная Республика: the usual Russian short form, unknown to rigour
+    # Republic of Korea: never the DPRK (legal-basis.md)
     "korea south": "KR",
     "korea, south": "KR",
     "s. korea": "KR",
+    "korea, rep": "KR",  # World Bank style
     "республика корея": "KR",
     "южная корея": "KR",
     "корея южная": "KR",
     "대한민국": "KR",
+    "한국": "KR",  # the Republic of Korea's own short name (the DPRK says 조선)
     "韩国": "KR",
+    "韓国": "KR",  # Japanese
+    "韓國": "KR",  # traditional Chinese
 }
 
 # What rigour says for spellings common in the registers we read (keys folded as `read_country`
@@ -171,11 +225,19 @@ COMMON_SPELLINGS = {
     "马来西亚": "MY",
     "新加坡": "SG",
     "印度尼西亚": "ID",
+    # Korean peninsula in Chinese and Japanese
+    "北朝鮮": "KP",
+    "朝鮮民主主義人民共和国": "KP",
+    "北韓": "KP",
+    "南韓": "KR",
     # English forms rigour's own names do not spell (ISO list style, short forms)
     "dprk": "KP",
-    "d.p.r.k.": "KP",
-    "u.a.e.": "AE",
-    "u.s.a.": "US",
+    "d.p.r.k": "KP",
+    "d.p.r. korea": "KP",
+    "korea (north)": "KP",
+    "korea (south)": "KR",
+    "u.a.e": "AE",
+    "u.s.a": "US",
     "kazakstan": "KZ",
     "kirgizia": "KG",
     "korea, republic of": "KR",
@@ -197,7 +259,26 @@ COMMON_SPELLINGS = {
     "prc": "CN",
 }
 
+# Typographic apostrophes and dashes as typed on a keyboard
+_TYPED = str.maketrans(
+    {
+        "\u2018": "'",  # left single quotation mark
+        "\u2019": "'",  # right single quotation mark
+        "\u02bc": "'",  # modifier letter apostrophe
+        "\u00b4": "'",  # acute accent
+        "`": "'",
+        "\u2010": "-",  # hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2212": "-",  # minus sign
+    }
+)
 _SPACES = re.compile(r"\s+")
+_COMMA = re.compile(r" ?, ?")
+_OPENING = re.compile(r"\( ")
+_CLOSING = re.compile(r" \)")
+_FULL_STOP = re.compile(r"(?<=[^\s.]) ?\.+$")
 
 
 @dataclass(frozen=True)
@@ -231,8 +312,13 @@ def read_country(value: str) -> CountryReading:
 
 
 def fold(value: str) -> str:
-    """The key a country value is looked up by: casefolded, spaces squashed."""
-    return _SPACES.sub(" ", value.strip().casefold())
+    """The key a country value is looked up by: NFKC, casefolded, typographic apostrophes and
+    dashes as typed, spaces squashed, one space after a comma and none inside parentheses, no
+    trailing full stop ("Korea , Dem. People’s Rep." → "korea, dem. people's rep")."""
+    key = unicodedata.normalize("NFKC", value).casefold().translate(_TYPED)
+    key = _SPACES.sub(" ", key).strip()
+    key = _CLOSING.sub(")", _OPENING.sub("(", _COMMA.sub(", ", key)))
+    return _FULL_STOP.sub("", key).strip()
 
 
 @cache

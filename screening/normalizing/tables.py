@@ -15,6 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.normalizing.countries import normalize_countries
+from screening.normalizing.decisions import apply_decisions, read_statuses
+from screening.normalizing.roles import read_roles
 from screening.normalizing.values import parse_dates, parse_numbers, plain_dates, plain_numbers
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, TRIMMED, text_column
@@ -67,12 +69,37 @@ def record_fingerprints(kind: RecordKind, raw: pd.DataFrame) -> pd.Series:
 
     Review decision files store these, so the value must never change: pandas'
     `hash_pandas_object(given, index=False)` of the given columns in name order, as 16 hex
-    digits; the result is indexed 0..n-1."""
+    digits (`ADDED_COLUMNS` only where given); the result is indexed 0..n-1."""
     columns = sorted(str(c) for c in raw.columns if not str(c).startswith("_"))
     given = _as_given(raw[columns])
     schema = schema_for(kind)
     ids = {name for name, column in schema.columns.items() if column.type in _DISTINCT}
-    return _hex(_row_hashes([(given[name], name not in ids) for name in columns], len(given)))
+
+    def hashes(names: list[str], rows: pd.DataFrame) -> np.ndarray:
+        return _row_hashes([(rows[name], name not in ids) for name in names], len(rows))
+
+    earlier = [name for name in columns if name not in ADDED_COLUMNS]
+    hashed = hashes(earlier, given)
+    added = [name for name in columns if name in ADDED_COLUMNS]
+    if added:
+        valued = np.flatnonzero((given[added] != "").any(axis=1).to_numpy())
+        if len(valued):
+            hashed[valued] = hashes(columns, given.iloc[valued])
+    return _hex(hashed)
+
+
+ADDED_COLUMNS = frozenset(
+    {
+        "residence_status",
+        "party_id",
+        "committee_decision",
+        "committee_reference",
+        "committee_decided_on",
+        "committee_covers",
+    }
+)
+"""Columns added to the schemas after decisions were first stored: hashed only into the
+fingerprints of records that give one of them a value, so adding them reopens no decision."""
 
 
 def empty_raw(kind: RecordKind) -> pd.DataFrame:
@@ -103,6 +130,7 @@ def normalize_table(
         if problem is not None
     }
     values = pd.DataFrame(typed, copy=False)
+    apply_decisions(kind, values, raw, problems)
     if as_of is not None:
         _flag_future(values, problems, as_of)
     return RecordTable(kind, values, raw, _issues(kind, raw, problems))
@@ -181,6 +209,10 @@ def _normalize_column(
         return parse_numbers(text)
     if value_type is ValueType.country:
         return normalize_countries(text)
+    if value_type is ValueType.decision:
+        return read_statuses(text)
+    if value_type is ValueType.role:
+        return read_roles(text)
     if value_type is ValueType.choice:
         folded = text.str.strip().str.casefold()
         known = folded.isin(choices)

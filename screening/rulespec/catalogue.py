@@ -40,7 +40,7 @@ def describe(condition: Condition, indent: int = 0) -> str:
         if condition.operator in ("present", "missing"):
             return f"{pad}{condition.field} is {condition.operator}"
         if condition.operator == "listed":
-            return f"{pad}{condition.field} matches a sanctions list entry"
+            return f"{pad}{condition.field} matches a sanctions list entry{_listed(condition)}"
         if isinstance(argument, list):
             argument = ", ".join(str(item) for item in argument)
         return f"{pad}{condition.field} {condition.operator.replace('_', ' ')} {argument}"
@@ -73,6 +73,24 @@ def describe(condition: Condition, indent: int = 0) -> str:
             f"{describe(aggregate.where, indent + 1)}"
         )
     raise TypeError(condition)
+
+
+def _listed(condition: FieldCondition) -> str:
+    """The options of a `listed` condition, in words (empty when it has none)."""
+    options = condition.listed
+    if options is None:
+        return ""
+    parts = []
+    if options.schema_ is not None:
+        parts.append(f" of type {options.schema_}")
+    if options.threshold is not None:
+        parts.append(f" with score {options.threshold} or more")
+    if options.in_force_on is not None:
+        parts.append(
+            f" listed on or before {options.in_force_on} (no {options.in_force_on}: ongoing; "
+            "an entry without a listing date counts)"
+        )
+    return "".join(parts)
 
 
 def rule_text(loaded: LoadedRule, corpus: Corpus) -> str:

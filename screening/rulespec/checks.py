@@ -6,15 +6,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from screening.normalizing.roles import vocabulary
 from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
+    MOVES,
+    OWNER,
     AllCondition,
     AnyCondition,
     AsOfCondition,
     Condition,
     FieldCondition,
+    FieldDate,
     FindingCondition,
     NotCondition,
+    OwnedThroughCondition,
     PeriodCondition,
     inner_condition,
     move_of,
@@ -35,7 +40,15 @@ _OPERATOR_TYPES: dict[str, set[ValueType]] = {
     "ge": {ValueType.number},
     "lt": {ValueType.number},
     "le": {ValueType.number},
-    "matches": {ValueType.text, ValueType.identifier, ValueType.country, ValueType.choice},
+    "matches": {
+        ValueType.text,
+        ValueType.identifier,
+        ValueType.country,
+        ValueType.choice,
+        ValueType.decision,
+        ValueType.role,
+    },
+    "in_group": {ValueType.role},
     "listed": {ValueType.text},
 }
 
@@ -47,8 +60,11 @@ LIST_EVIDENCE = (
     "list.score",
     "list.alignment",
     "list.corroboration",
+    "list.listed_on",
 )
 AGGREGATE_EVIDENCE = ("count", "ids", "names")
+OWNER_EVIDENCE = ("record_id", "name", "path", "depth")
+"""What `owned_through` shows of the chain, under the `owner.` prefix."""
 
 
 class CheckError(ValueError):
@@ -65,9 +81,20 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
         yield prefix + condition.field
         if condition.listed is not None:
             yield from (prefix + key for key in LIST_EVIDENCE)
+            if condition.listed.in_force_on is not None:
+                yield prefix + condition.listed.in_force_on
+        if isinstance(condition.argument, FieldDate):
+            yield prefix + condition.argument.field
     elif isinstance(condition, PeriodCondition):
         yield prefix + condition.period.start
         yield prefix + condition.period.end
+        for end in (condition.overlaps.start, condition.overlaps.end):
+            if isinstance(end, FieldDate):
+                yield prefix + end.field
+    elif isinstance(condition, OwnedThroughCondition):
+        yield from (f"{prefix}{OWNER}.{key}" for key in OWNER_EVIDENCE)
+        where = condition.owned_through.where
+        yield from evidence_keys(where, RecordKind.company, f"{prefix}{OWNER}.")
     elif isinstance(condition, AllCondition | AnyCondition):
         for child in condition.all if isinstance(condition, AllCondition) else condition.any:
             yield from evidence_keys(child, kind, prefix)
@@ -77,6 +104,8 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
         yield f"{prefix}finding.{condition.finding}"
     elif isinstance(condition, AsOfCondition):
         yield "as_of"
+        if isinstance(condition.as_of.argument, FieldDate):
+            yield prefix + condition.as_of.argument.field
     elif (move := move_of(condition)) is not None:
         if move.aggregate:
             yield from (f"{prefix}{move.name}.{key}" for key in AGGREGATE_EVIDENCE)
@@ -94,6 +123,7 @@ def check_condition(condition: Condition, kind: RecordKind, location: Location) 
     elif isinstance(condition, PeriodCondition):
         for end in ("start", "end"):
             _check_date_field(getattr(condition.period, end), kind, (*location, "period", end))
+            _check_date_ref(getattr(condition.overlaps, end), kind, (*location, "overlaps", end))
     elif isinstance(condition, AllCondition):
         for index, child in enumerate(condition.all):
             yield from check_condition(child, kind, (*location, "all", index))
@@ -105,9 +135,39 @@ def check_condition(condition: Condition, kind: RecordKind, location: Location) 
     elif isinstance(condition, FindingCondition):
         yield condition.finding
     elif isinstance(condition, AsOfCondition):
-        return
+        test = condition.as_of
+        _check_date_ref(test.argument, kind, (*location, "as_of", test.operator))
+    elif isinstance(condition, OwnedThroughCondition):
+        yield from _check_ownership(condition, kind, location)
     else:
         yield from _check_move(condition, kind, location)
+
+
+def _check_ownership(
+    condition: OwnedThroughCondition, kind: RecordKind, location: Location
+) -> Iterator[str]:
+    here = (*location, "owned_through")
+    if kind is not RecordKind.company:
+        raise CheckError(
+            f"`owned_through` applies to company records; this is a {kind.value}", here
+        )
+    ownership = condition.owned_through
+    if ownership.via is not None:
+        yield from check_condition(ownership.via, RecordKind.relationship, (*here, "via"))
+    yield from check_condition(ownership.where, RecordKind.company, (*here, "where"))
+
+
+def _check_date_ref(value: object, kind: RecordKind, location: Location) -> None:
+    """A `{field: ..., days: ...}` date names a date field of the record, or of the record a
+    lookup move (`employer.`, `company.`) reaches."""
+    if not isinstance(value, FieldDate):
+        return
+    head, _, rest = value.field.partition(".")
+    lookups = {move.name: move for move in MOVES.values() if not move.aggregate}
+    if rest and head in lookups and lookups[head].source is kind:
+        _check_date_field(rest, lookups[head].target, (*location, "field"))
+    else:
+        _check_date_field(value.field, kind, (*location, "field"))
 
 
 def _check_move(condition: Condition, kind: RecordKind, location: Location) -> Iterator[str]:
@@ -141,6 +201,18 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
         )
     if condition.operator == "matches":
         _check_regex(condition.matches or "", (*location, "matches"))
+    if condition.operator == "in_group":
+        groups = vocabulary().groups
+        for group in condition.in_group or []:
+            if group not in groups:
+                raise CheckError(
+                    f"unknown role group {group!r} (groups: {', '.join(groups)})",
+                    (*location, "in_group"),
+                )
+    _check_date_ref(condition.argument, kind, (*location, condition.operator))
+    if condition.listed is not None and condition.listed.in_force_on is not None:
+        where = (*location, "listed", "in_force_on")
+        _check_date_field(condition.listed.in_force_on, kind, where)
 
 
 def _check_date_field(field: str, kind: RecordKind, location: Location) -> None:

@@ -13,20 +13,41 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from screening.records import RecordKind
 
 AS_OF = "as_of"
-DateRef = Annotated[
-    dt.date | Literal["as_of"],
-    Field(description="A fixed date (YYYY-MM-DD) or `as_of`, the date the screen is judged at"),
-]
 Scalar = str | int | float | bool
 
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class FieldDate(_Spec):
+    """A date held in a field of the record (or, as `employer.X` / `company.X`, of the record it
+    links to), moved by a number of days: a deadline that runs from a recorded event."""
+
+    field: str = Field(description="A date field, e.g. committee_decided_on or company.dissolved")
+    days: int = Field(default=0, description="Days added (negative: subtracted)")
+
+
+DateRef = Annotated[
+    dt.date | Literal["as_of"] | FieldDate,
+    Field(
+        description="A fixed date (YYYY-MM-DD), `as_of` (the date the screen is judged at), or "
+        "{field: NAME, days: N}: a record's date plus N days (missing: the test does not hold)"
+    ),
+]
 
 
 class ListMatch(_Spec):
@@ -37,6 +58,12 @@ class ListMatch(_Spec):
     )
     schema_: Literal["person", "organization"] | None = Field(
         default=None, alias="schema", description="Only list entries of this type"
+    )
+    in_force_on: str | None = Field(
+        default=None,
+        description="A date field of the record (e.g. end_date): only entries listed on or before "
+        "that date count; a missing date means the record is ongoing, so every entry counts; "
+        "entries without a listing date always count",
     )
 
 
@@ -58,6 +85,10 @@ class FieldCondition(_Spec):
     ge: float | None = Field(default=None, description="Number is at least this")
     lt: float | None = Field(default=None, description="Number is less than this")
     le: float | None = Field(default=None, description="Number is at most this")
+    in_group: list[str] | None = Field(
+        default=None,
+        description="Role is in one of these groups of the role vocabulary (e.g. [stake])",
+    )
     matches: str | None = Field(
         default=None,
         max_length=200,
@@ -68,6 +99,11 @@ class FieldCondition(_Spec):
         default=None,
         description="Name matches a designated person or entity on the sanctions lists",
     )
+
+    @field_validator("in_group", mode="before")
+    @classmethod
+    def _one_group_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _exactly_one_operator(self) -> FieldCondition:
@@ -103,12 +139,12 @@ OPERATORS: dict[str, str] = {
 
 
 class DateTest(_Spec):
-    """Exactly one comparison of a date with a fixed date."""
+    """Exactly one comparison of a date with a fixed date or a record's date."""
 
-    before: dt.date | None = None
-    after: dt.date | None = None
-    on_or_before: dt.date | None = None
-    on_or_after: dt.date | None = None
+    before: dt.date | FieldDate | None = None
+    after: dt.date | FieldDate | None = None
+    on_or_before: dt.date | FieldDate | None = None
+    on_or_after: dt.date | FieldDate | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> DateTest:
@@ -121,8 +157,8 @@ class DateTest(_Spec):
         return next(iter(self.model_dump(exclude_none=True)))
 
     @property
-    def argument(self) -> dt.date:
-        value: dt.date = getattr(self, self.operator)
+    def argument(self) -> dt.date | FieldDate:
+        value: dt.date | FieldDate = getattr(self, self.operator)
         return value
 
 
@@ -196,6 +232,28 @@ class WorkersCondition(_Spec):
     workers: Aggregate
 
 
+class Ownership(_Spec):
+    where: Condition = Field(description="The owning company at the top of the chain satisfies it")
+    via: Condition | None = Field(
+        default=None,
+        description="Every link of the chain (a relationship whose party_id names a company in "
+        "the data) satisfies it, e.g. a stake of 50% or more; default: every such link",
+    )
+    max_depth: int = Field(default=5, ge=1, le=20, description="Most links followed up the chain")
+
+
+class OwnedThroughCondition(_Spec):
+    """Company: owned, through one or more companies in the data (relationships whose party_id
+    is a company's record_id, up to `max_depth` links, cycles followed once), by a company
+    that satisfies `where`."""
+
+    owned_through: Ownership
+
+
+OWNER = "owner"
+"""Evidence prefix of `owned_through`: the owning company at the top of the chain."""
+
+
 class FindingCondition(_Spec):
     """Another rule (applying to the same record kind) fired on this record."""
 
@@ -247,6 +305,11 @@ def walk(condition: Condition, kind: RecordKind) -> Iterator[tuple[Condition, Re
             yield from walk(child, kind)
     elif isinstance(condition, NotCondition):
         yield from walk(condition.not_, kind)
+    elif isinstance(condition, OwnedThroughCondition):
+        ownership = condition.owned_through
+        if ownership.via is not None:
+            yield from walk(ownership.via, RecordKind.relationship)
+        yield from walk(ownership.where, RecordKind.company)
     elif (move := move_of(condition)) is not None:
         yield from walk(inner_condition(condition, move), move.target)
 
@@ -261,6 +324,7 @@ _FORMS: dict[str, type[_Spec]] = {
     "company": CompanyCondition,
     "relationships": RelationshipsCondition,
     "workers": WorkersCondition,
+    "owned_through": OwnedThroughCondition,
     "finding": FindingCondition,
     "as_of": AsOfCondition,
 }
@@ -290,6 +354,7 @@ Condition = Annotated[
     | Annotated[CompanyCondition, Tag("company condition")]
     | Annotated[RelationshipsCondition, Tag("relationships condition")]
     | Annotated[WorkersCondition, Tag("workers condition")]
+    | Annotated[OwnedThroughCondition, Tag("owned_through condition")]
     | Annotated[FindingCondition, Tag("finding condition")]
     | Annotated[AsOfCondition, Tag("as_of condition")],
     Discriminator(
@@ -308,5 +373,7 @@ for _model in (
     Aggregate,
     RelationshipsCondition,
     WorkersCondition,
+    Ownership,
+    OwnedThroughCondition,
 ):
     _model.model_rebuild()
