@@ -13,8 +13,10 @@ from screening.rulespec.conditions import (
     Condition,
     EmployerCondition,
     FieldCondition,
+    FieldDate,
     FindingCondition,
     NotCondition,
+    OwnedThroughCondition,
     PeriodCondition,
     RelationshipsCondition,
     WorkersCondition,
@@ -41,14 +43,18 @@ def describe(condition: Condition, indent: int = 0) -> str:
             return f"{pad}{condition.field} is {condition.operator}"
         if condition.operator == "listed":
             return f"{pad}{condition.field} matches a sanctions list entry{_listed(condition)}"
+        if condition.operator == "in_group":
+            groups = " or ".join(condition.in_group or [])
+            return f"{pad}{condition.field} is in the role group {groups} (role vocabulary)"
         if isinstance(argument, list):
             argument = ", ".join(str(item) for item in argument)
+        argument = _date_words(argument)
         return f"{pad}{condition.field} {condition.operator.replace('_', ' ')} {argument}"
     if isinstance(condition, PeriodCondition):
         span = condition.overlaps
         return (
             f"{pad}the period {condition.period.start} – {condition.period.end} "
-            f"overlaps {span.start} – {span.end}"
+            f"overlaps {_date_words(span.start)} – {_date_words(span.end)}"
         )
     if isinstance(condition, AllCondition | AnyCondition):
         word = "all of" if isinstance(condition, AllCondition) else "any of"
@@ -60,7 +66,9 @@ def describe(condition: Condition, indent: int = 0) -> str:
         return f"{pad}rule {condition.finding} fired on the record"
     if isinstance(condition, AsOfCondition):
         test = condition.as_of
-        return f"{pad}the as-of date is {test.operator.replace('_', ' ')} {test.argument}"
+        return (
+            f"{pad}the as-of date is {test.operator.replace('_', ' ')} {_date_words(test.argument)}"
+        )
     if isinstance(condition, EmployerCondition):
         return f"{pad}the employer:\n{describe(condition.employer, indent + 1)}"
     if isinstance(condition, CompanyCondition):
@@ -72,7 +80,31 @@ def describe(condition: Condition, indent: int = 0) -> str:
             f"{pad}at least {aggregate.at_least} of its {name}:\n"
             f"{describe(aggregate.where, indent + 1)}"
         )
+    if isinstance(condition, OwnedThroughCondition):
+        ownership = condition.owned_through
+        lines = [
+            f"{pad}owned, through 1 to {ownership.max_depth} companies in the data "
+            "(links whose party_id is a company's record_id; cycles walked once), by a company "
+            "that satisfies:",
+            describe(ownership.where, indent + 1),
+        ]
+        if ownership.via is not None:
+            lines += [
+                f"{pad}  every link of the chain satisfying:",
+                describe(ownership.via, indent + 2),
+            ]
+        return "\n".join(lines)
     raise TypeError(condition)
+
+
+def _date_words(value: object) -> object:
+    """A rule's date as a reader says it: `committee_decided_on + 120 days`."""
+    if not isinstance(value, FieldDate):
+        return value
+    if value.days == 0:
+        return value.field
+    sign = "+" if value.days > 0 else "−"
+    return f"{value.field} {sign} {abs(value.days)} days"
 
 
 def _listed(condition: FieldCondition) -> str:
