@@ -26,7 +26,6 @@ from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
     AS_OF,
-    MOVES,
     OWNER,
     AllCondition,
     AnyCondition,
@@ -40,6 +39,7 @@ from screening.rulespec.conditions import (
     PeriodCondition,
     inner_condition,
     move_of,
+    through_lookup,
 )
 
 Compiled = Callable[[Context], Evaluated]
@@ -88,12 +88,10 @@ def date_operand(
     record or of the record a lookup reaches) plus days; with the evidence that shows it."""
     if not isinstance(value, FieldDate):
         return resolve_date(value, context.as_of), {}
-    head, _, rest = value.field.partition(".")
-    lookups = {move.name: move for move in MOVES.values() if not move.aggregate}
-    if rest and head in lookups and lookups[head].source is kind:
-        move = lookups[head]
+    move, field = through_lookup(value.field, kind)
+    if move is not None:
         rows = context.links(kind, move.link, move.target)
-        column = context.column(move.target, rest)
+        column = context.column(move.target, field)
         taken = column.to_numpy()[np.maximum(rows, 0)]
         dates = pd.Series(taken, index=context.values(kind).index).mask(rows < 0)
     else:
@@ -161,9 +159,10 @@ def _compile_period(condition: PeriodCondition, kind: RecordKind) -> Compiled:
         start, end = context.column(kind, start_field), context.column(kind, end_field)
         window_start, start_shown = date_operand(condition.overlaps.start, context, kind)
         window_end, end_shown = date_operand(condition.overlaps.end, context, kind)
-        # a window bound read from a missing date is unknown: the period test does not hold
+        # a bound read from a missing date compares false: the period test does not hold; nor
+        # does it for a window that closes before it opens
         mask = (start <= window_end) & (end.isna() | (end >= window_start))
-        mask &= window_start <= window_end  # a window that closes before it opens holds nothing
+        mask &= window_start <= window_end
         evidence = {start_field: _column(start), end_field: _column(end)}
         return Evaluated(mask.fillna(False).astype(bool), {**evidence, **start_shown, **end_shown})
 

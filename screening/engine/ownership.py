@@ -45,11 +45,10 @@ def walk_chains(
     usable = np.flatnonzero(links_allowed & (parties >= 0) & (owned >= 0))
     depth = np.zeros(count, dtype=np.int64)
     link = np.full(count, _NONE, dtype=np.int64)
-    owner = np.full(count, _NONE, dtype=np.int64)
     frontier = np.zeros(count, dtype=bool)
     tops = np.unique(firsts[owners])
     frontier[tops] = True
-    origin = np.full(count, _NONE, dtype=np.int64)
+    origin = np.full(count, _NONE, dtype=np.int64)  # the owner each chain started from
     origin[tops] = tops
     for level in range(1, max_depth + 1):
         step = usable[frontier[parties[usable]]]
@@ -60,11 +59,10 @@ def walk_chains(
         if not len(step):
             break
         targets, first = np.unique(targets, return_index=True)  # `step` ascends: first link
-        depth[targets], link[targets], owner[targets] = level, step[first], sources[first]
+        depth[targets], link[targets], origin[targets] = level, step[first], sources[first]
         frontier[:] = False
         frontier[targets] = True
-        origin[targets] = sources[first]
-    return Chains(depth, link, owner)
+    return Chains(depth, link, np.where(depth > 0, origin, _NONE))
 
 
 def chain_paths(context: Context, chains: Chains) -> Evidence:

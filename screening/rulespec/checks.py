@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from screening.normalizing.roles import vocabulary
 from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
-    MOVES,
     OWNER,
     AllCondition,
     AnyCondition,
@@ -23,6 +22,7 @@ from screening.rulespec.conditions import (
     PeriodCondition,
     inner_condition,
     move_of,
+    through_lookup,
     walk,
 )
 from screening.rulespec.rule import Rule
@@ -162,12 +162,8 @@ def _check_date_ref(value: object, kind: RecordKind, location: Location) -> None
     lookup move (`employer.`, `company.`) reaches."""
     if not isinstance(value, FieldDate):
         return
-    head, _, rest = value.field.partition(".")
-    lookups = {move.name: move for move in MOVES.values() if not move.aggregate}
-    if rest and head in lookups and lookups[head].source is kind:
-        _check_date_field(rest, lookups[head].target, (*location, "field"))
-    else:
-        _check_date_field(value.field, kind, (*location, "field"))
+    move, field = through_lookup(value.field, kind)
+    _check_date_field(field, kind if move is None else move.target, (*location, "field"))
 
 
 def _check_move(condition: Condition, kind: RecordKind, location: Location) -> Iterator[str]:

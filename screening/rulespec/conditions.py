@@ -286,6 +286,16 @@ MOVES: dict[type[_Spec], Move] = {
 }
 
 
+def through_lookup(path: str, kind: RecordKind) -> tuple[Move | None, str]:
+    """A field path seen from a record of `kind`: `company.dissolved` names a field of the
+    record a lookup move reaches (that move, `dissolved`); a plain name, the record's own."""
+    head, _, rest = path.partition(".")
+    for move in MOVES.values():
+        if rest and not move.aggregate and move.name == head and move.source is kind:
+            return move, rest
+    return None, path
+
+
 def move_of(condition: Any) -> Move | None:
     """The move a condition makes to related records, if it is a cross-record condition."""
     return MOVES.get(type(condition))
