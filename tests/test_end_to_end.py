@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from screening.resources import rules_dir
 from tests.conftest import AS_OF, run_cli, sheet_rows
 
 WORKERS = """\
@@ -141,6 +142,8 @@ def test_demo_writes_a_report_with_evidence_everywhere(runner, tmp_path) -> None
     assert result.exit_code == 0, result.output
     findings = sheet_rows(out, "Findings")
     assert len(findings) >= 10
+    bundled = {path.stem for path in rules_dir().glob("*.yaml")}
+    assert {row["rule_id"] for row in findings} == bundled, "the demo fires every bundled rule"
     for row in findings:
         for column in ("explanation", "evidence", "legal_basis", "sources"):
             assert row[column], (row["finding_id"], column)
