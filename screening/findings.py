@@ -241,13 +241,29 @@ def _placeholder(
 
 
 def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Text:
-    """`field: value` pairs; a value that was normalized also shows what the file said.
+    """`field: value` pairs; a value that was normalized also shows what the file said. Whether
+    another rule fired is shown where it did: a rule that did not is no evidence of this one.
 
-    One join over every pair: a join per pair cost as much again."""
+    One join over every pair: a join per pair cost as much again (only a rule's pair is joined
+    on its own, to be left out where it says no)."""
     parts: list[str | Text] = []
     at = named.at(rows)
+    count = len(rows)
     for key, value in shown.items():
         if key in named.given:
             value = with_given(value, value, pc.fill_null(named.given[key].take(at), ""))
-        parts += ["; " if parts else "", key + ": ", value]
-    return joined(parts, len(rows))
+        separator = "; " if parts else ""
+        if _FINDING_KEY in f".{key}":
+            pair = joined([separator, key + ": ", value], count)
+            parts.append(pc.if_else(pc.equal(value, "no"), _NOTHING, pair))
+        else:
+            parts += [separator, key + ": ", value]
+    text = joined(parts, count)
+    if shown and _FINDING_KEY in f".{next(iter(shown))}":  # the first pair may be left out
+        text = pc.replace_substring_regex(text, pattern="^; ", replacement="")
+    return text
+
+
+_FINDING_KEY = ".finding."
+"""Evidence keys `finding.ID` and `<move>.finding.ID` say whether another rule fired."""
+_NOTHING = pa.scalar("", type=pa.large_string())

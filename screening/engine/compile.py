@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated, Evidence
-from screening.engine.operators import OPERATORS
+from screening.engine.operators import OPERATORS, matches_distinct
 from screening.engine.ownership import chain_column, chain_paths, walk_chains
 from screening.engine.rows import distinct_rows, take_rows
 from screening.engine.text import Text, arrow_text
@@ -107,6 +107,11 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
     predicate = OPERATORS[operator]
     argument: Any = condition.argument
 
+    def test(context: Context, values: pd.Series, resolved: Any) -> pd.Series:
+        if operator == "matches":
+            return matches_distinct(context.factorized(kind, name), values.index, resolved)
+        return predicate(values, resolved)
+
     def run(context: Context) -> Evaluated:
         values = context.column(kind, name)
         resolved: Any = argument
@@ -114,7 +119,7 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
         if operator in _DATE_OPERATORS:
             resolved, evidence = date_operand(argument, context, kind)
         key = repr(argument) if isinstance(argument, FieldDate) else repr(resolved)
-        mask = context.tested((kind, name, operator, key), lambda: predicate(values, resolved))
+        mask = context.tested((kind, name, operator, key), lambda: test(context, values, resolved))
         return Evaluated(mask, {name: _column(values), **evidence})
 
     return run

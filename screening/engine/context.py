@@ -56,6 +56,7 @@ class Context:
     fired: dict[str, pd.Series] = field(default_factory=dict)
     _links: dict[tuple[RecordKind, str, RecordKind], np.ndarray] = field(default_factory=dict)
     _tests: dict[tuple[Any, ...], pd.Series] = field(default_factory=dict)
+    _factorized: dict[tuple[RecordKind, str], tuple[np.ndarray, Any]] = field(default_factory=dict)
     _name_matches: dict[NameMatch, pd.DataFrame] = field(default_factory=dict)
     _all_matches: dict[NameMatching, pd.DataFrame] = field(default_factory=dict)
     _matching: dict[NameMatch, Future[pd.DataFrame]] = field(default_factory=dict)
@@ -85,6 +86,13 @@ class Context:
         if test not in self._tests:
             self._tests[test] = run()
         return self._tests[test]
+
+    def factorized(self, kind: RecordKind, name: str) -> tuple[np.ndarray, Any]:
+        """A text column's codes and distinct values (`pd.factorize`), once per run: rules test
+        the same columns (visa type, role, sector) against several patterns."""
+        if (kind, name) not in self._factorized:
+            self._factorized[(kind, name)] = pd.factorize(self.column(kind, name))
+        return self._factorized[(kind, name)]
 
     def name_matches(
         self,

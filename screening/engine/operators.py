@@ -96,11 +96,20 @@ def in_group(values: pd.Series, argument: list[str]) -> pd.Series:
 
 def matches(values: pd.Series, argument: str) -> pd.Series:
     """Text contains a match of an RE2 regular expression (linear time: cannot hang)."""
-    # each distinct value once: registers repeat roles, sectors and visa types heavily
-    codes, distinct = pd.factorize(values)
-    found = pc.match_substring_regex(arrow_text(pd.Series(distinct)), pattern=argument)
+    return matches_distinct(pd.factorize(values), values.index, argument)
+
+
+Factorized = tuple[np.ndarray, Any]
+"""A column as `pd.factorize` gives it: a code per row (-1: missing) and the distinct values."""
+
+
+def matches_distinct(factorized: Factorized, index: pd.Index, pattern: str) -> pd.Series:
+    """`matches` over a factorized column: each distinct value tested once (registers repeat
+    roles, sectors and visa types heavily), so a column several rules test is factorized once."""
+    codes, distinct = factorized
+    found = pc.match_substring_regex(arrow_text(pd.Series(distinct)), pattern=pattern)
     hit = np.append(found.fill_null(False).to_numpy(zero_copy_only=False), False)
-    return pd.Series(hit[codes], index=values.index, dtype=bool)  # code -1 (missing): False
+    return pd.Series(hit[codes], index=index, dtype=bool)  # code -1 (missing): False
 
 
 OPERATORS: dict[str, Predicate] = {

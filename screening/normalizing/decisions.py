@@ -139,10 +139,12 @@ def apply_decisions(
     legacy = values["committee_exemption"]
     if legacy.notna().any():
         _read_legacy(values, legacy, problems)
+    covers = values["committee_covers"]
+    if not covers.notna().any():  # the usual case: nothing to check, not even the statuses
+        return
     decision = values["committee_decision"]
     approved = decision.eq(APPROVED).fillna(False).to_numpy(dtype=bool)
-    covers = values["committee_covers"]
-    if approved.any() and covers.notna().any():
+    if approved.any():
         identities = [values[name] for name in IDENTITY_FIELDS[kind]]
         elsewhere = approved & ~covered(covers, identities)
         if elsewhere.any():
@@ -162,23 +164,24 @@ def _read_legacy(values: pd.DataFrame, legacy: pd.Series, problems: dict[str, pd
     codes, distinct = pd.factorize(legacy)
     readings = exemption_readings(pd.Series(distinct, dtype=object))
     given = codes >= 0
-    rows = np.flatnonzero(given)
-    read = readings.iloc[codes[rows]].set_axis(values.index[rows])
     for column, part in (
         ("committee_decision", "status"),
         ("committee_reference", "reference"),
         ("committee_decided_on", "decided_on"),
     ):
         current = values[column]
-        empty = current.isna().to_numpy()[rows]
-        if empty.any():
-            filled = read[part][empty]
-            values[column] = current.mask(current.index.isin(filled.index), filled)
-    unreadable = read["problem"].dropna()
-    if len(unreadable):
+        rows = np.flatnonzero(given & current.isna().to_numpy())
+        if len(rows):  # usually a few rows of many: set those, leave the column's memory be
+            filled = current.copy()
+            filled.iloc[rows] = readings[part].astype(current.dtype).to_numpy()[codes[rows]]
+            values[column] = filled
+    unreadable = readings["problem"].notna().to_numpy()
+    if unreadable.any():
+        rows = np.flatnonzero(given & unreadable[np.maximum(codes, 0)])
+        found = pd.Series(readings["problem"].to_numpy()[codes[rows]], index=values.index[rows])
         earlier = problems.get("committee_exemption")
         problems["committee_exemption"] = (
-            unreadable if earlier is None else pd.concat([earlier, unreadable]).sort_index()
+            found if earlier is None else pd.concat([earlier, found]).sort_index()
         )
 
 

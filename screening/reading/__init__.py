@@ -245,9 +245,11 @@ def _tabulate(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = cells.frame.set_axis(header, axis=1)
     frame.attrs[TRIMMED] = True  # both splitters strip BLANK from every cell
-    for column in schema.columns:
-        if column not in frame.columns:
-            frame[column] = pd.Series("", index=frame.index, dtype=TEXT)
+    absent = [column for column in schema.columns if column not in frame.columns]
+    if absent:
+        empty = pd.Series("", index=frame.index, dtype=TEXT)  # one column's memory for them all
+        for column in absent:
+            frame[column] = empty
     frame[FILE_COLUMN] = pd.Series(str(path), index=frame.index, dtype=object)
     frame[LINE_COLUMN] = pd.Series(cells.lines, dtype="int64", index=frame.index)
     frame, missing = _reject_missing_required(frame, schema, header, delimiter)
