@@ -52,39 +52,24 @@ Number = Annotated[float, Column(ValueType.number)]
 PartyType = Annotated[
     Literal["person", "organization"], Column(ValueType.choice, ("person", "organization"))
 ]
-Exemption = Annotated[
-    str,
-    Column(ValueType.text),
-    Field(
-        description="Older single column for a 1718 Committee decision, in words: read into "
-        "committee_decision, committee_reference and committee_decided_on where those are empty "
-        "(a reference alone reads as an approval; unreadable text is a data issue)"
-    ),
-]
-Decision = Annotated[
-    str,
-    Column(ValueType.decision),
-    Field(
-        description="1718 Committee decision on an exemption or approval request: approved, "
-        "refused, pending or not applied (English or Russian words)"
-    ),
-]
-Role = Annotated[
-    str,
-    Column(ValueType.role),
-    Field(
-        description="owner, shareholder, LLC member, beneficial owner, jv_partner, director, ... "
-        "in English, Russian, Korean or Chinese: read through the role vocabulary "
-        "(screening/normalizing/roles.yaml)"
-    ),
-]
+Decision = Annotated[str, Column(ValueType.decision)]
+Role = Annotated[str, Column(ValueType.role)]
 
 
 class _CommitteeDecision(BaseModel):
     """A 1718 Committee decision recorded on the record it covers."""
 
-    committee_exemption: Exemption | None = None
-    committee_decision: Decision | None = None
+    committee_exemption: Text | None = Field(
+        default=None,
+        description="Older single column for a 1718 Committee decision, in words: read into "
+        "committee_decision, committee_reference and committee_decided_on where those are empty "
+        "(a reference alone reads as an approval; unreadable text is a data issue)",
+    )
+    committee_decision: Decision | None = Field(
+        default=None,
+        description="1718 Committee decision on an exemption or approval request: approved, "
+        "refused, pending or not applied (English or Russian words)",
+    )
     committee_reference: Identifier | None = Field(
         default=None, description="Reference of the Committee decision, e.g. 1718C/EX/2018/011"
     )
@@ -160,11 +145,18 @@ class _Company(_Record):
 class _Relationship(_Record):
     company_id: Identifier = Field(description="record_id of the company the link belongs to")
     party_name: Text = Field(description="Name of the owner, shareholder, partner or officer")
-    party_type: PartyType | None = None
+    party_type: PartyType | None = Field(
+        default=None, description="person or organization (empty: not recorded)"
+    )
     party_country: Country | None = Field(
         default=None, description="Country of the party (nationality or registration)"
     )
-    role: Role | None = None
+    role: Role | None = Field(
+        default=None,
+        description="owner, shareholder, LLC member, beneficial owner, jv_partner, director, ... "
+        "in English, Russian, Korean or Chinese: read through the role vocabulary "
+        "(screening/normalizing/roles.yaml)",
+    )
     share_pct: Number | None = Field(default=None, description="Share held, in percent")
     start_date: Date | None = Field(
         default=None, description="Date the link began (e.g. JV agreement)"

@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from screening.cli import app
+from screening.records import MODELS
 
 
 def test_columns_lists_every_canonical_column_with_its_type() -> None:
@@ -21,3 +22,9 @@ def test_schema_is_json_schema_of_a_row() -> None:
     schema = json.loads(result.stdout)
     assert schema["required"] == ["record_id", "company_id", "party_name"]
     assert "share_pct" in schema["properties"]
+
+
+def test_every_column_says_what_it_means() -> None:
+    for kind, model in MODELS.items():
+        for name, info in model.model_fields.items():
+            assert info.description, (kind.value, name)
