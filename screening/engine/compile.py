@@ -26,11 +26,13 @@ from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
     AS_OF,
+    COUNT,
     OWNER,
     AllCondition,
     AnyCondition,
     AsOfCondition,
     Condition,
+    CountIncreaseCondition,
     FieldCondition,
     FieldDate,
     FindingCondition,
@@ -63,6 +65,8 @@ def compile_condition(condition: Condition, kind: RecordKind) -> Compiled:
         return _compile_as_of(condition, kind)
     if isinstance(condition, OwnedThroughCondition):
         return _compile_owned_through(condition)
+    if isinstance(condition, CountIncreaseCondition):
+        return _compile_count_increase(condition, kind)
     move = move_of(condition)
     if move is None:
         raise TypeError(f"unknown condition {condition!r}")
@@ -252,6 +256,35 @@ def _compile_finding(rule_id: str, kind: RecordKind) -> Compiled:
     def run(context: Context) -> Evaluated:
         fired = context.fired[rule_id]
         return Evaluated(fired, {f"finding.{rule_id}": _yes_no(fired)})
+
+    return run
+
+
+def _compile_count_increase(condition: CountIncreaseCondition, kind: RecordKind) -> Compiled:
+    """Per group of a field's value, the records of `now` against those of `then`: counted
+    with one `bincount` each over the group codes."""
+    counts = condition.count_increase
+    then, now = compile_condition(counts.then, kind), compile_condition(counts.now, kind)
+
+    def run(context: Context) -> Evaluated:
+        codes, _ = context.factorized(kind, counts.per)
+        grouped = codes >= 0
+        earlier, later = then(context), now(context)
+        size = int(codes.max(initial=-1)) + 2  # the last slot counts the records of no group
+        slot = np.where(grouped, codes, size - 1)
+        then_counts = np.bincount(slot[earlier.mask.to_numpy(dtype=bool)], minlength=size)
+        now_counts = np.bincount(slot[later.mask.to_numpy(dtype=bool)], minlength=size)
+        then_counts[-1] = now_counts[-1] = 0
+        grew = (now_counts > then_counts)[slot]
+        mask = later.mask.to_numpy(dtype=bool) & grew
+        index = context.values(kind).index
+        evidence: dict[str, Evidence] = {
+            counts.per: _column(context.column(kind, counts.per)),
+            f"{COUNT}.then": _column(pd.Series(then_counts[slot], index=index)),
+            f"{COUNT}.now": _column(pd.Series(now_counts[slot], index=index)),
+            **later.evidence,
+        }
+        return Evaluated(pd.Series(mask, index=index), evidence)
 
     return run
 

@@ -11,6 +11,7 @@ from screening.rulespec.conditions import (
     AsOfCondition,
     CompanyCondition,
     Condition,
+    CountIncreaseCondition,
     EmployerCondition,
     FieldCondition,
     FieldDate,
@@ -79,6 +80,18 @@ def describe(condition: Condition, indent: int = 0) -> str:
         return (
             f"{pad}at least {aggregate.at_least} of its {name}:\n"
             f"{describe(aggregate.where, indent + 1)}"
+        )
+    if isinstance(condition, CountIncreaseCondition):
+        counts = condition.count_increase
+        return "\n".join(
+            [
+                f"{pad}per {counts.per}, more records are counted now than then, and the record "
+                "is counted now;",
+                f"{pad}  then:",
+                describe(counts.then, indent + 2),
+                f"{pad}  now:",
+                describe(counts.now, indent + 2),
+            ]
         )
     if isinstance(condition, OwnedThroughCondition):
         ownership = condition.owned_through

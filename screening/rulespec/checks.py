@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from screening.normalizing.roles import vocabulary
 from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
+    COUNT,
     OWNER,
     AllCondition,
     AnyCondition,
     AsOfCondition,
     Condition,
+    CountIncreaseCondition,
     FieldCondition,
     FieldDate,
     FindingCondition,
@@ -91,6 +93,11 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
         for end in (condition.overlaps.start, condition.overlaps.end):
             if isinstance(end, FieldDate):
                 yield prefix + end.field
+    elif isinstance(condition, CountIncreaseCondition):
+        counts = condition.count_increase
+        yield prefix + counts.per
+        yield from (f"{prefix}{COUNT}.{key}" for key in ("then", "now"))
+        yield from evidence_keys(counts.now, kind, prefix)
     elif isinstance(condition, OwnedThroughCondition):
         yield from (f"{prefix}{OWNER}.{key}" for key in OWNER_EVIDENCE)
         where = condition.owned_through.where
@@ -139,6 +146,16 @@ def check_condition(condition: Condition, kind: RecordKind, location: Location) 
         _check_date_ref(test.argument, kind, (*location, "as_of", test.operator))
     elif isinstance(condition, OwnedThroughCondition):
         yield from _check_ownership(condition, kind, location)
+    elif isinstance(condition, CountIncreaseCondition):
+        counts, here = condition.count_increase, (*location, "count_increase")
+        columns = schema_for(kind).columns
+        if counts.per not in columns:
+            raise CheckError(
+                f"{kind.value} records have no field {counts.per!r} (fields: {', '.join(columns)})",
+                (*here, "per"),
+            )
+        yield from check_condition(counts.then, kind, (*here, "then"))
+        yield from check_condition(counts.now, kind, (*here, "now"))
     else:
         yield from _check_move(condition, kind, location)
 

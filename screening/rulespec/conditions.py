@@ -250,6 +250,22 @@ class OwnedThroughCondition(_Spec):
     owned_through: Ownership
 
 
+class Counts(_Spec):
+    per: str = Field(description="The field that groups the records, e.g. work_country")
+    then: Condition = Field(description="The records counted at the reference point")
+    now: Condition = Field(description="The records counted now; findings fall on these")
+
+
+class CountIncreaseCondition(_Spec):
+    """Per value of a field (e.g. per host country), more records satisfy `now` than `then`:
+    holds for the records that satisfy `now` in such a group (a missing value groups nothing)."""
+
+    count_increase: Counts
+
+
+COUNT = "count"
+"""Evidence prefix of `count_increase`: `count.then` and `count.now` of the record's group."""
+
 OWNER = "owner"
 """Evidence prefix of `owned_through`: the owning company at the top of the chain."""
 
@@ -320,6 +336,9 @@ def walk(condition: Condition, kind: RecordKind) -> Iterator[tuple[Condition, Re
         if ownership.via is not None:
             yield from walk(ownership.via, RecordKind.relationship)
         yield from walk(ownership.where, RecordKind.company)
+    elif isinstance(condition, CountIncreaseCondition):
+        yield from walk(condition.count_increase.then, kind)
+        yield from walk(condition.count_increase.now, kind)
     elif (move := move_of(condition)) is not None:
         yield from walk(inner_condition(condition, move), move.target)
 
@@ -335,6 +354,7 @@ _FORMS: dict[str, type[_Spec]] = {
     "relationships": RelationshipsCondition,
     "workers": WorkersCondition,
     "owned_through": OwnedThroughCondition,
+    "count_increase": CountIncreaseCondition,
     "finding": FindingCondition,
     "as_of": AsOfCondition,
 }
@@ -365,6 +385,7 @@ Condition = Annotated[
     | Annotated[RelationshipsCondition, Tag("relationships condition")]
     | Annotated[WorkersCondition, Tag("workers condition")]
     | Annotated[OwnedThroughCondition, Tag("owned_through condition")]
+    | Annotated[CountIncreaseCondition, Tag("count_increase condition")]
     | Annotated[FindingCondition, Tag("finding condition")]
     | Annotated[AsOfCondition, Tag("as_of condition")],
     Discriminator(
@@ -385,5 +406,7 @@ for _model in (
     WorkersCondition,
     Ownership,
     OwnedThroughCondition,
+    Counts,
+    CountIncreaseCondition,
 ):
     _model.model_rebuild()
