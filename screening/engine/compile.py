@@ -22,6 +22,7 @@ from screening.engine.operators import OPERATORS, matches_distinct
 from screening.engine.ownership import chain_column, chain_paths, walk_chains
 from screening.engine.rows import distinct_rows, take_rows
 from screening.engine.text import Text, arrow_text
+from screening.normalizing.decisions import named_in
 from screening.records import NAME_FIELD, RecordKind
 from screening.rulespec.checks import LIST_EVIDENCE
 from screening.rulespec.conditions import (
@@ -92,22 +93,30 @@ def date_operand(
     record or of the record a lookup reaches) plus days; with the evidence that shows it."""
     if not isinstance(value, FieldDate):
         return resolve_date(value, context.as_of), {}
-    move, field = through_lookup(value.field, kind)
-    if move is not None:
-        rows = context.links(kind, move.link, move.target)
-        column = context.column(move.target, field)
-        taken = column.to_numpy()[np.maximum(rows, 0)]
-        dates = pd.Series(taken, index=context.values(kind).index).mask(rows < 0)
-    else:
-        dates = context.column(kind, value.field)
+    dates = field_values(context, kind, value.field)
     shown = dates.reset_index(drop=True)
     return dates + pd.Timedelta(days=value.days), {value.field: _column(shown)}
+
+
+def field_values(context: Context, kind: RecordKind, path: str) -> pd.Series:
+    """A field of every record of `kind`, or (`company.X`, `employer.X`) of the record a lookup
+    reaches: missing where it reaches none."""
+    move, field = through_lookup(path, kind)
+    if move is None:
+        return context.column(kind, path)
+    rows, column = context.links(kind, move.link, move.target), context.column(move.target, field)
+    index = context.values(kind).index
+    if not len(column):
+        return pd.Series(index=index, dtype=column.dtype)
+    return take_rows(column, np.maximum(rows, 0)).set_axis(index).mask(rows < 0)
 
 
 def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
     name, operator = condition.field, condition.operator
     if operator == "listed":
         return _compile_listed(condition, kind)
+    if operator == "named_in":
+        return _compile_named_in(condition, kind)
     predicate = OPERATORS[operator]
     argument: Any = condition.argument
 
@@ -130,6 +139,19 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
 
 
 _DATE_OPERATORS = {"before", "after", "on_or_before", "on_or_after"}
+
+
+def _compile_named_in(condition: FieldCondition, kind: RecordKind) -> Compiled:
+    name, path = condition.field, condition.named_in
+    assert path is not None
+
+    def run(context: Context) -> Evaluated:
+        values, texts = context.column(kind, name), field_values(context, kind, path)
+        held = named_in(values, texts)
+        evidence = {name: _column(values), path: _column(texts.reset_index(drop=True))}
+        return Evaluated(pd.Series(held, index=values.index), evidence)
+
+    return run
 
 
 def _compile_listed(condition: FieldCondition, kind: RecordKind) -> Compiled:

@@ -205,6 +205,13 @@ def covered(covers: pd.Series, identities: list[pd.Series]) -> np.ndarray:
     return result
 
 
+def named_in(values: pd.Series, texts: pd.Series) -> np.ndarray:
+    """Whether each value is one of the items (separated by ';') of its row's text, compared
+    folded; never where either is missing."""
+    given = values.notna().to_numpy() & texts.notna().to_numpy()
+    return covered(texts, [values]) & given
+
+
 def _folded_text(values: pd.Series) -> pd.Series:
     return values.astype("str").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
 

@@ -51,6 +51,7 @@ _OPERATOR_TYPES: dict[str, set[ValueType]] = {
         ValueType.role,
     },
     "in_group": {ValueType.role},
+    "named_in": {ValueType.text, ValueType.identifier},
     "listed": {ValueType.text},
 }
 
@@ -87,6 +88,8 @@ def evidence_keys(condition: Condition, kind: RecordKind, prefix: str = "") -> I
                 yield prefix + condition.listed.in_force_on
         if isinstance(condition.argument, FieldDate):
             yield prefix + condition.argument.field
+        if condition.named_in is not None:
+            yield prefix + condition.named_in
     elif isinstance(condition, PeriodCondition):
         yield prefix + condition.period.start
         yield prefix + condition.period.end
@@ -223,6 +226,15 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
                     (*location, "in_group"),
                 )
     _check_date_ref(condition.argument, kind, (*location, condition.operator))
+    if condition.named_in is not None:
+        move, field = through_lookup(condition.named_in, kind)
+        owner = kind if move is None else move.target
+        column = schema_for(owner).columns.get(field)
+        if column is None or column.type not in (ValueType.text, ValueType.identifier):
+            raise CheckError(
+                f"{field!r} is not a text field of {owner.value} records",
+                (*location, "named_in"),
+            )
     if condition.listed is not None and condition.listed.in_force_on is not None:
         where = (*location, "listed", "in_force_on")
         _check_date_field(condition.listed.in_force_on, kind, where)

@@ -89,6 +89,11 @@ class FieldCondition(_Spec):
         default=None,
         description="Role is in one of these groups of the role vocabulary (e.g. [stake])",
     )
+    named_in: str | None = Field(
+        default=None,
+        description="Value is one of the ';'-separated items of another text field, of the record "
+        "or of the record a lookup reaches (e.g. company.committee_covers), compared in any case",
+    )
     matches: str | None = Field(
         default=None,
         max_length=200,

@@ -145,6 +145,13 @@ CASES = [
         0,
     ),
     (
+        "named_in_a_date_field",
+        "    - field: nationality\n      equals: KP",
+        "    - field: full_name\n      named_in: employer.incorporated",
+        "'incorporated' is not a text field of company records",
+        1,
+    ),
+    (
         "owned_through_on_a_worker",
         "    - field: nationality\n      equals: KP",
         "    - owned_through:\n        where:\n          field: country\n          equals: KP",
