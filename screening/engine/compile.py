@@ -283,32 +283,46 @@ def _compile_finding(rule_id: str, kind: RecordKind) -> Compiled:
 
 
 def _compile_count_increase(condition: CountIncreaseCondition, kind: RecordKind) -> Compiled:
-    """Per group of a field's value, the records of `now` against those of `then`: counted
-    with one `bincount` each over the group codes."""
+    """Per group of a field's value, the records of `now` against those of `then`: only the
+    records counted are grouped (a few of many), each side counted with one `bincount`."""
     counts = condition.count_increase
     then, now = compile_condition(counts.then, kind), compile_condition(counts.now, kind)
 
     def run(context: Context) -> Evaluated:
-        codes, _ = context.factorized(kind, counts.per)
-        grouped = codes >= 0
-        earlier, later = then(context), now(context)
-        size = int(codes.max(initial=-1)) + 2  # the last slot counts the records of no group
-        slot = np.where(grouped, codes, size - 1)
-        then_counts = np.bincount(slot[earlier.mask.to_numpy(dtype=bool)], minlength=size)
-        now_counts = np.bincount(slot[later.mask.to_numpy(dtype=bool)], minlength=size)
+        earlier = then(context).mask.to_numpy(dtype=bool)
+        later = now(context)
+        now_mask = later.mask.to_numpy(dtype=bool)
+        counted = np.flatnonzero(earlier | now_mask)
+        codes, groups = pd.factorize(take_rows(context.column(kind, counts.per), counted))
+        slot = np.where(codes >= 0, codes, len(groups))  # the last slot: no group, never grows
+        then_counts = np.bincount(slot[earlier[counted]], minlength=len(groups) + 1)
+        now_counts = np.bincount(slot[now_mask[counted]], minlength=len(groups) + 1)
         then_counts[-1] = now_counts[-1] = 0
-        grew = (now_counts > then_counts)[slot]
-        mask = later.mask.to_numpy(dtype=bool) & grew
         index = context.values(kind).index
+        mask = np.zeros(len(index), dtype=bool)
+        mask[counted] = now_mask[counted] & (now_counts > then_counts)[slot]
         evidence: dict[str, Evidence] = {
             counts.per: _column(context.column(kind, counts.per)),
-            f"{COUNT}.then": _column(pd.Series(then_counts[slot], index=index)),
-            f"{COUNT}.now": _column(pd.Series(now_counts[slot], index=index)),
+            f"{COUNT}.then": _group_count(counted, slot, then_counts),
+            f"{COUNT}.now": _group_count(counted, slot, now_counts),
             **later.evidence,
         }
         return Evaluated(pd.Series(mask, index=index), evidence)
 
     return run
+
+
+def _group_count(counted: np.ndarray, slot: np.ndarray, per_group: np.ndarray) -> Evidence:
+    """The count of each asked-for record's group (0 for a record that was not counted);
+    `counted`: the rows grouped (ascending), `slot`: each one's group."""
+
+    def at(rows: np.ndarray) -> pd.Series:
+        positions = np.minimum(np.searchsorted(counted, rows), max(len(counted) - 1, 0))
+        found = counted[positions] == rows if len(counted) else np.zeros(len(rows), dtype=bool)
+        values = per_group[slot[positions]] if len(counted) else np.zeros(len(rows), np.int64)
+        return pd.Series(np.where(found, values, 0))
+
+    return at
 
 
 def _compile_owned_through(condition: OwnedThroughCondition) -> Compiled:

@@ -71,13 +71,8 @@ class Reading:
 
 def read_status(text: str) -> Reading:
     """A `committee_decision` value: the status its words give (unclear: a problem)."""
-    folded = _fold(text)
-    if _NOT_APPLIED.fullmatch(folded):
-        return Reading(NOT_APPLIED)
-    for status, words in _STATUS_WORDS:
-        if words.search(folded):
-            return Reading(status)
-    return Reading(UNCLEAR, problem=_unclear(text))
+    status = _status_in(_fold(text))
+    return Reading(status) if status else Reading(UNCLEAR, problem=_unclear(text))
 
 
 def read_exemption_text(text: str) -> Reading:
@@ -85,19 +80,23 @@ def read_exemption_text(text: str) -> Reading:
 
     The column was documented as the reference of a recorded exemption or approval, so a
     reference with no status words reads as an approval; text with neither is unclear."""
-    folded = _fold(text)
     reference_match = _REFERENCE.search(text)
     reference = reference_match.group(0) if reference_match else None
     decided_on = _date_in(text)
-    if _NOT_APPLIED.fullmatch(folded):
-        return Reading(NOT_APPLIED)
-    words = folded.replace(reference.casefold(), " ") if reference else folded
-    for status, pattern in _STATUS_WORDS:
-        if pattern.search(words):
-            return Reading(status, reference, decided_on)
+    folded = _fold(text)
+    status = _status_in(folded.replace(reference.casefold(), " ").strip() if reference else folded)
+    if status is not None:
+        return Reading(status, reference, decided_on)
     if reference is not None:
         return Reading(APPROVED, reference, decided_on)
     return Reading(UNCLEAR, None, decided_on, _unclear(text))
+
+
+def _status_in(folded: str) -> str | None:
+    """The status the words of a folded text give, if any."""
+    if _NOT_APPLIED.fullmatch(folded):
+        return NOT_APPLIED
+    return next((status for status, words in _STATUS_WORDS if words.search(folded)), None)
 
 
 def read_statuses(values: pd.Series) -> tuple[pd.Series, pd.Series]:
