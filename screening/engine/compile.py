@@ -450,9 +450,11 @@ def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind)
         for field_name, values in evidence.items()
         # the record's name leads; which rule fired is already said by the condition, the as-of
         # date by the finding, and the company asked about is the finding's own record
-        if field_name != NAME_FIELD[kind]
-        and field_name != AS_OF
+        if field_name not in (NAME_FIELD[kind], "record_id", AS_OF)  # ids: `.ids` lists them
         and not field_name.startswith(("finding.", "company."))
+        # of a list match, the entry it names and when it was listed: the rest of the match is
+        # on the related record's own finding
+        and (not field_name.startswith("list.") or field_name in _LIST_NAMED)
     ]
 
     def at(rows: np.ndarray) -> pd.Series:
@@ -471,6 +473,9 @@ def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind)
         return described + (" [" + joined + "]").where(joined != "", "")
 
     return at
+
+
+_LIST_NAMED = ("list.reference", "list.listed_on")
 
 
 def _column(series: pd.Series) -> Evidence:
