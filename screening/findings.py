@@ -48,7 +48,11 @@ FINDING_COLUMNS = [
 
 
 def finding_id(rule_id: str, record_type: str, record_id: str, entry: str) -> str:
-    """Stable id from the rule, the record and the matched list entry (never from row order)."""
+    """Stable id from the rule, the record and the matched list entry (never from row order).
+
+    Version 1, stored with every review decision and so never to change: "F-" and the first 12
+    lowercase hex digits of the SHA-1 of the UTF-8 text `rule_id|record_type|record_id|entry`,
+    each part exactly as read (a record id with control characters included)."""
     text = pa.array([record_id], type=pa.large_string())
     ids = finding_ids(rule_id, record_type, text, pa.array([entry], type=pa.large_string()))
     return str(ids[0].as_py())

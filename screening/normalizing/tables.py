@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 
 from screening.normalizing.countries import normalize_countries
 from screening.normalizing.decisions import apply_decisions, read_statuses
+from screening.normalizing.fingerprints import fingerprints
+from screening.normalizing.identifiers import look_alike_ids
 from screening.normalizing.roles import read_roles
 from screening.normalizing.values import parse_dates, parse_numbers, plain_dates, plain_numbers
 from screening.parallel import each
@@ -37,7 +39,6 @@ _DISTINCT = frozenset({ValueType.identifier})
 _TWO_BYTE_SPACE_LEAD = 0xC2
 _THREE_BYTE_SPACE_LEADS = np.isin(np.arange(256), [0xE1, 0xE2, 0xE3])
 _SPACE_LEADS = (np.arange(256) <= 0x20) | (np.arange(256) == 0xC2) | _THREE_BYTE_SPACE_LEADS
-_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 @dataclass
@@ -63,43 +64,14 @@ class RecordTable:
 
 
 def record_fingerprints(kind: RecordKind, raw: pd.DataFrame) -> pd.Series:
-    """A hash of each record's values as given (not its file or line): a changed record gets a
-    new fingerprint, a moved one keeps it. Deterministic across runs, and a record's own values
-    decide it, so the rows of a finding can be hashed without the rest of the table.
-
-    Review decision files store these, so the value must never change: pandas'
-    `hash_pandas_object(given, index=False)` of the given columns in name order, as 16 hex
-    digits (`ADDED_COLUMNS` only where given); the result is indexed 0..n-1."""
-    columns = sorted(str(c) for c in raw.columns if not str(c).startswith("_"))
-    given = _as_given(raw[columns])
+    """Each record's fingerprint (`fingerprints`, version `FINGERPRINT_VERSION`) of its values
+    as given (not its file or line): a changed record gets a new one, a moved one keeps it. A
+    record's own values decide it, so the rows of a finding can be hashed without the rest of
+    the table; the result is indexed 0..n-1."""
+    columns = [str(c) for c in raw.columns if not str(c).startswith("_")]
     schema = schema_for(kind)
     ids = {name for name, column in schema.columns.items() if column.type in _DISTINCT}
-
-    def hashes(names: list[str], rows: pd.DataFrame) -> np.ndarray:
-        return _row_hashes([(rows[name], name not in ids) for name in names], len(rows))
-
-    earlier = [name for name in columns if name not in ADDED_COLUMNS]
-    hashed = hashes(earlier, given)
-    added = [name for name in columns if name in ADDED_COLUMNS]
-    if added:
-        valued = np.flatnonzero((given[added] != "").any(axis=1).to_numpy())
-        if len(valued):
-            hashed[valued] = hashes(columns, given.iloc[valued])
-    return _hex(hashed)
-
-
-ADDED_COLUMNS = frozenset(
-    {
-        "residence_status",
-        "party_id",
-        "committee_decision",
-        "committee_reference",
-        "committee_decided_on",
-        "committee_covers",
-    }
-)
-"""Columns added to the schemas after decisions were first stored: hashed only into the
-fingerprints of records that give one of them a value, so adding them reopens no decision."""
+    return fingerprints(_as_given(raw[columns]), ids)
 
 
 def empty_raw(kind: RecordKind) -> pd.DataFrame:
@@ -130,6 +102,9 @@ def normalize_table(
         if problem is not None
     }
     values = pd.DataFrame(typed, copy=False)
+    look_alike = look_alike_ids(raw["record_id"], raw[FILE_COLUMN], raw[LINE_COLUMN])
+    if not look_alike.empty:
+        problems["record_id"] = look_alike
     apply_decisions(kind, values, raw, problems)
     if as_of is not None:
         _flag_future(values, problems, as_of)
@@ -315,42 +290,14 @@ def _with_validity(chunk: pa.Array, present: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(chunk.type, len(chunk), [bitmap, *chunk.buffers()[1:]])
 
 
-def _row_hashes(columns: list[tuple[pd.Series, bool]], rows: int) -> np.ndarray:
-    """`pd.util.hash_pandas_object(frame, index=False)` of a frame of these columns.
-
-    Each column is hashed as it says, with the same result either way: one of repeated values
-    through its distinct values (`categorize`), one of (nearly) distinct values such as ids and
-    passport numbers cell by cell, which spares building a dictionary as long as the column.
-    The column hashes are then combined as pandas combines them (CPython's tuple hash,
-    `pandas.core.util.hashing.combine_hash_arrays`); the columns are hashed side by side."""
-    hashes = each(lambda pair: pd.util.hash_array(pair[0].array, categorize=pair[1]), columns)
-    combined = np.full(rows, 0x345678, dtype=np.uint64)
-    multiplier = np.uint64(1000003)
-    for position, hashed in enumerate(hashes):
-        combined ^= hashed
-        combined *= multiplier
-        remaining = len(columns) - position
-        multiplier += np.uint64(82520 + remaining + remaining)
-    return combined + np.uint64(97531)
-
-
-def _hex(hashes: np.ndarray) -> pd.Series:
-    """Each uint64 as 16 lowercase hex digits (what `"{:016x}".format` gives), without a loop."""
-    octets = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
-    digits = _HEX_DIGITS[np.stack([octets >> 4, octets & 15], axis=2).reshape(-1, 16)]
-    offsets = np.arange(0, 16 * len(hashes) + 1, 16, dtype=np.int64)
-    arrow = pa.Array.from_buffers(
-        pa.large_string(), len(hashes), [None, pa.py_buffer(offsets), pa.py_buffer(digits)]
-    )
-    return text_column(pa.chunked_array([arrow]))
-
-
 def _issues(kind: RecordKind, raw: pd.DataFrame, problems: dict[str, pd.Series]) -> pd.DataFrame:
     parts = []
     for name, problem in problems.items():
         if problem.empty:
             continue
-        given = raw.loc[problem.index, ["record_id", FILE_COLUMN, LINE_COLUMN, name]]
+        given = raw.loc[
+            problem.index, list(dict.fromkeys(["record_id", FILE_COLUMN, LINE_COLUMN, name]))
+        ]
         parts.append(
             pd.DataFrame(
                 {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ import pyarrow.compute as pc
 from screening.errors import InputFileError
 from screening.reading.encodings import decode
 from screening.reading.splitting import (
+    BLANK,
     TEXT,
     TRIMMED,
     Cells,
@@ -54,6 +56,9 @@ FILE_COLUMN = "_file"
 LINE_COLUMN = "_line"
 REJECTED_COLUMNS = list(columns(RejectedRow))
 
+MAX_COLUMNS = 1_000
+"""Records exports have tens of columns; every column costs time in every stage, so a header of
+thousands (not a records file) is refused before its rows are split."""
 _HEADER_SEPARATORS = re.compile(r"[\s\-./]+")
 
 
@@ -74,10 +79,29 @@ class RawTable:
     encoding: str = "utf-8"
     delimiter: str = ","
     header: list[str] = field(default_factory=list)  # the file's own columns, in its order
+    lines: int = 0  # after the header, counted from the file's bytes
+    blank_lines: int = 0  # of those, lines in no row: blank, or rows with every cell empty
+    spans: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+    """Lines covered by each row that covers more than one, by the line it starts on."""
 
     @property
     def rows(self) -> int:
         return len(self.frame) + len(self.rejected)
+
+    @property
+    def screened_lines(self) -> int:
+        return self._lines_of(self.frame[LINE_COLUMN])
+
+    @property
+    def rejected_lines(self) -> int:
+        return self._lines_of(self.rejected["line"])
+
+    def _lines_of(self, starts: pd.Series) -> int:
+        """How many lines the rows starting on these lines cover."""
+        if self.spans.empty:
+            return len(starts)
+        extra = self.spans.reindex(starts.to_numpy(dtype=np.int64)).fillna(1) - 1
+        return len(starts) + int(extra.sum())
 
 
 def canonical_header(name: str) -> str:
@@ -135,8 +159,20 @@ def read_records(path: Path, encoding: str | None = None) -> RawTable:
         encoding=found,
         delimiter=delimiter,
         header=header,
+        lines=cells.line_count - cells.header_line,
+        blank_lines=cells.blank_lines,
+        spans=_spans(cells),
     )
     return reject_duplicate_ids([table])[0]
+
+
+def _spans(cells: Cells) -> pd.Series:
+    """Lines covered by each row (kept or rejected) that covers more than one."""
+    starts = np.concatenate([cells.lines, [row.line for row in cells.rejected]])
+    stops = np.concatenate([cells.ends, [row.last for row in cells.rejected]])
+    longer = stops > starts
+    covered = (stops[longer] - starts[longer] + 1).astype(np.int64)
+    return pd.Series(covered, index=starts[longer].astype(np.int64), dtype="int64")
 
 
 def _sha256(data: bytes) -> str:
@@ -146,14 +182,27 @@ def _sha256(data: bytes) -> str:
 def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, str]:
     """The file split into cells, with the encoding it was read in and its delimiter."""
     decoded = decode(data, path, encoding)
-    delimiter = detect_delimiter(first_line(decoded))
     try:
+        header = first_line(decoded)
+        delimiter = detect_delimiter(header)
+        _check_width(header, delimiter, path)
         cells = split(decoded, delimiter)
     except csv.Error as error:
         raise InputFileError(f"cannot split CSV: {error}", path) from None
     if cells is None:
         raise InputFileError("file is empty: no header row", path)
     return cells, decoded.encoding, delimiter
+
+
+def _check_width(header: str, delimiter: str, path: Path) -> None:
+    """Refuse a header of more than `MAX_COLUMNS` columns before any row is split."""
+    width = len(next(csv.reader(io.StringIO(header, newline=""), delimiter=delimiter), []))
+    if width > MAX_COLUMNS:
+        raise InputFileError(
+            f"the header has {width:,} columns, more than the {MAX_COLUMNS:,} a records file "
+            "may have: is this a records export?",
+            path,
+        )
 
 
 def reject_duplicate_ids(tables: list[RawTable]) -> list[RawTable]:
@@ -221,7 +270,7 @@ def _without(table: RawTable, reasons: pd.Series) -> RawTable:
             "file": frame.loc[reasons.index, FILE_COLUMN],
             "line": frame.loc[reasons.index, LINE_COLUMN],
             "reason": reasons,
-            "raw": frame.loc[reasons.index, table.header].agg(table.delimiter.join, axis=1),
+            "raw": _raw(frame.loc[reasons.index], table.header, table.delimiter),
         }
     )
     parts = [part for part in (table.rejected, moved) if len(part)]
@@ -252,35 +301,73 @@ def _tabulate(
             frame[column] = empty
     frame[FILE_COLUMN] = pd.Series(str(path), index=frame.index, dtype=object)
     frame[LINE_COLUMN] = pd.Series(cells.lines, dtype="int64", index=frame.index)
+    frame, repeated = _reject_repeated_header(frame, cells, header, delimiter)
     frame, missing = _reject_missing_required(frame, schema, header, delimiter)
     ragged = pd.DataFrame(
-        [(str(path), line, reason, raw) for line, reason, raw in cells.rejected],
+        [(str(path), row.line, row.reason, row.raw) for row in cells.rejected],
         columns=REJECTED_COLUMNS,
     )
-    parts = [part for part in (ragged, missing) if len(part)]
+    parts = [part for part in (ragged, repeated, missing) if len(part)]
     if not parts:
         return frame.reset_index(drop=True), pd.DataFrame(columns=REJECTED_COLUMNS)
     rejected = pd.concat(parts, ignore_index=True).astype({"line": "int64"})
     return frame.reset_index(drop=True), rejected.sort_values("line", kind="stable")
 
 
+def _reject_repeated_header(
+    frame: pd.DataFrame, cells: Cells, header: list[str], delimiter: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows that repeat the header (files joined end to end) → rejected, not read as a record
+    whose record_id is "record_id"."""
+    names = [cell.strip(BLANK) for cell in cells.header]
+    same = frame[header[0]].eq(names[0]).to_numpy(dtype=bool, copy=True)
+    for column, name in zip(header[1:], names[1:], strict=True):
+        if not same.any():
+            return frame, pd.DataFrame(columns=REJECTED_COLUMNS)
+        same &= frame[column].eq(name).to_numpy(dtype=bool)
+    if not same.any():
+        return frame, pd.DataFrame(columns=REJECTED_COLUMNS)
+    repeated = pd.DataFrame(
+        {
+            "file": frame.loc[same, FILE_COLUMN],
+            "line": frame.loc[same, LINE_COLUMN],
+            "reason": f"repeats the header (line {cells.header_line}): files joined together?",
+            "raw": _raw(frame[same], header, delimiter),
+        }
+    )
+    return frame[~same], repeated
+
+
 def _reject_missing_required(
     frame: pd.DataFrame, schema: Schema, header: list[str], delimiter: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    empty = pd.DataFrame({name: frame[name].eq("") for name in schema.required})
-    bad = empty.any(axis=1)
+    """Rows without a value in a required column → rejected, naming the columns; column-wise."""
+    empty = {name: frame[name].eq("").to_numpy(dtype=bool) for name in schema.required}
+    bad = np.logical_or.reduce(list(empty.values()))
     if not bad.any():
         return frame, pd.DataFrame(columns=REJECTED_COLUMNS)
-    reasons = empty[bad].apply(
-        lambda flags: "missing required value: " + ", ".join(flags.index[flags]), axis=1
-    )
-    raw = frame.loc[bad, header].agg(delimiter.join, axis=1)
+    nothing = pa.scalar(None, type=pa.large_string())
+    names = [
+        pc.if_else(pa.array(flags[bad]), _text(name), nothing) for name, flags in empty.items()
+    ]
+    listed = pc.binary_join_element_wise(*names, _text(", "), null_handling="skip")
+    reasons = pc.binary_join_element_wise(_text("missing required value: "), listed, _text(""))
     missing = pd.DataFrame(
         {
             "file": frame.loc[bad, FILE_COLUMN],
             "line": frame.loc[bad, LINE_COLUMN],
-            "reason": reasons,
-            "raw": raw,
+            "reason": text_column(reasons, frame.index[bad]),
+            "raw": _raw(frame[bad], header, delimiter),
         }
     )
     return frame[~bad], missing
+
+
+def _raw(rows: pd.DataFrame, header: list[str], delimiter: str) -> pd.Series:
+    """Each row's cells in the file's column order, joined by its delimiter (column-wise)."""
+    cells = [pa.array(rows[name].array, type=pa.large_string()) for name in header]
+    return text_column(pc.binary_join_element_wise(*cells, _text(delimiter)), rows.index)
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, type=pa.large_string())

@@ -16,9 +16,11 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,7 @@ import pyarrow.csv as pa_csv
 
 from screening import parallel
 from screening.reading.encodings import Decoded
+from screening.reading.lines import SCAN_BYTES, LineIndex, count_lines, long_lines
 
 DELIMITERS = (",", ";", "\t")
 # Stripped from both ends of every cell. NUL counts as padding: exports pad with it, and a line
@@ -59,20 +62,32 @@ _BLANK_LAST = ((0x00, 0x20),)
 _BLANK_SECOND_LAST = ((0xC2, 0xC2),)
 _BLANK_THIRD_LAST = ((0xE1, 0xE3), (0xEF, 0xEF))
 _BLANK_FIRST = _BLANK_LAST + _BLANK_SECOND_LAST + _BLANK_THIRD_LAST
-# Whole-file byte scans go a slice at a time: a comparison over all of a 200 MB file would
-# allocate a 200 MB mask; a slice's mask stays in the cache.
-_SCAN_BYTES = 1 << 20
+
+
+class Rejection(NamedTuple):
+    """A row that could not be read as a record: the lines it covers, why, and its text."""
+
+    line: int
+    last: int
+    reason: str
+    raw: str
 
 
 @dataclass
 class Cells:
-    """The split file: header cells, data rows as stripped strings, and rows that did not split."""
+    """The split file: header cells, data rows as stripped strings, and rows that did not split.
+
+    Every line after the header is in exactly one kept row (`lines` to `ends`), in one rejected
+    row, or blank (`blank_lines`); `line_count` is the file's number of lines, from its bytes."""
 
     header: list[str]
     header_line: int
     frame: pd.DataFrame  # columns 0..width-1, `str` (Arrow) dtype, blank rows left out
     lines: np.ndarray  # file line each frame row starts on
-    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw)
+    ends: np.ndarray  # file line each frame row ends on
+    rejected: list[Rejection] = field(default_factory=list)
+    line_count: int = 0
+    blank_lines: int = 0  # lines after the header in no row: blank, or blank rows
 
 
 def detect_delimiter(text: str) -> str:
@@ -89,9 +104,229 @@ def detect_delimiter(text: str) -> str:
 
 
 def split(decoded: Decoded, delimiter: str) -> Cells | None:
-    """The file's cells, or None when it has no header row (empty or blank)."""
-    fast = _split_fast(decoded.data, delimiter, decoded.start)
-    return fast or _split_exact(decoded.text, delimiter)
+    """The file's cells, or None when it has no header row (empty or blank).
+
+    A quote opened by mistake (`"Kim` for `Kim`) takes every line up to the next quote into one
+    field, perhaps the rest of the file. A row that runs over more than `MAX_ROW_LINES` lines, or
+    whose quote is still open at the end of the file, is therefore rejected as its first line
+    alone, and the file is read again from the line after it (`_resumed`). Each such line costs
+    one more parse of the rest of the file, so a file with more than `MAX_UNBALANCED_QUOTES` of
+    them is refused. Lines longer than `MAX_LINE_BYTES` are rejected unread. Finally the rows are
+    checked against the file's own lines (`_accounted`): a line no row covers is rejected, never
+    lost."""
+    too_long: list[Rejection] = []
+    cells = _split_fast(decoded.data, delimiter, decoded.start)
+    if cells is None:
+        decoded, too_long = _without_long_lines(decoded)
+        cells = _split_once(decoded.data, decoded.start, delimiter, lambda: decoded.text)
+    if cells is None:
+        return None
+    cells.rejected = sorted([*cells.rejected, *too_long])
+    index = _LazyIndex(decoded.data, decoded.start)
+    cells.line_count = cells.line_count or count_lines(decoded.data, decoded.start)
+    parts: list[Cells] = []
+    offset, rest = 0, cells
+    while (broken := _first_broken(rest, offset, index, delimiter)) is not None:
+        if len(parts) == MAX_UNBALANCED_QUOTES:
+            raise csv.Error(
+                f"more than {MAX_UNBALANCED_QUOTES} rows have a quote left open (the first on "
+                f"line {parts[0].rejected[-1].line}): is the file quoted another way?"
+            )
+        parts.append(_until(rest, offset, broken))
+        offset, rest = _resumed(index, broken.line, len(cells.header), delimiter)
+    parts.append(_shifted(rest, offset))
+    return _accounted(_joined(cells, parts), index, delimiter)
+
+
+MAX_ROW_LINES = 100
+"""A record may run over this many lines (line breaks quoted in an address or a note); one that
+runs further is read as a quote left open by mistake, rejected, and read past."""
+MAX_UNBALANCED_QUOTES = 100
+"""Each quote left open costs a parse of the rest of the file: past this many, the file is refused
+rather than parsed a hundred times over (its quoting is not CSV's)."""
+MAX_LINE_BYTES = 4 << 20
+"""A longer line is rejected unread: no record needs it, and only the exact splitter could read it
+(pyarrow parses a block of `_BLOCK_BYTES` at a time), at many times its size in memory."""
+_SHOWN_BYTES = 200  # of a rejected long line, on the Rejected sheet
+
+
+_RESUMES = "; the line is rejected and reading resumes on the next line"
+
+
+def _without_long_lines(decoded: Decoded) -> tuple[Decoded, list[Rejection]]:
+    """The file with every line longer than `MAX_LINE_BYTES` emptied, and their rejections.
+
+    Looked for only when the fast splitter has given up (a line longer than its parse block is
+    one reason it does): the exact splitter holds the whole file as Python text and rows, many
+    times the file's size, which a single gigabyte-long line must not be allowed to cost."""
+    found = long_lines(decoded.data, decoded.start, MAX_LINE_BYTES)
+    if not found:
+        return decoded, []
+    pieces, rejected, kept_from = [], [], 0
+    for number, begin, end in found:
+        pieces.append(decoded.data[kept_from:begin])
+        size = end - begin
+        head = decoded.data[begin : begin + _SHOWN_BYTES].decode("utf-8", errors="ignore")
+        reason = (
+            f"the line is {size:,} bytes long, over the limit of {MAX_LINE_BYTES:,} for one line"
+        )
+        rejected.append(Rejection(number, number, reason, head + "…"))
+        kept_from = end
+    pieces.append(decoded.data[kept_from:])
+    data = b"".join(pieces)
+    return Decoded(data, decoded.encoding, decoded.start), rejected
+
+
+def _split_once(data: bytes, start: int, delimiter: str, text: Callable[[], str]) -> Cells | None:
+    return _split_fast(data, delimiter, start) or _split_exact(text(), delimiter)
+
+
+@dataclass
+class _LazyIndex:
+    """The file's `LineIndex`, built on first use: a clean file never needs it."""
+
+    data: bytes
+    start: int
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex.of(self.data, self.start)
+
+
+def _first_broken(cells: Cells, offset: int, index: _LazyIndex, delimiter: str) -> Rejection | None:
+    """The first row of `cells` that a quote left open made (numbered in the file: line + offset),
+    as the rejection of its first line; None when there is none."""
+    found: list[tuple[int, str]] = []
+    long = np.flatnonzero(cells.ends - cells.lines >= MAX_ROW_LINES)
+    long_rejected = [row for row in cells.rejected if row.last - row.line >= MAX_ROW_LINES]
+    if long_rejected:
+        first, last = long_rejected[0].line, long_rejected[0].last
+        found.append((first, f"runs over {last - first + 1} lines, to line {last + offset}"))
+    if len(long):
+        first, last = int(cells.lines[long[0]]), int(cells.ends[long[0]])
+        found.append((first, f"runs over {last - first + 1} lines, to line {last + offset}"))
+    tails = [(int(cells.lines[-1]), int(cells.ends[-1]))] if len(cells.lines) else []
+    tails += [(row.line, row.last) for row in cells.rejected[-1:]]
+    first, last = max(tails, default=(0, 0))
+    if last > first and _quote_open(index.lines.text(first + offset, len(index.lines)), delimiter):
+        found.append((first, "is still open at the end of the file"))
+    if not found:
+        return None
+    line, how = min(found)
+    line += offset
+    reason = f"a quoted field opens on this line and {how}: an unbalanced quote{_RESUMES}"
+    return Rejection(line, line, reason, index.lines.text(line, line))
+
+
+def _quote_open(text: str, delimiter: str) -> bool:
+    """Whether a quoted field of the CSV text is still open at its end (the csv module's quoting:
+    a quote opens a field only at its start; two quotes inside one are a literal quote)."""
+    quoted, at_start, position = False, True, 0
+    while position < len(text):
+        if quoted:
+            close = text.find('"', position)
+            if close < 0:
+                return True
+            if text.startswith('""', close):
+                position = close + 2
+                continue
+            quoted, at_start, position = False, False, close + 1
+            continue
+        char = text[position]
+        if char == '"' and at_start:
+            quoted = True
+        at_start = char in (delimiter, "\r", "\n")
+        position += 1
+    return quoted
+
+
+def _until(cells: Cells, offset: int, broken: Rejection) -> Cells:
+    """The rows of `cells` before the broken one (numbered in the file), and its rejection."""
+    line = broken.line - offset
+    kept = cells.lines < line
+    part = Cells(
+        cells.header,
+        cells.header_line,
+        cells.frame[kept].reset_index(drop=True),
+        cells.lines[kept],
+        cells.ends[kept],
+        [row for row in cells.rejected if row.line < line],
+    )
+    shifted = _shifted(part, offset)
+    shifted.rejected.append(broken)
+    return shifted
+
+
+def _resumed(index: _LazyIndex, line: int, width: int, delimiter: str) -> tuple[int, Cells]:
+    """The file read again from the line after `line`, under a one-line stand-in header; the
+    offset that numbers its rows in the file."""
+    names = delimiter.join(f"c{column}" for column in range(width))
+    rest = names.encode() + b"\n" + index.data[index.lines.begin(line + 1) :]
+    cells = _split_once(rest, 0, delimiter, lambda: rest.decode("utf-8"))
+    assert cells is not None, "the stand-in header is a filled line"
+    return line - 1, cells
+
+
+def _shifted(cells: Cells, offset: int) -> Cells:
+    if not offset:
+        return cells
+    rejected = [
+        row._replace(line=row.line + offset, last=row.last + offset) for row in cells.rejected
+    ]
+    return replace(cells, lines=cells.lines + offset, ends=cells.ends + offset, rejected=rejected)
+
+
+def _joined(first: Cells, parts: list[Cells]) -> Cells:
+    """The parts read one after another, as one file's cells (its header and line count)."""
+    if len(parts) == 1:
+        return replace(
+            parts[0],
+            header=first.header,
+            header_line=first.header_line,
+            line_count=first.line_count,
+        )
+    frame = pd.concat([part.frame for part in parts], ignore_index=True)
+    return Cells(
+        first.header,
+        first.header_line,
+        frame.astype(TEXT),
+        np.concatenate([part.lines for part in parts]).astype(np.int64),
+        np.concatenate([part.ends for part in parts]).astype(np.int64),
+        [row for part in parts for row in part.rejected],
+        first.line_count,
+    )
+
+
+def _accounted(cells: Cells, index: _LazyIndex, delimiter: str) -> Cells:
+    """The cells, with any line that no row covers and that is not blank rejected.
+
+    Every line after the header must be in a row (kept or rejected) or blank; when the rows are
+    one a line and as many as the lines, that is plain, otherwise it is checked line by line."""
+    after = cells.line_count - cells.header_line
+    rows = len(cells.frame) + len(cells.rejected)
+    one_line = bool((cells.ends == cells.lines).all()) and all(
+        row.last == row.line for row in cells.rejected
+    )
+    if one_line and rows == after:
+        return cells
+    lines = index.lines
+    starts = np.concatenate([cells.lines, [row.line for row in cells.rejected]]).astype(np.int64)
+    stops = np.concatenate([cells.ends, [row.last for row in cells.rejected]]).astype(np.int64)
+    depth = np.zeros(len(lines) + 2, dtype=np.int64)
+    np.add.at(depth, np.clip(starts, 0, len(lines) + 1), 1)
+    np.add.at(depth, np.clip(stops + 1, 0, len(lines) + 1), -1)
+    covered = np.cumsum(depth)[1 : len(lines) + 1] > 0
+    covered[: cells.header_line] = True
+    loose = ~covered & ~lines.blank(BLANK)
+    orphans = []
+    for number in np.flatnonzero(loose) + 1:
+        text = lines.text(int(number), int(number))
+        if not _is_blank(next(csv.reader([text], delimiter=delimiter), [])):
+            reason = "not read into any row by the CSV parser: rejected so that nothing is lost"
+            orphans.append(Rejection(int(number), int(number), reason, text))
+    rejected = sorted([*cells.rejected, *orphans]) if orphans else cells.rejected
+    blank = int(np.count_nonzero(~covered)) - len(orphans)
+    return replace(cells, rejected=rejected, blank_lines=blank)
 
 
 def first_line(decoded: Decoded) -> str:
@@ -103,6 +338,11 @@ def first_line(decoded: Decoded) -> str:
 def _first_filled_line(data: bytes, start: int) -> tuple[str, int, int] | None:
     """The first line of `data[start:]` with anything on it: its text, number and end byte."""
     for number, begin, end in _lines(data, start):
+        if end - begin > MAX_LINE_BYTES and data.find(b"\r", begin, begin + MAX_LINE_BYTES) < 0:
+            raise csv.Error(
+                f"line {number}, where the header should be, is {end - begin:,} bytes long, "
+                f"over the limit of {MAX_LINE_BYTES:,} for one line"
+            )
         line = data[begin:end].decode("utf-8")
         if line.strip(BLANK):
             return line, number, end
@@ -176,8 +416,11 @@ def _split_exact(text: str, delimiter: str) -> Cells | None:
             first, last = spans[index]
             raw = "".join(physical[first - 1 : last]).rstrip("\r\n")
             reason = _width_reason(int(lengths[index]), width, first, last)
-            rejected.append((first, reason, raw))
-    return Cells(header, spans[0][0], frame.reset_index(drop=True), starts[fits], rejected)
+            rejected.append(Rejection(first, last, reason, raw))
+    ends = np.array([last for _, last in spans], dtype=np.int64)
+    return Cells(
+        header, spans[0][0], frame.reset_index(drop=True), starts[fits], ends[fits], rejected
+    )
 
 
 # --- the fast splitter: pyarrow, rows mapped back to file lines -----------------------------
@@ -215,7 +458,7 @@ def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
     skipped[numbers - 1] = True
     if skipped.sum() != len(numbers):
         return None
-    nonempty = _nonempty_lines(data, body_start, count)
+    nonempty, body_lines = _nonempty_lines(data, body_start, count)
     breaks = _line_breaks(table, invalid, skipped, simple=count == len(nonempty))
     starts = _row_starts(nonempty, breaks)
     if starts is None:
@@ -228,18 +471,23 @@ def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
     frame = pd.DataFrame({i: text_column(column) for i, column in enumerate(columns)})
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
+    # a quote open at the end of the file takes the final line break into its field
+    ends = np.minimum(starts + breaks, header_line + body_lines)
     rejected = [
-        (
+        Rejection(
             int(starts[number - 1]),
-            _width_reason(
-                fields, len(header), starts[number - 1], starts[number - 1] + breaks[number - 1]
-            ),
+            int(ends[number - 1]),
+            _width_reason(fields, len(header), starts[number - 1], ends[number - 1]),
             raw,
         )
         for number, fields, raw in invalid.rows
         if not _is_blank(next(csv.reader([raw], delimiter=delimiter), []))
     ]
-    return Cells(header, header_line, frame, starts[~skipped][~blank], rejected)
+    kept = ~skipped
+    line_count = header_line + body_lines
+    return Cells(
+        header, header_line, frame, starts[kept][~blank], ends[kept][~blank], rejected, line_count
+    )
 
 
 def _trim_each(columns: list[pa.ChunkedArray]) -> None:
@@ -303,7 +551,7 @@ def _found(octets: np.ndarray, wanted: tuple[tuple[int, int], ...]) -> bool:
     return any(bool(((octets >= low) & (octets <= high)).any()) for low, high in wanted)
 
 
-def text_column(column: pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
+def text_column(column: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
     """An Arrow (large) string column as a pandas `str` column, sharing its buffers."""
     return pd.Series(pd.array(column, dtype=TEXT), index=index, copy=False)
 
@@ -315,20 +563,11 @@ def _bare_cr(data: bytes, start: int) -> bool:
     body = np.frombuffer(data, dtype=np.uint8, offset=start)
     if body[-1] == ord("\r"):
         return True
-    for begin in range(0, len(body), _SCAN_BYTES):
-        part = body[begin : begin + _SCAN_BYTES + 1]  # one byte more: the LF after a CR
+    for begin in range(0, len(body), SCAN_BYTES):
+        part = body[begin : begin + SCAN_BYTES + 1]  # one byte more: the LF after a CR
         if np.any((part[:-1] == ord("\r")) & (part[1:] != ord("\n"))):
             return True
     return False
-
-
-def _count_lf(data: bytes, start: int) -> int:
-    """How many LFs `data[start:]` holds: numpy, a slice at a time, outpaces `bytes.count`."""
-    body = np.frombuffer(data, dtype=np.uint8, offset=start)
-    return sum(
-        int(np.count_nonzero(body[begin : begin + _SCAN_BYTES] == ord("\n")))
-        for begin in range(0, len(body), _SCAN_BYTES)
-    )
 
 
 def _line_breaks(
@@ -422,23 +661,24 @@ def _read_csv(
     )
 
 
-def _nonempty_lines(data: bytes, start: int, rows: int) -> np.ndarray:
-    """0-based numbers of the lines of `data[start:]` that hold anything (pyarrow skips empty ones).
+def _nonempty_lines(data: bytes, start: int, rows: int) -> tuple[np.ndarray, int]:
+    """0-based numbers of the lines of `data[start:]` that hold anything (pyarrow skips empty
+    ones), and how many lines it has.
 
     When there are as many lines as pyarrow found rows, every line holds one row: no line is
     empty and none is spanned by a quoted line break, so the lines need not be looked at."""
-    lines = _count_lf(data, start) + (len(data) > start and not data.endswith(b"\n"))
+    lines = count_lines(data, start)
     if lines == rows:
-        return np.arange(rows, dtype=np.int64)
+        return np.arange(rows, dtype=np.int64), lines
     body = np.frombuffer(data, dtype=np.uint8, offset=start)
     if not len(body):
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), lines
     breaks = np.flatnonzero(body == ord("\n"))
     starts = np.concatenate([[0], breaks + 1])
     ends = np.concatenate([breaks, [len(body)]])
     crlf = (ends > starts) & (body[np.maximum(ends - 1, 0)] == ord("\r"))
     lengths = ends - starts - crlf
-    return np.flatnonzero(lengths > 0)
+    return np.flatnonzero(lengths > 0), lines
 
 
 def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:

@@ -76,6 +76,10 @@ def write_summary(wb: Workbook, result: ScreenResult, notes: Sequence[Note]) -> 
         ws.append(line)
 
 
+LINES_BALANCE = "lines after the header = in screened rows + in rejected rows + blank"
+"""Lines are counted from the files' bytes: a parser that merged lines into one row shows here."""
+
+
 def write_run(wb: Workbook, result: ScreenResult) -> SheetBody:
     """The Run sheet: key/value provenance — versions, inputs, lists, hashes, timings."""
     pairs = pd.DataFrame(list(_run_pairs(result)), columns=["key", "value"], dtype=object)
@@ -120,10 +124,12 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "rows", item.rows
         yield "screened", item.screened
         yield "rejected", item.rejected
+        yield LINES_BALANCE, item.lines_balance
     total, screened, rejected = result.input_rows, result.screened_rows, result.rejected_rows
     # "≠" makes a broken invariant impossible to miss rather than printing a false equation.
     relation = "=" if total == screened + rejected else "≠"
     yield "input rows = screened + rejected", f"{total} {relation} {screened} + {rejected}"
+    yield f"input {LINES_BALANCE}", result.lines_balance
     for used in result.lists:
         yield "list", used.name
         yield "source", used.source

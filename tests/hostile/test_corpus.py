@@ -152,14 +152,15 @@ def test_ragged_rows_are_rejected_with_lines_and_the_rest_screened(
     assert report.run["input rows = screened + rejected"] == "4 = 2 + 2"
 
 
-def test_unbalanced_quote_is_rejected_with_the_lines_it_swallowed(
+def test_unbalanced_quote_rejects_its_own_line_and_reading_resumes_after_it(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     report = _report(runner, tmp_path, "unbalanced_quote.csv")
-    assert [row["record_id"] for row in report.records] == ["W1"]
+    assert [row["record_id"] for row in report.records] == ["W1", "W3"]
     [(line, reason)] = report.rejections()
     assert line == 3
-    assert "runs from line 3 to line 4: unbalanced quote?" in str(reason)
+    assert "unbalanced quote" in str(reason) and "resumes on the next line" in str(reason)
+    assert report.rejected[0]["raw"] == 'W2,"Pak Il Kyu,KP,WP-2,2023-04-01,90000,RUB'
 
 
 def test_duplicate_record_id_is_rejected_naming_the_first(

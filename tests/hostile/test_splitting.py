@@ -37,12 +37,13 @@ def test_splitters_agree(text: str, kept: list[tuple[int, str]], rejected: list[
     exact = _split_exact(text, delimiter)
     assert exact is not None
     assert list(zip(exact.lines, exact.frame[0], strict=True)) == kept
-    assert [line for line, _, _ in exact.rejected] == rejected
+    assert [row.line for row in exact.rejected] == rejected
     fast = _split_fast(text.encode(), delimiter)
     if fast is not None:
         assert fast.frame.equals(exact.frame)
         assert list(fast.lines) == list(exact.lines)
-        assert [r[:2] for r in fast.rejected] == [r[:2] for r in exact.rejected]
+        assert list(fast.ends) == list(exact.ends)
+        assert [r[:3] for r in fast.rejected] == [r[:3] for r in exact.rejected]
 
 
 @pytest.mark.parametrize(

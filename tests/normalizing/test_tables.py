@@ -11,10 +11,7 @@ import pyarrow.compute as pc
 import pytest
 
 from screening.normalizing.tables import (
-    ADDED_COLUMNS,
     _edge_suspects,
-    _hex,
-    _row_hashes,
     _strip_changes,
     empty_raw,
     normalize_table,
@@ -46,31 +43,6 @@ def _raw(dtype: str | type) -> pd.DataFrame:
 def test_fingerprints_are_the_stored_ones(dtype: str | type) -> None:
     table = normalize_table(RecordKind.worker, _raw(dtype))
     assert table.fingerprints.tolist() == FINGERPRINTS
-
-
-def test_fingerprints_are_pandas_hash_of_the_given_values() -> None:
-    raw = _raw(TEXT)
-    given = raw[sorted(n for n in raw.columns if n[0] != "_" and n not in ADDED_COLUMNS)]
-    expected = pd.util.hash_pandas_object(given, index=False).map("{:016x}".format)
-    assert normalize_table(RecordKind.worker, raw).fingerprints.tolist() == expected.tolist()
-    for categorize in (True, False):
-        columns = [(given[name], categorize) for name in given.columns]
-        assert _hex(_row_hashes(columns, len(given))).tolist() == expected.tolist()
-
-
-def test_columns_added_later_change_only_the_records_that_give_them() -> None:
-    raw = _raw(TEXT)
-    raw.loc[1, "committee_decision"] = "approved"
-    table = normalize_table(RecordKind.worker, raw)
-    given = raw[sorted(name for name in raw.columns if name[0] != "_")]
-    every_column = pd.util.hash_pandas_object(given, index=False).map("{:016x}".format)
-    assert table.fingerprints.tolist() == [FINGERPRINTS[0], every_column[1], FINGERPRINTS[2]]
-    assert every_column[1] != FINGERPRINTS[1]
-
-
-def test_hex_is_sixteen_lowercase_digits() -> None:
-    hashes = np.array([0, 1, 0xDEADBEEF, 2**64 - 1], dtype=np.uint64)
-    assert _hex(hashes).tolist() == [f"{value:016x}" for value in hashes.tolist()]
 
 
 def test_text_is_stripped_and_empty_is_missing() -> None:
