@@ -128,6 +128,8 @@ def parse_ftm(text: str, path: Path) -> Watchlist:
             entry = _entry(json.loads(line), starts)
         except json.JSONDecodeError as err:
             raise InputFileError(f"invalid JSON: {err.msg}", path, number) from None
+        except RecursionError:  # the parser's own guard; an entity nests a few levels
+            raise InputFileError("JSON nested too deeply to read", path, number) from None
         except ValidationError as err:
             first = err.errors()[0]
             field = ".".join(str(p) for p in first["loc"])

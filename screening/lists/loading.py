@@ -46,7 +46,20 @@ def detect_format(text: str) -> str | None:
 
 
 def load_list(path: Path) -> Watchlist:
-    """Load a sanctions list file; raise InputFileError when it cannot be used."""
+    """Load a sanctions list file; raise InputFileError when it cannot be used.
+
+    List files have no size bound (a full OpenSanctions export is gigabytes): a file the memory
+    cannot hold is refused when an allocation fails, in one line, and what was read is freed."""
+    try:
+        return _parse_list(path)
+    except MemoryError:
+        size = path.stat().st_size / 2**20
+        raise InputFileError(
+            f"not enough memory to load this list file ({size:,.0f} MiB)", path
+        ) from None
+
+
+def _parse_list(path: Path) -> Watchlist:
     text = _read(path)
     if not text.strip():
         raise InputFileError("list file is empty", path, 1)

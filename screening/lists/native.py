@@ -20,7 +20,8 @@ entries:
     remarks: free text            # optional
 ```
 
-Validation errors point at the line of the offending entry.
+It is read by the one safe YAML loader (`screening.rulespec.yamlfile`), with its bounds on length,
+nesting and aliases. Validation errors point at the line of the offending entry.
 """
 
 from __future__ import annotations
@@ -29,47 +30,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from screening.errors import InputFileError
 from screening.lists.models import Alias, ListEntry, Watchlist
-from screening.rulespec.yamlfile import SafeLoader
+from screening.rulespec.yamlfile import parse_yaml
 
 FORMAT_TAG = "screening-list/1"
-
-
-class _LineLoader(SafeLoader):  # type: ignore[valid-type,misc]
-    """Safe YAML loader that refuses duplicate keys (a silently overwritten key is a lost alias)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise InputFileError(f"duplicate key {key!r}", None, key_node.start_mark.line + 1)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def looks_native(head: str) -> bool:
     """Whether the start of a file marks it as the native YAML format."""
     return FORMAT_TAG in head and "format:" in head
-
-
-def _entry_lines(text: str) -> list[int]:
-    """1-based line of each item of the top-level `entries` sequence (for error messages)."""
-    root = yaml.compose(text, Loader=SafeLoader)
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for key, value in root.value:
-        if key.value == "entries" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
 
 
 def _entry(raw: Any) -> ListEntry:
@@ -111,14 +83,7 @@ def _message(err: ValidationError | ValueError) -> str:
 
 def parse_native(text: str, path: Path) -> Watchlist:
     """Parse a native YAML list."""
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-        lines = _entry_lines(text)
-    except InputFileError as err:
-        raise InputFileError(err.message, path, err.line) from None
-    except yaml.MarkedYAMLError as err:
-        line = err.problem_mark.line + 1 if err.problem_mark else None
-        raise InputFileError(f"invalid YAML: {err.problem}", path, line) from None
+    data, lines = parse_yaml(text, path, InputFileError)
     if not isinstance(data, dict) or data.get("format") != FORMAT_TAG:
         raise InputFileError(f"not a native list: expected 'format: {FORMAT_TAG}'", path, 1)
     raw_entries = data.get("entries")
@@ -127,7 +92,7 @@ def parse_native(text: str, path: Path) -> Watchlist:
     entries: list[ListEntry] = []
     seen: set[str] = set()
     for i, raw in enumerate(raw_entries):
-        line = lines[i] if i < len(lines) else None
+        line = lines.line_of(("entries", i), data)
         try:
             entry = _entry(raw)
         except (ValidationError, ValueError) as err:

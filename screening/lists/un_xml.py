@@ -34,6 +34,12 @@ _GROUPS = [("INDIVIDUALS", "INDIVIDUAL", "person", "INDIVIDUAL_ALIAS"),
            ("ENTITIES", "ENTITY", "organization", "ENTITY_ALIAS")]  # fmt: skip
 _ENTRIES = TypeAdapter(list[ListEntry])
 
+# Most years a BETWEEN birth-year range may cover. Each year of a range becomes a birth date the
+# entry is corroborated against, and the real list's ranges cover a few years. A wider range is not
+# a person's birth year but a broken entry, and expanding a forged one (0 to 999999999) would fill
+# memory: like any date that cannot be read, it is refused with the entry's line, never skipped.
+MAX_BIRTH_YEARS = 100
+
 
 def looks_un_xml(head: str) -> bool:
     """Whether the start of a file looks like the UN consolidated list."""
@@ -59,12 +65,24 @@ def _birth_dates(element: Element) -> list[str]:
         if kind == "BETWEEN":
             years = [_text(dob.find("FROM_YEAR")), _text(dob.find("TO_YEAR"))]
             if all(y.isdigit() for y in years):
-                out.extend(str(y) for y in range(int(years[0]), int(years[1]) + 1))
+                out.extend(_years_between(int(years[0]), int(years[1])))
             continue
         value = _text(dob.find("DATE"))[:10] or _text(dob.find("YEAR"))
         if value and value not in out:
             out.append(value)
     return out
+
+
+def _years_between(first: int, last: int) -> list[str]:
+    """Every year from `first` to `last`; ValueError for a range backwards or wider than
+    MAX_BIRTH_YEARS, checked before any year is made."""
+    if last < first:
+        raise ValueError(f"birth year range {first}-{last} ends before it starts")
+    if last - first + 1 > MAX_BIRTH_YEARS:
+        raise ValueError(
+            f"birth year range {first}-{last} covers more than {MAX_BIRTH_YEARS} years"
+        )
+    return [str(year) for year in range(first, last + 1)]
 
 
 def _aliases(element: Element, alias_tag: str) -> list[dict[str, str | None]]:

@@ -40,7 +40,7 @@ class SuppressionFile(BaseModel):
 
 def load_suppressions(path: Path) -> list[Suppression]:
     """Read a suppressions YAML file; problems point at file:line."""
-    data, lines = load_yaml(path)
+    data, lines = load_yaml(path, InputFileError)
     try:
         return SuppressionFile.model_validate(data).suppressions
     except ValidationError as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from screening.engine.operators import regex_error
 from screening.normalizing.roles import vocabulary
 from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
@@ -246,15 +247,21 @@ def _check_date_field(field: str, kind: RecordKind, location: Location) -> None:
         raise CheckError(f"{field!r} is not a date field of {kind.value} records", location)
 
 
+# What a pattern written for Perl or Python often uses and RE2 does not have: said plainly when
+# RE2 refuses such a pattern, since its own message ("invalid escape sequence: \1") does not.
+_PERL_ONLY = re.compile(r"\\[1-9]|\(\?[=!<]")
+
+
 def _check_regex(pattern: str, location: Location) -> None:
-    # Patterns run on RE2 (pyarrow), which has no backreferences or lookaround: it is linear
-    # time, so a rule file cannot make a run hang. Reject what RE2 would reject, early.
-    if re.search(r"\\[1-9]|\(\?[=!<]", pattern):
+    """Refuse what RE2 refuses, compiled as the engine runs it, so a rule file that validates
+    never fails a run (Python's `re` accepts `a++`, which RE2 refuses, and refuses `\\p{Hangul}`,
+    which RE2 accepts). RE2 is linear time, so a rule file cannot make a run hang."""
+    problem = regex_error(pattern)
+    if problem is None:
+        return
+    if _PERL_ONLY.search(pattern):
         raise CheckError("backreferences and lookaround are not supported (RE2 syntax)", location)
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        raise CheckError(f"invalid regular expression: {error}", location) from None
+    raise CheckError(f"invalid regular expression (RE2 syntax): {problem}", location)
 
 
 def check_template(rule: Rule) -> None:
