@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
+from screening.normalizing.fingerprints import FINGERPRINT_VERSION
 from screening.review.decisions import DEFAULT_DECISION, Decision
 from screening.review.suppressions import Suppression
 
@@ -48,7 +49,12 @@ def apply_decisions(findings: pd.DataFrame, store: dict[str, Decision]) -> pd.Da
 def _changes(row: pd.Series, decision: Decision) -> list[str]:
     fingerprint = decision.fingerprint
     changes = []
-    if row["record_sha"] != fingerprint.record_sha:
+    if fingerprint.version != FINGERPRINT_VERSION:
+        changes.append(
+            f"record fingerprint version {fingerprint.version} cannot be compared with version "
+            f"{FINGERPRINT_VERSION} (evidence then: {decision.evidence})"
+        )
+    elif row["record_sha"] != fingerprint.record_sha:
         changes.append(f"record changed (evidence then: {decision.evidence})")
     if row["rule_sha"] != fingerprint.rule_sha:
         changes.append("rule file changed")

@@ -16,9 +16,10 @@ def compare_with_baseline(
     baseline: Path, findings: pd.DataFrame, records: pd.DataFrame, rules: pd.DataFrame
 ) -> pd.DataFrame:
     """The Changes sheet: this screen's findings against those of a baseline report."""
-    before = read_findings_sheet(baseline).fillna("")
-    before_records = read_sheet(baseline, "Records")
-    before_rules = read_sheet(baseline, "Rules")
+    wanted = ["finding_id", "rule_id", "record_type", "record_id", "name", "evidence"]
+    before = read_findings_sheet(baseline, wanted).fillna("")
+    before_records = read_sheet(baseline, "Records", ["record_type", "record_id", "record_sha"])
+    before_rules = read_sheet(baseline, "Rules", ["rule_id", "sha256"])
     rule_sha_now = dict(zip(rules["rule_id"], rules["sha256"], strict=True))
     rule_sha_then = dict(
         zip(before_rules.get("rule_id", []), before_rules.get("sha256", []), strict=True)

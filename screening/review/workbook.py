@@ -1,32 +1,49 @@
 """Reading decisions back from a reviewed report, all-or-nothing.
 
-The workbook comes from outside (it went to a reviewer and back), so it is opened read-only with
-openpyxl, whose XML parsing goes through defusedxml when it is installed (it is a dependency of
-this project): no entity expansion, no formulas evaluated. Every problem is reported with its
-sheet and row; if there is one, nothing is imported.
+The workbook comes from outside (it went to a reviewer and back), so it is read through `xlsx`:
+sizes checked before anything is inflated, no DTD, only the columns needed, the stored dimension
+ignored, no formula calculated. Every problem is reported with its sheet and row (or cell); if there
+is one, nothing is imported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import zipfile
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils.exceptions import InvalidFileException
 
 from screening.errors import InputFileError
-from screening.findings import finding_id
+from screening.normalizing.fingerprints import FINGERPRINT_VERSION
 from screening.report.rows import FindingRow, columns
 from screening.review.decisions import DECISIONS, DEFAULT_DECISION, Decision, Fingerprint
+from screening.review.idcheck import ShownFinding, finding_id_problems
+from screening.review.sheetxml import CellValue, column_letters
+from screening.review.xlsx import Package, Table, open_package
 
 FINDINGS_SHEET = "Findings"
 RUN_SHEET = "Run"
 REQUIRED_COLUMNS = columns(FindingRow)
+REVIEWER_COLUMNS = ("decision", "reviewer", "comment", "decided_on")
+IMPORT_COLUMNS = (
+    "finding_id",
+    "rule_id",
+    "record_type",
+    "record_id",
+    "list_reference",
+    *REVIEWER_COLUMNS,
+    "record_sha",
+    "rule_sha",
+    "entry_sha",
+    "evidence",
+)
+"""What `review import` reads of the Findings sheet: the id and what it is made of, the reviewer's
+columns, and the fingerprints and evidence the decision is kept with."""
+
+NamedRow = dict[str, CellValue]
+"""A Findings row by column name, with its sheet row number under "sheet_row"."""
 
 
 class ReviewProblems(InputFileError):
@@ -41,137 +58,222 @@ class ReviewProblems(InputFileError):
         return "\n".join([*lines, f"{self.path}: {self.message}"])
 
 
-def read_findings_sheet(path: Path) -> pd.DataFrame:
-    """The Findings sheet of a screening report as text cells, with each row's sheet row number."""
-    workbook = _open(path)
-    try:
-        if FINDINGS_SHEET not in workbook.sheetnames or RUN_SHEET not in workbook.sheetnames:
-            raise InputFileError("not a screening report (no Findings or Run sheet)", path)
-        creator = workbook.properties.creator or ""
-        if not creator.startswith("screening ") or not _written_by_screening(workbook[RUN_SHEET]):
-            raise InputFileError("not a screening report (its Run sheet names no tool)", path)
-        rows = workbook[FINDINGS_SHEET].iter_rows(values_only=True)
-        header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
-        missing = [column for column in REQUIRED_COLUMNS if column not in header]
-        if missing:
-            raise InputFileError(
-                f"{FINDINGS_SHEET} sheet lacks columns {', '.join(missing)}: was it written "
-                "by screening and its columns kept?",
-                path,
-            )
-        records = [
-            {"sheet_row": number, **dict(zip(header, row, strict=False))}
-            for number, row in enumerate(rows, start=2)
-            if any(cell not in (None, "") for cell in row)
-        ]
-    finally:
-        workbook.close()
-    frame = pd.DataFrame(records, columns=["sheet_row", *header])
-    return frame
+def read_findings_sheet(path: Path, columns: Sequence[str] = REQUIRED_COLUMNS) -> pd.DataFrame:
+    """The given columns of a screening report's Findings sheet, each row with its sheet row
+    number (`sheet_row`); cells are left as read (text, numbers, datetimes, None)."""
+    with open_package(path) as package:
+        table = _findings_table(package, columns)
+    return pd.DataFrame(_rows(table, columns), columns=["sheet_row", *columns], dtype=object)
 
 
-def read_sheet(path: Path, name: str) -> pd.DataFrame:
-    """A sheet of a report as a DataFrame keyed by its header (empty when the sheet is absent)."""
-    workbook = _open(path)
-    try:
-        if name not in workbook.sheetnames:
+def read_sheet(path: Path, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """A sheet of a report keyed by its header, all columns or those named (empty when the sheet
+    is absent)."""
+    with open_package(path) as package:
+        if name not in package.sheet_names:
             return pd.DataFrame()
-        rows = list(workbook[name].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    if not rows:
-        return pd.DataFrame()
-    return pd.DataFrame(rows[1:], columns=[str(cell) for cell in rows[0]])
+        table = package.read_table(name, columns)
+    order = sorted(table.header)
+    return pd.DataFrame(
+        [[cells.get(column) for column in order] for _, cells in table.rows],
+        columns=[table.header[column] for column in order],
+        dtype=object,
+    )
 
 
 def import_decisions(path: Path, now: dt.datetime | None = None) -> list[Decision]:
     """The decisions a reviewer made in a report (findings left `open` are not decisions)."""
-    frame = read_findings_sheet(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    imported_at = now or dt.datetime.now().astimezone()
-    problems = list(_problems(frame))
+    with open_package(path) as package:
+        table = _findings_table(package, IMPORT_COLUMNS)
+        digest = package.sha256
+    rows = _rows(table, IMPORT_COLUMNS)
+    problems = sorted([*_unsaved_formulas(table), *_row_problems(rows), *_conflicts(rows)])
     if problems:
-        raise ReviewProblems(path, problems)
-    decided = frame[_text(frame["decision"]).ne(DEFAULT_DECISION)]
-    return [
-        Decision(
-            finding_id=_cell(row["finding_id"]),
-            decision=_cell(row["decision"]),
-            reviewer=_cell(row["reviewer"]),
-            comment=_cell(row["comment"]),
-            decided_on=_date(row["decided_on"]) or imported_at.date(),
-            fingerprint=Fingerprint(
-                record_sha=_cell(row["record_sha"]),
-                rule_sha=_cell(row["rule_sha"]),
-                entry_sha=_cell(row["entry_sha"]),
-            ),
-            evidence=_cell(row["evidence"]),
-            report=str(path),
-            report_sha256=digest,
-            imported_at=imported_at,
+        raise ReviewProblems(path, [problem for _, problem in problems])
+    imported_at = now or dt.datetime.now().astimezone()
+    decided: dict[str, NamedRow] = {}
+    for row in rows:
+        if _decision(row) != DEFAULT_DECISION:
+            decided.setdefault(_text(row["finding_id"]), row)  # same-valued repeats: once
+    return [_decision_of(row, path, digest, imported_at) for row in decided.values()]
+
+
+def _findings_table(package: Package, wanted: Sequence[str]) -> Table:
+    path = package.path
+    if FINDINGS_SHEET not in package.sheet_names or RUN_SHEET not in package.sheet_names:
+        raise InputFileError("not a screening report (no Findings or Run sheet)", path)
+    if not package.creator.startswith("screening ") or not _written_by_screening(package):
+        raise InputFileError("not a screening report (its Run sheet names no tool)", path)
+    table = package.read_table(FINDINGS_SHEET, wanted)
+    missing = [column for column in wanted if not table.columns(column)]
+    if missing:
+        raise InputFileError(
+            f"{FINDINGS_SHEET} sheet lacks columns {', '.join(missing)}: was it written "
+            "by screening and its columns kept?",
+            path,
         )
-        for row in decided.to_dict("records")
+    for column in wanted:
+        found = table.columns(column)
+        if len(found) > 1:
+            letters = " and ".join(column_letters(number) for number in found)
+            raise InputFileError(
+                f"{FINDINGS_SHEET} sheet has {len(found)} columns headed {column!r} "
+                f"({letters}): keep one",
+                path,
+            )
+    return table
+
+
+def _written_by_screening(package: Package) -> bool:
+    run = package.read_table(RUN_SHEET, ("key", "value"))
+    key, value = run.columns("key")[:1], run.columns("value")[:1]
+    return any(
+        number <= 5 and cells.get(key[0]) == "tool version" and bool(cells.get(value[0]))
+        for number, cells in run.rows
+        if key and value
+    )
+
+
+def _rows(table: Table, wanted: Sequence[str]) -> list[NamedRow]:
+    where = {name: table.columns(name)[0] for name in wanted}
+    return [
+        {"sheet_row": number, **{name: cells.get(column) for name, column in where.items()}}
+        for number, cells in table.rows
     ]
 
 
-def _problems(frame: pd.DataFrame) -> Iterator[str]:
-    for row in frame.to_dict("records"):
-        where = f"{FINDINGS_SHEET} row {row['sheet_row']}"
-        given = _cell(row["finding_id"])
-        wanted = finding_id(
-            _cell(row["rule_id"]),
-            _cell(row["record_type"]),
-            _cell(row["record_id"]),
-            _cell(row["list_reference"]),
+def _unsaved_formulas(table: Table) -> Iterator[tuple[int, str]]:
+    for reference, column in table.unsaved_formulas:
+        row = int("".join(character for character in reference if character.isdigit()) or 0)
+        yield (
+            row,
+            f"{FINDINGS_SHEET} cell {reference}: {table.header.get(column, '')} holds a formula "
+            "saved without its value; type the value in, or open and save the workbook in Excel "
+            "so that the value is saved",
         )
-        decision = _cell(row["decision"]) or DEFAULT_DECISION
-        if given != wanted:
-            yield (
-                f"{where}: finding_id {given!r} does not belong to this rule and record "
-                f"(expected {wanted}); finding ids must not be edited"
+
+
+def _row_problems(rows: list[NamedRow]) -> Iterator[tuple[int, str]]:
+    wrong_ids = finding_id_problems(
+        [
+            ShownFinding(
+                _text(row["finding_id"]),
+                _text(row["rule_id"]),
+                _text(row["record_type"]),
+                _shown(row["record_id"]),
+                _shown(row["list_reference"]),
             )
+            for row in rows
+        ]
+    )
+    for row, wrong_id in zip(rows, wrong_ids, strict=True):
+        number = _number(row)
+        where = f"{FINDINGS_SHEET} row {number}"
+        if wrong_id:
+            yield number, f"{where}: {wrong_id}; finding ids must not be edited"
+        decision = _decision(row)
         if decision not in DECISIONS:
-            yield f"{where}: unknown decision {decision!r} (use one of: {', '.join(DECISIONS)})"
-        elif decision != DEFAULT_DECISION and not _cell(row["reviewer"]):
-            yield f"{where}: decision {decision!r} has no reviewer"
-        if _cell(row["decided_on"]) and _date(row["decided_on"]) is None:
-            yield f"{where}: decided_on {row['decided_on']!r} is not a date (YYYY-MM-DD)"
+            known = ", ".join(DECISIONS)
+            yield number, f"{where}: unknown decision {decision!r} (use one of: {known})"
+        elif decision != DEFAULT_DECISION and not _text(row["reviewer"]):
+            yield number, f"{where}: decision {decision!r} has no reviewer"
+        if _text(row["decided_on"]) and _date(row["decided_on"]) is None:
+            yield (
+                number,
+                f"{where}: decided_on {_text(row['decided_on'])!r} is not a date (YYYY-MM-DD)",
+            )
 
 
-def _open(path: Path) -> Any:
-    if not path.is_file():
-        raise InputFileError("report not found", path)
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise InputFileError(f"not a readable .xlsx workbook ({error})", path) from None
+def _conflicts(rows: list[NamedRow]) -> Iterator[tuple[int, str]]:
+    """Rows holding the same finding with different reviewer columns: which one is meant?"""
+    by_id: dict[str, list[NamedRow]] = defaultdict(list)
+    for row in rows:
+        if _text(row["finding_id"]):
+            by_id[_text(row["finding_id"])].append(row)
+    for finding, same in by_id.items():
+        if len({_review(row) for row in same}) < 2:
+            continue
+        numbers = [_number(row) for row in same]
+        listed = ", ".join(str(number) for number in numbers[:-1]) + f" and {numbers[-1]}"
+        reviews = "; ".join(f"row {_number(row)}: {_describe(row)}" for row in same)
+        yield (
+            numbers[0],
+            f"{FINDINGS_SHEET} rows {listed} hold the same finding {finding} with different "
+            f"reviews ({reviews}); keep one of them",
+        )
 
 
-def _written_by_screening(run_sheet: Any) -> bool:
-    for key, value, *_ in run_sheet.iter_rows(min_row=2, max_row=5, values_only=True):
-        if key == "tool version" and value:
-            return True
-    return False
+def _review(row: NamedRow) -> tuple[str, str, str, dt.date | str | None]:
+    decided_on = _text(row["decided_on"]) and (_date(row["decided_on"]) or _text(row["decided_on"]))
+    return _decision(row), _text(row["reviewer"]), _text(row["comment"]), decided_on or None
 
 
-def _text(series: pd.Series) -> pd.Series:
-    return series.map(_cell).replace("", DEFAULT_DECISION)
+def _describe(row: NamedRow) -> str:
+    decision, reviewer, comment, decided_on = _review(row)
+    parts = [repr(decision)]
+    if reviewer:
+        parts.append(f"by {reviewer}")
+    if decided_on:
+        parts.append(f"on {decided_on}")
+    if comment:
+        parts.append(f"comment {comment!r}")
+    return " ".join(parts)
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _decision_of(row: NamedRow, path: Path, digest: str, imported_at: dt.datetime) -> Decision:
+    return Decision(
+        finding_id=_text(row["finding_id"]),
+        decision=_decision(row),  # checked against DECISIONS
+        reviewer=_text(row["reviewer"]),
+        comment=_text(row["comment"]),
+        decided_on=_date(row["decided_on"]) or imported_at.date(),
+        fingerprint=Fingerprint(
+            record_sha=_text(row["record_sha"]),
+            rule_sha=_text(row["rule_sha"]),
+            entry_sha=_text(row["entry_sha"]),
+            version=FINGERPRINT_VERSION,
+        ),
+        evidence=_text(row["evidence"]),
+        report=str(path),
+        report_sha256=digest,
+        imported_at=imported_at,
+    )
+
+
+def _number(row: NamedRow) -> int:
+    number = row["sheet_row"]
+    return number if isinstance(number, int) else 0
+
+
+def _decision(row: NamedRow) -> str:
+    return _text(row["decision"]) or DEFAULT_DECISION
+
+
+def _text(value: CellValue) -> str:
+    """A cell as the text a reviewer sees in it, trimmed ("" when blank)."""
+    return _shown(value).strip()
+
+
+def _shown(value: CellValue) -> str:
+    """A cell as text, untrimmed: a whole number without ".0", a date-only datetime as its date."""
+    if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    return str(value)
 
 
-def _date(value: object) -> dt.date | None:
+def _date(value: CellValue) -> dt.date | None:
+    """A decided_on cell as a date: a date cell, or text written YYYY-MM-DD."""
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, dt.date):
-        return value
+    if not isinstance(value, str):
+        return None  # a bare number is not a date, even if Excel could show it as one
     try:
-        return dt.date.fromisoformat(_cell(value))
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         return None
