@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +38,7 @@ from screening.review.apply import apply_decisions, apply_suppressions
 from screening.review.changes import compare_with_baseline
 from screening.review.decisions import load_store
 from screening.review.suppressions import load_suppressions
+from screening.review.workbook import RUN_SHEET, read_sheet
 from screening.rulespec.rulebook import load_rulebook
 from screening.rulespec.sources import load_corpus
 
@@ -60,6 +61,17 @@ class InputSummary:
     rejected: int
     encoding: str = ""
     delimiter: str = ""
+    lines: int = 0
+    """Lines after the header, counted from the file's bytes, not from the parser's rows."""
+    screened_lines: int = 0
+    rejected_lines: int = 0
+    blank_lines: int = 0
+
+    @property
+    def lines_balance(self) -> str:
+        """`lines = in screened rows + in rejected rows + blank`, with ≠ if they do not add up."""
+        parts = (self.screened_lines, self.rejected_lines, self.blank_lines)
+        return _balance(self.lines, parts)
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,29 @@ class ScreenResult:
     def rejected_rows(self) -> int:
         return sum(item.rejected for item in self.inputs)
 
+    @property
+    def line_counts(self) -> tuple[int, int, int, int]:
+        """Every input file's lines after its header, then those in screened rows, in rejected
+        rows, and blank: the last three add up to the first."""
+        return (
+            sum(item.lines for item in self.inputs),
+            sum(item.screened_lines for item in self.inputs),
+            sum(item.rejected_lines for item in self.inputs),
+            sum(item.blank_lines for item in self.inputs),
+        )
+
+    @property
+    def lines_balance(self) -> str:
+        """`lines = in screened rows + in rejected rows + blank`, over every input file."""
+        total, *parts = self.line_counts
+        return _balance(total, parts)
+
+
+def _balance(total: int, parts: Sequence[int]) -> str:
+    """`total = a + b + …`; "≠" makes a broken invariant impossible to miss."""
+    relation = "=" if total == sum(parts) else "≠"
+    return f"{total} {relation} " + " + ".join(str(part) for part in parts)
+
 
 @dataclass(frozen=True)
 class ScreenRequest:
@@ -145,6 +180,28 @@ class ScreenRequest:
         """Every file the screen reads: none of them may be overwritten by the report."""
         optional = [self.decisions, self.suppressions, self.baseline]
         return [*self.files, *self.list_files, *(path for path in optional if path)]
+
+
+def check_review_files(request: ScreenRequest) -> None:
+    """Open and check the decision store and the baseline report before any screening work, so a
+    bad one fails the run at once rather than after the screen.
+
+    The store is read whole (`screen` reads it again: it is small). Of the baseline only the Run
+    sheet is read here, enough to tell a readable screening report; its findings are read, and
+    checked, when they are compared."""
+    if request.decisions is not None:
+        load_store(request.decisions)
+    if request.baseline is not None:
+        _check_baseline(request.baseline)
+
+
+def _check_baseline(path: Path) -> None:
+    run = read_sheet(path, RUN_SHEET)
+    if {"key", "value"} <= set(run.columns) and not run.columns.duplicated().any():
+        value = run["value"].fillna("").astype(str)
+        if (run["key"].eq("tool version") & value.ne("")).any():
+            return
+    raise InputFileError("not a screening report (no Run sheet naming the tool)", path)
 
 
 def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenResult:
@@ -330,6 +387,10 @@ def _input_summary(raw: RawTable) -> InputSummary:
         rejected=len(raw.rejected),
         encoding=raw.encoding,
         delimiter=raw.delimiter,
+        lines=raw.lines,
+        screened_lines=raw.screened_lines,
+        rejected_lines=raw.rejected_lines,
+        blank_lines=raw.blank_lines,
     )
 
 

@@ -8,7 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from screening.cli.errors import fatal_errors, printable
+from screening.cli.inputs import check_input_file
 from screening.lists.loading import load_list
 from screening.lists.summary import summarize
 
@@ -27,23 +30,25 @@ def show(
     file: Annotated[Path, typer.Argument(help="List file; format detected from its content")],
 ) -> None:
     """Summarise a list: source, date, entries by type and programme."""
-    summary = summarize(load_list(file))
-    dates = (
-        "-" if summary.first_listed is None else f"{summary.first_listed} .. {summary.last_listed}"
-    )
-    table = Table(title=f"{summary.name} ({summary.format})", show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value")
-    for field, value in [
-        ("source", summary.source),
-        ("as of", str(summary.as_of or "-")),
-        ("entries", str(summary.entries)),
-        ("aliases", str(summary.aliases)),
-        ("listed", dates),
-    ]:
-        table.add_row(field, value)
-    for kind, count in summary.by_type.items():
-        table.add_row(f"type: {kind}", str(count))
-    for programme, count in summary.by_programme.items():
-        table.add_row(f"programme: {programme}", str(count))
-    Console().print(table)
+    with fatal_errors():
+        check_input_file(file)
+        summary = summarize(load_list(file))
+        first, last = summary.first_listed, summary.last_listed
+        dates = "-" if first is None else f"{first} .. {last}"
+        title = Text(printable(f"{summary.name} ({summary.format})"))
+        table = Table(title=title, show_header=False)
+        table.add_column("field", style="bold")
+        table.add_column("value")
+        for field, value in [
+            ("source", summary.source),
+            ("as of", str(summary.as_of or "-")),
+            ("entries", str(summary.entries)),
+            ("aliases", str(summary.aliases)),
+            ("listed", dates),
+        ]:
+            table.add_row(field, Text(printable(value)))
+        for kind, count in summary.by_type.items():
+            table.add_row(Text(printable(f"type: {kind}")), str(count))
+        for programme, count in summary.by_programme.items():
+            table.add_row(Text(printable(f"programme: {programme}")), str(count))
+        Console().print(table)

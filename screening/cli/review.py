@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from screening.cli.errors import fatal_errors
+from screening.cli.errors import fatal_errors, printable
+from screening.cli.inputs import check_input_file
 from screening.review.decisions import STORE_NAME, append_to_store
 from screening.review.workbook import import_decisions
 
@@ -27,6 +29,9 @@ def import_report(
     """Import the decisions of a reviewed report (all or nothing) into the decision store."""
     with fatal_errors():
         target = store or report.parent / STORE_NAME
+        check_input_file(report)
+        if os.path.lexists(target):
+            check_input_file(target)
         decisions = import_decisions(report)
         written = append_to_store(target, decisions)
-    typer.echo(f"imported {written} decision(s) from {report} into {target}")
+    typer.echo(printable(f"imported {written} decision(s) from {report} into {target}"))

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from screening.cli.errors import EXIT_FATAL, fatal_errors
+from screening.cli.errors import EXIT_FATAL, fatal_errors, printable, printable_lines
+from screening.cli.inputs import check_rule_files
 from screening.errors import ScreeningError
 from screening.lists.loading import bundled_list
 from screening.resources import rules_dir, seeds_dir
@@ -34,6 +36,7 @@ SeedsOption = Annotated[
 
 
 def _rulebook(directory: Path | None, seeds: Path | None) -> Rulebook:
+    check_rule_files(directory or rules_dir())
     return load_rulebook(directory or rules_dir(), load_corpus(seeds or seeds_dir()))
 
 
@@ -47,13 +50,8 @@ def list_rules(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
         table.add_column(column)
     for item in sorted(rulebook.rules, key=lambda item: item.rule.id):
         rule = item.rule
-        table.add_row(
-            rule.id,
-            rule.severity.value,
-            rule.applies_to.value,
-            rule.legal_basis.citation,
-            rule.title,
-        )
+        cells = (rule.id, rule.severity.value, rule.applies_to.value, rule.legal_basis.citation)
+        table.add_row(*(Text(printable(cell)) for cell in (*cells, rule.title)))
     console.print(table)
 
 
@@ -68,13 +66,14 @@ def show(rule_id: str, directory: RulesOption = None, seeds: SeedsOption = None)
             raise ScreeningError(
                 f"no rule with id {rule_id!r}; see `screening rules list`"
             ) from None
-    console.print(rule_text(loaded, rulebook.corpus), markup=False)
+    console.print(printable_lines(rule_text(loaded, rulebook.corpus)), markup=False)
 
 
 @app.command("validate")
 def validate(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
     """Validate rule files; every problem is printed as file:line: message."""
     with fatal_errors():
+        check_rule_files(directory or rules_dir())
         corpus = load_corpus(seeds or seeds_dir())
         paths = rule_files(directory or rules_dir())
     problems: list[str] = []
@@ -90,7 +89,7 @@ def validate(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
         except ScreeningError as error:
             problems.append(str(error))
     for problem in problems:
-        typer.echo(problem, err=True)
+        typer.echo(printable_lines(problem), err=True)
     if problems:
         typer.echo(f"{len(problems)} problem(s) in {len(paths)} rule files", err=True)
         raise typer.Exit(EXIT_FATAL)
@@ -110,14 +109,14 @@ def test(directory: RulesDir = None, seeds: SeedsOption = None) -> None:
     for item in rulebook.rules:
         mine = [o for o in outcomes if o.rule_id == item.rule.id]
         bad = sum(not o.passed for o in mine)
-        table.add_row(item.rule.id, str(len(mine)), str(len(mine) - bad), str(bad))
+        table.add_row(Text(printable(item.rule.id)), str(len(mine)), str(len(mine) - bad), str(bad))
     console.print(table)
     for outcome in failed:
-        typer.echo(
+        message = (
             f"FAIL {outcome.path}: {outcome.rule_id} / {outcome.name}: expected "
-            f"{outcome.expected}, got {outcome.actual} ({outcome.detail})",
-            err=True,
+            f"{outcome.expected}, got {outcome.actual} ({outcome.detail})"
         )
+        typer.echo(printable(message), err=True)
     typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)

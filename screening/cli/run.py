@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -12,14 +13,17 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from screening.cli.errors import fatal_errors
+from screening.cli.errors import fatal_errors, printable
+from screening.cli.inputs import check_input_files, check_rule_files
 from screening.errors import ScreeningError
 from screening.pipeline import (
     FULL_LISTING_LIMIT,
     RecordsListing,
     ScreenRequest,
     ScreenResult,
+    check_review_files,
     screen,
 )
 from screening.report.workbook import check_destination, write_report
@@ -133,7 +137,7 @@ def demo(
 
 
 def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
-    check_destination(out, request.input_paths)
+    _check_before_screening(request, out)
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -154,8 +158,19 @@ def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
     return result
 
 
+def _check_before_screening(request: ScreenRequest, out: Path) -> None:
+    """Refuse, before any screening work, what would fail it later: an input that is not a regular
+    file, a report or companion CSV that would overwrite an input, a bad decision store or
+    baseline report."""
+    check_input_files(request.input_paths)
+    check_rule_files(request.rules_dir)
+    check_destination(out, request.input_paths)
+    check_review_files(request)
+
+
 def _existing(path: Path) -> Path | None:
-    return path if path.is_file() else None
+    """The path if anything is there: a store that is not a regular file is refused, not skipped."""
+    return path if os.path.lexists(path) else None
 
 
 def _as_of(text: str | None) -> dt.date:
@@ -187,7 +202,8 @@ def _print_summary(result: ScreenResult, report: Path) -> None:
         table.add_column(column, justify="right" if column == "findings" else "left")
     counts = result.findings.groupby(["rule_id", "severity"], sort=False).size().reset_index()
     for rule_id, severity, count in counts.itertuples(index=False):
-        table.add_row(str(rule_id), str(severity), str(count))
+        # Text, not str: a rule id from a rule file is shown as it is, never read as markup.
+        table.add_row(Text(printable(str(rule_id))), Text(printable(str(severity))), str(count))
     out = Console()
     out.print(table)
     out.print(
@@ -195,4 +211,9 @@ def _print_summary(result: ScreenResult, report: Path) -> None:
         f"{result.rejected_rows} rejected; {len(result.findings)} findings; "
         f"{len(result.data_issues)} data issues"
     )
-    out.print(f"report: {report}")
+    lines, screened, rejected, blank = result.line_counts
+    relation = "=" if lines == screened + rejected + blank else "≠"
+    out.print(
+        f"{lines} input lines {relation} {screened} screened + {rejected} rejected + {blank} blank"
+    )
+    out.print(f"report: {printable(str(report))}", markup=False, highlight=False)

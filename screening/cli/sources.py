@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from screening.cli.errors import fatal_errors
+from screening.cli.errors import fatal_errors, printable
 from screening.resources import seeds_dir
 from screening.rulespec.sources import load_corpus
 
@@ -29,7 +30,6 @@ def list_sources(
     for column in ("id", "title", "publisher", "date", "file", "url"):
         table.add_column(column)
     for source in corpus.sources.values():
-        table.add_row(
-            source.id, source.title, source.publisher, source.date, source.file, source.url or ""
-        )
+        cells = (source.id, source.title, source.publisher, source.date, source.file, source.url)
+        table.add_row(*(Text(printable(cell or "")) for cell in cells))
     Console().print(table)

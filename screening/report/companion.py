@@ -13,10 +13,19 @@ import pandas as pd
 
 from screening.report.cells import FORMULA_TRIGGERS
 
+COMPANION_TABLES = {"Findings": "findings", "Rejected": "rejected", "Data issues": "data-issues"}
+"""The sheets whose table goes whole into a companion CSV when longer than a sheet holds, and the
+table's name in the CSV's file name."""
+
 
 def companion_path(report: Path, table: str) -> Path:
     """`<report stem>.<table>.csv` next to the report, e.g. `screen.findings.csv`."""
     return report.with_name(f"{report.stem}.{table}.csv")
+
+
+def companion_paths(report: Path) -> list[Path]:
+    """Every companion CSV a report may come with, whether or not this screen needs it."""
+    return [companion_path(report, table) for table in COMPANION_TABLES.values()]
 
 
 def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:

@@ -5,13 +5,23 @@ and header; the table rows are rendered a column at a time (`sheetdata`), starti
 table is known, and spliced in after the workbook is saved (`splice`). It is saved to a temporary
 file beside `out` and moved into place with `os.replace`, so a failed or interrupted write never
 leaves a partial report (nor a partial companion CSV).
+
+A writer that is killed outright (SIGKILL, a power cut) cannot remove its temporary files, so the
+next report written into the same folder removes them (`remove_stale_parts`). A writer holds a
+lock on each of its temporary files while it lives; the system releases the lock when the process
+ends, however it ends, so an unlocked temporary file is one whose writer is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import io
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +33,12 @@ from openpyxl import Workbook
 from screening.errors import ScreeningError
 from screening.pipeline import ScreenResult
 from screening.report import sheetdata
-from screening.report.companion import companion_path, write_companion_csv
+from screening.report.companion import (
+    COMPANION_TABLES,
+    companion_path,
+    companion_paths,
+    write_companion_csv,
+)
 from screening.report.overview import Note, write_run, write_summary
 from screening.report.sheets import (
     CHANGES_COLUMNS,
@@ -56,6 +71,13 @@ SHEET_NAMES = (
     "Run",
 )
 RecordsMode = Literal["full", "summary"]
+
+PART_NAME = re.compile(r"\..+\.(?:xlsx|csv)\.[a-z0-9_]{8}\.part(?:\.rows)?")
+"""A writer's temporary file: `.<final name>.<tempfile.mkstemp's eight characters>.part`, and the
+`.part.rows` the splice writes beside it."""
+PART_GRACE_S = 10.0
+"""A temporary file this recent is left alone even when unlocked: its writer may be between
+creating it and locking it."""
 
 
 @dataclass
@@ -90,33 +112,39 @@ def write_report(
     `records` overrides how the Records sheet shows records (default: as the screen decided)."""
     out = Path(out)
     check_destination(out)
+    remove_stale_parts(out.parent)
     plan = _plan(result, out, records or result.records_listing, max_sheet_rows)
-    staged: list[tuple[Path, Path]] = []
+    staged: list[_Part] = []
     wb = Workbook(write_only=True)
     wb.properties.creator = f"screening {result.tool_version}"  # `review import` checks it
     try:
         for overflow in plan.overflows:
-            staged.append((_temp_beside(overflow.path), overflow.path))
-            write_companion_csv(overflow.frame, overflow.columns, staged[-1][0])
-        staged.append((_temp_beside(out), out))
+            staged.append(_Part.beside(overflow.path))
+            write_companion_csv(overflow.frame, overflow.columns, staged[-1].path)
+        staged.append(_Part.beside(out))
         with RowSplicer() as rows:
             _fill(wb, result, plan, max_sheet_rows, rows)
-            wb.save(staged[-1][0])
-            rows.splice(staged[-1][0])
-        for temp, final in staged:
-            os.replace(temp, final)
+            staged[-1].path.write_bytes(_saved(wb))
+            rows.splice(staged[-1].path)
+        for part in staged:
+            os.replace(part.path, part.final)
     except BaseException as error:
         _abandon(wb)
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
+        for part in staged:
+            part.path.unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise ScreeningError(f"cannot write the report: {error}", path=out) from error
         raise
+    finally:
+        for part in staged:
+            os.close(part.lock)
     return out
 
 
 def check_destination(out: Path, inputs: Sequence[Path] = ()) -> None:
-    """Refuse, before any work, a report path that cannot or must not be written."""
+    """Refuse, before any work, a report path that cannot or must not be written, and one whose
+    companion CSVs (written when a table is longer than a sheet holds) would overwrite an input
+    or a folder."""
     if out.suffix.lower() != ".xlsx":
         raise ScreeningError(f"the report must be an .xlsx file, not {out.name!r}", out)
     if out.is_dir():
@@ -125,24 +153,51 @@ def check_destination(out: Path, inputs: Sequence[Path] = ()) -> None:
         )
     if not out.parent.is_dir():
         raise ScreeningError(f"the folder {out.parent} does not exist; create it first", out)
-    resolved = out.resolve()
-    if any(path.resolve() == resolved for path in inputs):
+    read = {path.resolve() for path in inputs}
+    if out.resolve() in read:
         raise ScreeningError("the report path is one of the input files; choose another", out)
+    for companion in companion_paths(out):
+        if companion.resolve() in read:
+            raise ScreeningError(
+                f"the report's companion file {companion.name} (written when a table is longer "
+                "than a sheet holds) would overwrite an input file; choose another report name",
+                companion,
+            )
+        if companion.is_dir():
+            raise ScreeningError(
+                f"the report's companion file {companion.name} is a folder; choose another "
+                "report name",
+                companion,
+            )
     if not os.access(out.parent, os.W_OK):
         raise ScreeningError(f"the folder {out.parent} is not writable", out)
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """Remove the temporary files of report writers that are gone (see the module's doc) from the
+    folder. Only files named as a writer names them are looked at; a live writer's are kept."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return  # nothing to clean where nothing can be listed; writing will say what is wrong
+    now = time.time()
+    for name in names:
+        if PART_NAME.fullmatch(name) and _stale(folder / name, now):
+            with contextlib.suppress(OSError):  # gone already, or not ours to remove
+                (folder / name).unlink()
 
 
 def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) -> _Plan:
     plan = _Plan(findings=result.findings, records=records)
     tables = (
-        ("Findings", "findings", plan.findings, FINDINGS_COLUMNS),
-        ("Rejected", "rejected", result.rejected, REJECTED_COLUMNS),
-        ("Data issues", "data-issues", result.data_issues, DATA_ISSUES_COLUMNS),
+        ("Findings", plan.findings, FINDINGS_COLUMNS),
+        ("Rejected", result.rejected, REJECTED_COLUMNS),
+        ("Data issues", result.data_issues, DATA_ISSUES_COLUMNS),
     )
-    for sheet, stem, frame, columns in tables:
+    for sheet, frame, columns in tables:
         if len(frame) > max_rows:
             table, ordered = table_frame(frame, columns)
-            path = companion_path(out, stem)
+            path = companion_path(out, COMPANION_TABLES[sheet])
             plan.overflows.append(_Overflow(sheet, table, ordered, path))
             plan.notes.append((f"{sheet}: companion file", path.name))
             plan.notes.append(
@@ -213,8 +268,66 @@ def _abandon(wb: Workbook) -> None:
                 ws.close()
 
 
-def _temp_beside(final: Path) -> Path:
-    # Same folder as the destination, so os.replace is an atomic rename, not a copy.
-    handle, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
-    os.close(handle)
-    return Path(name)
+def _saved(wb: Workbook) -> bytes:
+    """The workbook as openpyxl saves it, in memory: its table sheets are still empty, so it is
+    small. When saving fails, openpyxl leaves its zip archive unclosed, and the archive closes
+    itself when collected; written to a file (a full disk), or to a buffer already closed, that
+    fails again and prints "Exception ignored in ZipFile.__del__"."""
+    buffer = _OpenBuffer()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+class _OpenBuffer(io.BytesIO):
+    """A buffer that stays open until it is freed: collected in the same cycle as an archive left
+    unclosed, it may be finalized (closed) first, and the archive's closing then fail."""
+
+    def close(self) -> None:
+        """Nothing to release that freeing the buffer does not."""
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A temporary file that becomes `final` when the write succeeds, locked while it is written."""
+
+    path: Path
+    final: Path
+    lock: int
+    """The open descriptor holding the lock; closing it releases the lock."""
+
+    @classmethod
+    def beside(cls, final: Path) -> _Part:
+        # Same folder as the destination, so os.replace is an atomic rename, not a copy.
+        handle, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new and unshared: never blocks
+        return cls(Path(name), final, handle)
+
+
+def _stale(path: Path, now: float) -> bool:
+    """Whether a temporary file's writer is gone: the file (or, for a `.rows` file, the part it
+    belongs to) is not locked, and it is not new."""
+    try:
+        status = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(status.st_mode) or now - status.st_mtime < PART_GRACE_S:
+        return False
+    owner = path.with_suffix("") if path.suffix == ".rows" else path
+    return not _locked(owner)
+
+
+def _locked(path: Path) -> bool:
+    """Whether a live writer holds the file's lock (True when it cannot be told)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return False  # a `.rows` file whose part is gone
+    except OSError:
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:  # BlockingIOError when locked
+        return True
+    finally:
+        os.close(handle)  # releases the lock just taken
+    return False
