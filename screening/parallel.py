@@ -3,7 +3,8 @@
 The work a screen does per column or per rule runs in Arrow and NumPy kernels, which let go of
 the GIL while they run: threads keep every core busy without copying tables between processes.
 Results come back in the order of the input, so no result depends on which thread finished
-first; an exception raised by one item is raised to the caller.
+first; an exception raised by one item (or an interrupt) is raised to the caller once the items
+already running have finished.
 """
 
 from __future__ import annotations
@@ -33,5 +34,9 @@ def each(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
     listed = list(items)
     if WORKERS < 2 or len(listed) < 2:
         return [work(item) for item in listed]
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(listed))) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(listed)))
+    try:
         return list(pool.map(work, listed))
+    finally:
+        # on an error or an interrupt, items not yet started are dropped, not waited for
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -33,6 +34,17 @@ def write_csv(tmp_path: Path) -> Callable[[str, str], Path]:
 
 def run_cli(runner: CliRunner, *args: str | Path):  # type: ignore[no-untyped-def]
     return runner.invoke(app, [str(arg) for arg in args])
+
+
+def fails(result: Any, *needles: str) -> str:
+    """The one stderr line of a fatal error (exit 2, no traceback), holding every needle."""
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in lines[0]
+    return str(lines[0])
 
 
 def sheet_rows(path: Path, sheet: str) -> list[dict[str, object]]:

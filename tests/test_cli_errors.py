@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import AS_OF, run_cli
+from tests.conftest import AS_OF, fails, run_cli
 
 WORKERS = "record_id,full_name,nationality\nW1,Kim Chol Jin,KP\n"
 
@@ -19,31 +19,22 @@ def workers(tmp_path: Path) -> Path:
     return path
 
 
-def _fails(result, *needles: str) -> None:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0]
-
-
 def test_missing_input_file(runner: CliRunner, tmp_path: Path) -> None:
     result = run_cli(runner, "run", tmp_path / "nope.csv", "--out", tmp_path / "r.xlsx")
-    _fails(result, "nope.csv")
+    fails(result, "nope.csv")
     assert not (tmp_path / "r.xlsx").exists()
 
 
 def test_unknown_kind(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "odd.csv"
     path.write_text("id,label\n1,x\n")
-    _fails(
+    fails(
         run_cli(runner, "run", path, "--out", tmp_path / "r.xlsx"), f"{path}:1:", "no record kind"
     )
 
 
 def test_bad_as_of(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
-    _fails(
+    fails(
         run_cli(runner, "run", workers, "--as-of", "23.11.2026", "--out", tmp_path / "r.xlsx"),
         "--as-of",
     )
@@ -54,18 +45,18 @@ def test_out_is_an_input_file(runner: CliRunner, tmp_path: Path) -> None:
     report.write_bytes(b"not really")
     csv_path = tmp_path / "w.csv"
     csv_path.write_text(WORKERS)
-    _fails(run_cli(runner, "run", csv_path, "--out", csv_path), ".xlsx")
+    fails(run_cli(runner, "run", csv_path, "--out", csv_path), ".xlsx")
     assert csv_path.read_text() == WORKERS
 
 
 def test_out_is_a_directory(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
     folder = tmp_path / "dir.xlsx"
     folder.mkdir()
-    _fails(run_cli(runner, "run", workers, "--out", folder), "directory")
+    fails(run_cli(runner, "run", workers, "--out", folder), "directory")
 
 
 def test_out_folder_missing(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
-    _fails(run_cli(runner, "run", workers, "--out", tmp_path / "no" / "r.xlsx"), "does not exist")
+    fails(run_cli(runner, "run", workers, "--out", tmp_path / "no" / "r.xlsx"), "does not exist")
 
 
 def test_broken_rules_directory(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
@@ -75,7 +66,7 @@ def test_broken_rules_directory(runner: CliRunner, workers: Path, tmp_path: Path
     result = run_cli(
         runner, "run", workers, "--rules", rules, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF
     )
-    _fails(result, f"{rules / 'x.yaml'}:2:", "duplicate key")
+    fails(result, f"{rules / 'x.yaml'}:2:", "duplicate key")
     assert not (tmp_path / "r.xlsx").exists()
 
 
@@ -93,7 +84,7 @@ def test_bad_list_file(runner: CliRunner, workers: Path, tmp_path: Path) -> None
     result = run_cli(
         runner, "run", workers, "--list", bad, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF
     )
-    _fails(result, str(bad))
+    fails(result, str(bad))
     assert not (tmp_path / "r.xlsx").exists()
 
 
@@ -107,5 +98,5 @@ def test_bad_list_file_is_reported_before_a_bad_records_file(
     result = run_cli(
         runner, "run", odd, "--list", bad, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF
     )
-    _fails(result, str(bad))
+    fails(result, str(bad))
     assert "no record kind" not in result.stderr

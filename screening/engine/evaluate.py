@@ -27,13 +27,18 @@ def evaluate(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     already in place. Findings are built once every rule has run, when the records they name are
     known; rules build theirs side by side (`parallel.each`), each from the finished masks."""
     results: list[tuple[LoadedRule, Evaluated]] = []
-    with ThreadPoolExecutor(max_workers=1) as beside:
+    beside = ThreadPoolExecutor(max_workers=1)
+    try:
         context.match_names_beside(_name_matches(rules), beside)
         for loaded in rules:
             rule = loaded.rule
             result = compile_condition(rule.when, rule.applies_to)(context)
             context.fired[rule.id] = result.mask
             results.append((loaded, result))
+    except BaseException:
+        beside.shutdown(wait=True, cancel_futures=True)  # an interrupt drops the queued matching
+        raise
+    beside.shutdown(wait=True)
     named = {
         kind: named_records(context, kind, rows) for kind, rows in _named_rows(results).items()
     }

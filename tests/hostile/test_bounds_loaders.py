@@ -8,9 +8,7 @@ subprocess under RLIMIT_AS and RLIMIT_CPU: unbounded, they need gigabytes.
 
 from __future__ import annotations
 
-import resource
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from screening.rulespec.yamlfile import (
     load_yaml,
 )
 from tests.conftest import AS_OF, run_cli
+from tests.hostile.budget import screening_within_budget
 
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE_RULE = DATA / "rules" / "sample-work-authorization.yaml"
@@ -38,8 +37,6 @@ WORKERS = "record_id,full_name,nationality\nW1,Kim Chol Jin,KP\n"
 
 # The budget of a CLI run on a bomb: a screen of a few records fits in it many times over; the
 # bombs, expanded, would need gigabytes.
-ADDRESS_SPACE = 2**30
-CPU_SECONDS = 30
 
 NATIVE_HEAD = "format: screening-list/1\n"
 SUPPRESSION = (
@@ -49,17 +46,6 @@ SUPPRESSION = (
     "    expires: 2030-01-01\n"
     "    approved_by: A. Analyst\n"
 )
-
-
-def _screening_within_budget(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`python -m screening ARGS` with its address space and CPU time limited."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-        resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-
-    command = [sys.executable, "-m", "screening", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, preexec_fn=limit, check=False)
 
 
 def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -126,7 +112,7 @@ def test_billion_laughs_rule_file_is_refused_within_the_budget(tmp_path: Path) -
     rule.parent.mkdir()
     rule.write_text(_laughs(), encoding="utf-8")
     report = tmp_path / "r.xlsx"
-    result = _screening_within_budget(
+    result = screening_within_budget(
         "run", "--rules", rule.parent, _workers(tmp_path), "--as-of", AS_OF, "--out", report
     )
     line = _one_error_line(result)
@@ -135,27 +121,23 @@ def test_billion_laughs_rule_file_is_refused_within_the_budget(tmp_path: Path) -
     assert not report.exists()
 
 
-def test_billion_laughs_suppression_file_is_refused_within_the_budget(tmp_path: Path) -> None:
-    suppressions = tmp_path / "suppressions.yaml"
-    suppressions.write_text(_laughs(), encoding="utf-8")
+@pytest.mark.parametrize(
+    ("option", "head"),
+    [("--suppressions", ""), ("--list", NATIVE_HEAD)],
+    ids=["suppressions", "list"],
+)
+def test_billion_laughs_in_a_file_given_to_run_is_refused_within_the_budget(
+    tmp_path: Path, option: str, head: str
+) -> None:
+    bomb = tmp_path / "given.yaml"
+    bomb.write_text(head + _laughs(), encoding="utf-8")
     report = tmp_path / "r.xlsx"
-    result = _screening_within_budget(
-        "run", _workers(tmp_path), "--suppressions", suppressions, "--as-of", AS_OF, "--out", report
+    result = screening_within_budget(
+        "run", _workers(tmp_path), option, bomb, "--as-of", AS_OF, "--out", report
     )
     line = _one_error_line(result)
-    assert line.startswith(f"screening: error: {suppressions}:{_line_past_alias_bound()}: aliases")
-    assert not report.exists()
-
-
-def test_billion_laughs_native_list_is_refused_within_the_budget(tmp_path: Path) -> None:
-    native = tmp_path / "list.yaml"
-    native.write_text(NATIVE_HEAD + _laughs(), encoding="utf-8")
-    report = tmp_path / "r.xlsx"
-    result = _screening_within_budget(
-        "run", _workers(tmp_path), "--list", native, "--as-of", AS_OF, "--out", report
-    )
-    line = _one_error_line(result)
-    assert line.startswith(f"screening: error: {native}:{1 + _line_past_alias_bound()}: aliases")
+    where = head.count("\n") + _line_past_alias_bound()
+    assert line.startswith(f"screening: error: {bomb}:{where}: aliases")
     assert not report.exists()
 
 
@@ -292,7 +274,7 @@ def test_birth_year_range_of_a_billion_years_is_refused_within_the_budget(tmp_pa
     un_xml = tmp_path / "un.xml"
     un_xml.write_text(_un_xml("0", "999999999"), encoding="utf-8")
     report = tmp_path / "r.xlsx"
-    result = _screening_within_budget(
+    result = screening_within_budget(
         "run", _workers(tmp_path), "--list", un_xml, "--as-of", AS_OF, "--out", report
     )
     assert _one_error_line(result) == (

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 import screening.cli.run as run_command
 from screening.report.companion import COMPANION_TABLES
-from tests.conftest import AS_OF, run_cli
+from tests.conftest import AS_OF, fails, run_cli
 
 REPO = Path(__file__).parents[2]
 WORKERS = "record_id,full_name,nationality\nW1,Kim Chol Jin,KP\n"
@@ -83,17 +83,6 @@ def screened(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(run_command, "screen", screen)
     return calls
-
-
-def _fails(result: Any, *needles: str) -> str:
-    """The one stderr line of a fatal error (exit 2), holding every needle."""
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    for needle in needles:
-        assert needle in lines[0]
-    return str(lines[0])
 
 
 def _cli_process(*args: str | Path, **options: Any) -> subprocess.CompletedProcess[str]:
@@ -159,7 +148,7 @@ def test_a_companion_csv_that_would_overwrite_an_input_is_refused_before_any_wor
     before = victim.read_bytes()
     given = [victim] if option is None else [workers, option, victim]
     result = run_cli(runner, "run", *given, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF)
-    _fails(result, f"r.{table}.csv", "companion file", "would overwrite an input")
+    fails(result, f"r.{table}.csv", "companion file", "would overwrite an input")
     assert not screened
     assert victim.read_bytes() == before
     assert not (tmp_path / "r.xlsx").exists()
@@ -170,7 +159,7 @@ def test_a_companion_path_that_is_a_folder_is_refused_before_any_work(
 ) -> None:
     (tmp_path / "r.rejected.csv").mkdir()
     result = run_cli(runner, "run", workers, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF)
-    _fails(result, "r.rejected.csv", "is a folder")
+    fails(result, "r.rejected.csv", "is a folder")
     assert not screened
 
 
@@ -245,7 +234,7 @@ def test_a_bad_baseline_or_decision_store_fails_before_the_screen(
     path = make(tmp_path)
     out = tmp_path / "r.xlsx"
     result = run_cli(runner, "run", workers, option, path, "--out", out, "--as-of", AS_OF)
-    _fails(result, str(path), needle)
+    fails(result, str(path), needle)
     assert not screened
     assert not out.exists()
 
@@ -255,7 +244,7 @@ def test_a_bad_store_next_to_the_report_fails_before_the_screen(
 ) -> None:
     store = _text(tmp_path / "decisions.jsonl", "not json\n")
     result = run_cli(runner, "run", workers, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF)
-    _fails(result, f"{store}:1:")
+    fails(result, f"{store}:1:")
     assert not screened
 
 
@@ -325,7 +314,7 @@ def test_a_fifo_given_to_an_option_is_refused_without_opening_it(
 ) -> None:
     out = tmp_path / "r.xlsx"
     result = run_cli(runner, "run", workers, option, fifo.path, "--out", out, "--as-of", AS_OF)
-    _fails(result, str(fifo.path), "named pipe (FIFO)")
+    fails(result, str(fifo.path), "named pipe (FIFO)")
     assert fifo.readers == 0
 
 
@@ -340,7 +329,7 @@ def test_a_fifo_rule_file_is_refused_without_opening_it(
         result = run_cli(runner, "run", workers, "--rules", rules, "--out", out, "--as-of", AS_OF)
     finally:
         guard.close()
-    _fails(result, str(guard.path), "named pipe (FIFO)")
+    fails(result, str(guard.path), "named pipe (FIFO)")
     assert guard.readers == 0
 
 
@@ -348,7 +337,7 @@ def test_a_fifo_report_to_import_is_not_read(
     runner: CliRunner, tmp_path: Path, fifo: _FifoGuard
 ) -> None:
     result = run_cli(runner, "review", "import", fifo.path, "--store", tmp_path / "s.jsonl")
-    _fails(result, str(fifo.path))
+    fails(result, str(fifo.path))
     assert fifo.readers == 0
 
 
@@ -382,7 +371,7 @@ def test_control_bytes_of_a_header_are_escaped_in_the_error(
         b"\n1,a,b,c\n"
     )
     result = run_cli(runner, "run", hostile, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF)
-    line = _fails(result, "found columns")
+    line = fails(result, "found columns")
     assert not any(char in line for char in "\x1b\x07\x00\u202e")
     assert "\\x1b]0;pwned\\x07el\\x00x\\u202e" in line  # headers are matched lowercased
     assert "имя" in line and "이름" in line  # ordinary letters stay readable
@@ -396,7 +385,7 @@ def test_control_characters_in_an_internal_error_are_escaped(
 
     monkeypatch.setattr(run_command, "screen", screen)
     result = run_cli(runner, "run", workers, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF)
-    line = _fails(result, "internal error: ValueError:")
+    line = fails(result, "internal error: ValueError:")
     assert "cell \\x1b[2J\\x9b31m\\u2066 in\\x0aline 2" in line
 
 
@@ -520,7 +509,7 @@ def test_memory_and_recursion_errors_are_one_clear_line(
         raise error
 
     monkeypatch.setattr(run_command, "screen", screen)
-    line = _fails(run_cli(runner, "run", workers, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF))
+    line = fails(run_cli(runner, "run", workers, "--out", tmp_path / "r.xlsx", "--as-of", AS_OF))
     assert line.startswith(message)
     assert "internal error" not in line
 

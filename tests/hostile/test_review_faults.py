@@ -31,6 +31,7 @@ from typer.testing import CliRunner, Result
 from screening.review.decisions import Decision, load_store
 from screening.review.xlsx import MAX_PART_RATIO
 from tests.conftest import AS_OF, run_cli, sheet_rows
+from tests.hostile.budget import screening_within_budget
 
 HEADER = "record_id,full_name,nationality,permit_number,permit_issued,employment_start\n"
 WORKERS = HEADER + "".join(
@@ -39,8 +40,6 @@ WORKERS = HEADER + "".join(
 DAY = dt.date(2026, 11, 30)
 
 # The budget of a subprocess import: a report of a hundred findings fits in it many times over.
-ADDRESS_SPACE = 2**30
-CPU_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
@@ -133,17 +132,6 @@ def _one_line(stderr: str) -> str:
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
     return lines[0]
-
-
-def _within_budget(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """`python -m screening ARGS` with its address space and CPU time limited."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-        resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-
-    command = [sys.executable, "-m", "screening", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, preexec_fn=limit, check=False)
 
 
 # --- the decision store ----------------------------------------------------------------------
@@ -689,7 +677,7 @@ def _bomb(report: Path, part: str, closing: bytes, unit: bytes, megabytes: int =
 
 
 @pytest.mark.parametrize("target", ["Findings sheet", "styles"])
-def test_a_zip_bomb_is_refused_within_budget(report: Path, target: str) -> None:
+def test_a_zip_bomb_is_refusedscreening_within_budget(report: Path, target: str) -> None:
     if target == "styles":
         part, (closing, unit) = "xl/styles.xml", STYLES_BOMB
     else:
@@ -707,7 +695,7 @@ def test_a_zip_bomb_is_refused_within_budget(report: Path, target: str) -> None:
         ["run", workers, "--as-of", AS_OF, "--out", out, "--baseline", bomb],
     ]
     for command in commands:
-        result = _within_budget(*command)
+        result = screening_within_budget(*command)
         assert result.returncode == 2, result.stderr[-2000:]
         line = _one_line(result.stderr)
         assert f"{bomb}: refused: part {part} would inflate" in line, line
@@ -725,13 +713,15 @@ def test_a_sheet_claiming_every_cell_excel_has_is_read_for_the_cells_it_holds(
         findings = package.read(_sheet_part(reviewed, "Findings"))
     assert b'<dimension ref="A1:XFD1048576"/>' in findings and len(findings) < 1 << 20
 
-    result = _within_budget("review", "import", reviewed)
+    result = screening_within_budget("review", "import", reviewed)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "imported 10 decision(s)" in result.stdout
 
     out = report.with_name("next.xlsx")
     workers = report.with_name("workers.csv")
-    result = _within_budget("run", workers, "--as-of", AS_OF, "--out", out, "--baseline", reviewed)
+    result = screening_within_budget(
+        "run", workers, "--as-of", AS_OF, "--out", out, "--baseline", reviewed
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert sheet_rows(out, "Changes") == []  # the same screen: nothing new, gone or changed
     carried = [row for row in sheet_rows(out, "Findings") if row["decision"] == "confirmed"]
@@ -783,7 +773,7 @@ def test_a_damaged_workbook_is_one_error_line_and_every_file_is_closed(
     report: Path, damage: Callable[[Path], None], message: str
 ) -> None:
     damage(report)
-    result = _within_budget("review", "import", report)
+    result = screening_within_budget("review", "import", report)
     assert result.returncode == 2, result.stderr
     line = _one_line(result.stderr)  # nothing printed at exit: no "Exception ignored in ..."
     assert line.startswith(f"screening: error: {report}: ") and message in line, line

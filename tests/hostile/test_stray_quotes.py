@@ -9,9 +9,6 @@ unbalanced quote; its first line is rejected and reading resumes on the next lin
 from __future__ import annotations
 
 import io
-import resource
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from typer.testing import CliRunner
 from screening.reading import read_records
 from screening.reading.splitting import MAX_LINE_BYTES, MAX_ROW_LINES, MAX_UNBALANCED_QUOTES
 from tests.conftest import AS_OF, run_cli, sheet_rows
+from tests.hostile.budget import within_budget
 
 HEADER = "record_id,full_name,nationality,employer_id"
 
@@ -68,9 +66,9 @@ def test_a_quote_closed_by_another_far_below_rejects_only_the_opening_line(
     lines[10] = 'W-0010,"Kim Chol,KP,C-1'  # line 12 opens a quote ...
     lines[400] = 'W-0400,Pak" Il,KP,C-1'  # ... that this quote, 390 lines below, would close
     table = read_records(_write(tmp_path, lines))
-    assert [(row.line, "unbalanced quote" in row.reason) for row in table.rejected.itertuples()] == [
-        (12, True)
-    ]
+    assert [
+        (row.line, "unbalanced quote" in row.reason) for row in table.rejected.itertuples()
+    ] == [(12, True)]
     assert len(table.frame) == 599
     # read again from line 13, the lone quote on line 402 sits inside a field: CSV keeps it
     assert table.frame.set_index("record_id").loc["W-0400", "full_name"] == 'Pak" Il'
@@ -126,10 +124,6 @@ def test_too_many_open_quotes_refuse_the_file_in_one_line(
     assert not (tmp_path / "r.xlsx").exists()
 
 
-def _limited(megabytes: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
-
-
 def test_a_line_of_hundreds_of_megabytes_is_rejected_within_bounded_memory(
     tmp_path: Path,
 ) -> None:
@@ -147,13 +141,7 @@ def test_a_line_of_hundreds_of_megabytes_is_rejected_within_bounded_memory(
         "t = read_records(Path(sys.argv[1])); "
         "print(list(t.frame['record_id']), list(t.rejected['line']), t.rejected['reason'][0])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", check, str(path)],
-        capture_output=True,
-        text=True,
-        preexec_fn=lambda: _limited(1536),
-        check=False,
-    )
+    result = within_budget("-c", check, path, memory=1536 << 20)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "['W-0001', 'W-0003'] [3]" in result.stdout
     assert f"over the limit of {MAX_LINE_BYTES:,} for one line" in result.stdout
