@@ -76,14 +76,15 @@ def write_summary(wb: Workbook, result: ScreenResult, notes: Sequence[Note]) -> 
         ws.append(line)
 
 
-LINES_BALANCE = "lines after the header = in screened rows + in rejected rows + blank"
-"""Lines are counted from the files' bytes: a parser that merged lines into one row shows here."""
+LINES_BALANCE = "lines = screened + rejected + blank"
+"""A file's lines after its header (counted from its bytes: a parser that merged lines into one
+row shows here) against the lines of its screened rows, its rejected rows, and blank lines."""
 
 
 def write_run(wb: Workbook, result: ScreenResult) -> SheetBody:
     """The Run sheet: key/value provenance — versions, inputs, lists, hashes, timings."""
     pairs = pd.DataFrame(list(_run_pairs(result)), columns=["key", "value"], dtype=object)
-    ws = new_table_sheet(wb, "Run", ("key", "value"), (34.0, 90.0))
+    ws = new_table_sheet(wb, "Run", ("key", "value"), (42.0, 90.0))
     ws.auto_filter.ref = f"A1:B{len(pairs) + 1}"
     return SheetBody(ws, pairs, [PLAIN, WRAPPED])
 
