@@ -1,8 +1,9 @@
 """Score the evaluation queries with nomenklatura's logic-v2 (run where nomenklatura is installed).
 
-Reads {"entries": [{reference, schema, names}], "queries": [name, ...]} as JSON on stdin and writes,
-for each query, {reference: best score} over the entries of both schemas (the query is tried as a
-Person against persons and as an Organization against organizations: its schema is not known).
+Reads {"entries": [{reference, schema, names}], "queries": [name, ...], "floor": 0.3} as JSON on
+stdin and writes, for each query, {reference: score} for the entries scoring at least `floor`
+(default 0.3), over the entries of both schemas (the query is tried as a Person against persons and
+as an Organization against organizations: its schema is not known).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ def main() -> None:
     algorithm = get_algorithm("logic-v2")
     assert algorithm is not None
     config = ScoringConfig.defaults()
+    floor = float(job.get("floor", 0.3))
     results = []
     for entry in job["entries"]:
         proxy = model.make_entity(SCHEMA[entry["schema"]])
@@ -33,13 +35,15 @@ def main() -> None:
         results.append((entry, proxy))
     out: list[dict[str, float]] = []
     for i, name in enumerate(job["queries"]):
+        queries = {}
+        for schema in SCHEMA.values():
+            queries[schema] = model.make_entity(schema)
+            queries[schema].id = f"q{i}"
+            queries[schema].add("name", name)
         scores: dict[str, float] = {}
         for entry, result in results:
-            query = model.make_entity(SCHEMA[entry["schema"]])
-            query.id = f"q{i}"
-            query.add("name", name)
-            score = algorithm.compare(query, result, config).score
-            if score >= 0.3:
+            score = algorithm.compare(queries[SCHEMA[entry["schema"]]], result, config).score
+            if score >= floor:
                 scores[entry["reference"]] = round(score, 3)
         out.append(scores)
     json.dump(out, sys.stdout)

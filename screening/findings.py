@@ -257,17 +257,21 @@ def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Te
         if key in named.given:
             value = with_given(value, value, pc.fill_null(named.given[key].take(at), ""))
         separator = "; " if parts else ""
-        if _FINDING_KEY in f".{key}":
+        if _FINDING_KEY in f".{key}" or key.endswith(_ONLY_WHEN_GIVEN):
             pair = joined([separator, key + ": ", value], count)
-            parts.append(pc.if_else(pc.equal(value, "no"), _NOTHING, pair))
+            silent = pc.equal(value, "no" if _FINDING_KEY in f".{key}" else "")
+            parts.append(pc.if_else(pc.fill_null(silent, True), _NOTHING, pair))
         else:
             parts += [separator, key + ": ", value]
     text = joined(parts, count)
-    if shown and _FINDING_KEY in f".{next(iter(shown))}":  # the first pair may be left out
+    first = next(iter(shown), "")
+    if _FINDING_KEY in f".{first}" or first.endswith(_ONLY_WHEN_GIVEN):  # may be left out
         text = pc.replace_substring_regex(text, pattern="^; ", replacement="")
     return text
 
 
+_ONLY_WHEN_GIVEN = ("list.also_matched",)
+"""Evidence keys shown only where they hold something: no other entry matched says nothing."""
 _FINDING_KEY = ".finding."
 """Evidence keys `finding.ID` and `<move>.finding.ID` say whether another rule fired."""
 _NOTHING = pa.scalar("", type=pa.large_string())

@@ -7,7 +7,7 @@ import pandas as pd
 
 from screening.engine.context import Context
 from screening.lists.models import content_digest
-from screening.matching import COLUMNS, DEFAULT_THRESHOLD, match_names
+from screening.matching import CLOSE, COLUMNS, DEFAULT_THRESHOLD, match_names
 from screening.records import RecordKind
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
@@ -65,6 +65,7 @@ def best_matches(
         "corroboration",
         "listed_on",
         "entry_sha",
+        "also_matched",
     ]
     found = context.all_name_matches(kind, field_name, threshold, schema)
     empty = pd.DataFrame(columns=columns).astype({"listed_on": "datetime64[ns]"})
@@ -77,11 +78,18 @@ def best_matches(
         found, rows = found[counts], rows[counts]
         if found.empty:
             return empty
-    # each record's best: the highest score; a tie goes to the match `match_names` gives first
-    order = np.lexsort((-found["score"].to_numpy(dtype=np.float64), rows))  # stable
+    # each record's best: among the entries within CLOSE of its highest score, the one spelled
+    # most like the record's name (Daesong, not Taesong, for "Daesong"); then the highest score
+    scores = found["score"].to_numpy(dtype=np.float64)
+    top = pd.Series(scores).groupby(rows).transform("max").to_numpy()
+    close = (scores >= top - CLOSE).astype(np.int8)
+    spelling = found["spelling"].to_numpy(dtype=np.float64)
+    order = np.lexsort((-scores, -spelling * close, -close, rows))  # stable
     ordered = rows[order]
-    firsts = order[np.r_[True, ordered[1:] != ordered[:-1]]]
+    leading = np.r_[True, ordered[1:] != ordered[:-1]]
+    firsts = order[leading]
     best = found.iloc[firsts].set_index("row").rename(columns={"list_name": "name"})
+    best["also_matched"] = _runners_up(found.iloc[order[~leading]], best["score"])
     entries = {
         (watchlist.name, entry.entry_id): entry
         for watchlist in context.watchlists
@@ -95,6 +103,26 @@ def best_matches(
     digests = np.array([content_digest(entries[key])[:16] for key in keys], dtype=object)
     best["entry_sha"] = digests[codes]
     return best[columns]
+
+
+def _runners_up(others: pd.Series | pd.DataFrame, best: pd.Series) -> pd.Series:
+    """For each record (indexed like `best`), the other entries its name matched, best first:
+    "KPe.013 Korea Taesong Trading Company (0.950)", marked as a close call when within `CLOSE`
+    of the best. Never chosen between silently: every one is shown."""
+    if len(others) == 0:
+        return pd.Series("", index=best.index, dtype=object)
+    scores = others["score"].to_numpy(dtype=np.float64)
+    close = scores >= best.reindex(others["row"]).to_numpy(dtype=np.float64) - CLOSE
+    shown = [
+        f"{'close call: ' if near else ''}{reference} {name} ({score:.3f})"
+        for reference, name, score, near in zip(
+            others["reference"], others["entry_name"], scores, close, strict=True
+        )
+    ]
+    joined = (
+        pd.Series(shown, index=others["row"].to_numpy()).groupby(level=0, sort=False).agg("; ".join)
+    )
+    return joined.reindex(best.index).fillna("").astype(object)
 
 
 def _in_force(listed_on: pd.Series, dates: np.ndarray) -> np.ndarray:

@@ -63,6 +63,10 @@ def name_keys(names: Names, generic_keys: npt.NDArray[np.bool_]) -> Keys:
         long = valid[key_len[d[valid, i]] >= SKELETON_MIN]
         rows.append(long)
         keys.append(_skeletons(names.vocab[d[long, i]]))
+        # a one-letter typo, doubling or swap (Tanchn, Kwangsno) shares a one-letter deletion
+        typo_rows, typo_keys = _deletions(long, names.vocab[d[long, i]])
+        rows.append(typo_rows)
+        keys.append(typo_keys)
     g = names.generic
     for i in range(MAX_TOKENS):
         valid = np.flatnonzero(generic_keys & (g[:, i] >= 0))
@@ -79,6 +83,29 @@ def _folded(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     """Pairs with u read as o (Chul / Chol): cheaper than a skeleton, and far fewer collisions."""
     codes, uniques = pd.factorize(keys)
     return np.array(["~" + k.replace("u", "o") for k in uniques], dtype=object)[codes]
+
+
+def _deletions(
+    rows: npt.NDArray[np.intp], keys: npt.NDArray[np.object_]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Each key with one letter left out, at every position (a symmetric deletion
+    neighbourhood): two spellings one edit apart always share one. Built per distinct key."""
+    codes, uniques = pd.factorize(keys)
+    variants = [_deleted(str(key)) for key in uniques]
+    counts = np.fromiter(map(len, variants), dtype=np.intp, count=len(variants))
+    flat = np.array([key for found in variants for key in found], dtype=object)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+    per_row = counts[codes]
+    take = np.repeat(starts[codes], per_row) + (
+        np.arange(per_row.sum()) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    )
+    return np.repeat(rows, per_row), flat[take] if len(flat) else flat
+
+
+@lru_cache(maxsize=262144)
+def _deleted(key: str) -> tuple[str, ...]:
+    # unmarked, so that one side's deletion meets the other side's key itself (Ryonbongg)
+    return tuple(dict.fromkeys(key[:i] + key[i + 1 :] for i in range(len(key))))
 
 
 def _skeletons(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -9,6 +10,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from rapidfuzz import fuzz
 
 from screening.lists.models import ListEntry, Watchlist
 from screening.matching.blocking import AliasIndex, candidates, index_aliases
@@ -19,15 +21,26 @@ from screening.matching.explain import (
     corroborations,
     entry_facts,
 )
-from screening.matching.normalize import Names, encode, shared_vocabulary, take
-from screening.matching.scoring import AliasTexts, alias_texts, score_pairs
+from screening.matching.normalize import (
+    DISTINCT,
+    Names,
+    encode,
+    shared_vocabulary,
+    take,
+    token_class,
+)
+from screening.matching.parse import name_variants
+from screening.matching.scoring import AliasTexts, Floats, alias_texts, score_pairs
 
 DEFAULT_THRESHOLD = 0.85
+CLOSE = 0.02
+"""Entries scoring within this of a record's best are a close call: both are reported, the one
+spelled most like the record's name first, and the reviewer decides."""
 COLUMNS = [
     "row", "list_name", "entry_id", "reference", "entry_name", "matched_name", "record_name",
-    "score", "alignment", "corroboration", "listed_on",
+    "score", "alignment", "corroboration", "listed_on", "spelling",
 ]  # fmt: skip
-_DTYPES = {"score": "float64", "listed_on": "datetime64[ns]"}
+_DTYPES = {"score": "float64", "listed_on": "datetime64[ns]", "spelling": "float64"}
 """Columns that are not objects: the score, and the entry's listing date (NaT: not given)."""
 
 
@@ -71,10 +84,14 @@ def _every_name(watchlists: Sequence[Watchlist]) -> ListNames:
                 names.append(name)
                 owner.append(len(entries))
             entries.append((watchlist.name, entry))
+    # each name as written and every name it holds (brackets, a.k.a., branch of ...)
+    parsed = name_variants(pd.Series(names, dtype="str"))
+    names = parsed["text"].tolist()
+    owners = np.asarray(owner, dtype=np.intp)[parsed["source"].to_numpy()]
     encoded = encode(pd.Series(names, dtype="str"))
     return ListNames(
         names,
-        np.asarray(owner, dtype=np.intp),
+        owners,
         entries,
         encoded,
         index_aliases(encoded),
@@ -132,18 +149,32 @@ def match_names(
     if not lists.names or distinct.empty:
         return _empty()
     row_codes = codes[present]
-    records, aliases = shared_vocabulary(encode(distinct), lists.encoded)
-    r, a = candidates(records, lists.index)
-    score = score_pairs(records, aliases, r, a, lists.texts)
+    # each distinct name as written and every name it holds: variant v reads name source[v]
+    parsed = name_variants(distinct)
+    source = parsed["source"].to_numpy()
+    records, aliases = shared_vocabulary(encode(parsed["text"]), lists.encoded)
+    v, a = candidates(records, lists.index)
+    score = score_pairs(records, aliases, v, a, lists.texts)
     corroborating = birth_dates is not None or nationalities is not None
     keep = score >= threshold - (MAX_BOOST if corroborating else 0.0)
     owner = lists.owner
-    hits = pd.DataFrame({"r": r[keep], "a": a[keep], "e": owner[a[keep]], "score": score[keep]})
-    # best-scoring alias per (name, entry); ties go to the earlier alias (the primary name first)
-    hits = hits.sort_values(["r", "e", "score", "a"], ascending=[True, True, False, True])
+    hits = pd.DataFrame(
+        {
+            "r": source[v[keep]],
+            "v": v[keep],
+            "a": a[keep],
+            "e": owner[a[keep]],
+            "score": score[keep],
+        }
+    )
+    # best-scoring pair per (name, entry); ties go to the name as written, then to the earlier
+    # alias (the primary name first)
+    hits = hits.sort_values(
+        ["r", "e", "score", "v", "a"], ascending=[True, True, False, True, True]
+    )
     hits = hits.drop_duplicates(["r", "e"])
     # only the rows whose name has a hit: merging every row cost more than matching
-    has_hit = np.zeros(len(records), dtype=bool)
+    has_hit = np.zeros(len(distinct), dtype=bool)
     has_hit[hits["r"].to_numpy()] = True
     positions = np.flatnonzero(present)
     chosen = has_hit[row_codes]
@@ -161,10 +192,20 @@ def match_names(
     score_out, notes = score_out[keep_rows], notes[keep_rows]
     e_idx = found["e"].to_numpy()
     a_idx = found["a"].to_numpy()
-    # one explanation per distinct (alias, record name) pair, however many rows share it
-    pair_codes, pairs = pd.factorize(a_idx.astype(np.int64) * len(records) + found["r"].to_numpy())
+    # one explanation per distinct (alias, record variant) pair, however many rows share it
+    pair_codes, pairs = pd.factorize(a_idx.astype(np.int64) * len(records) + found["v"].to_numpy())
+    how, read_as = parsed["how"].to_numpy(dtype=object), parsed["text"].to_numpy(dtype=object)
+    width = len(records)
     explained = np.array(
-        [alignment(aliases.text[p // len(records)], records.text[p % len(records)]) for p in pairs],
+        [
+            _explained(
+                aliases.text[p // width],
+                records.text[p % width],
+                read_as[p % width],
+                how[p % width],
+            )
+            for p in pairs.tolist()
+        ],
         dtype=object,
     )
     columns = {
@@ -182,7 +223,18 @@ def match_names(
     }
     if len(label) == 0:
         return _empty()
-    order = np.lexsort((table["entry_rank"][e_idx], -columns["score"], found["pos"].to_numpy()))
+    # a record's entries best first; equal scores (Daesong / Taesong read alike) are ordered by
+    # how closely the spelling itself agrees, then by entry
+    positions = found["pos"].to_numpy()
+    columns["spelling"] = _spelling(record_name, columns["matched_name"], positions, score_out)
+    order = np.lexsort(
+        (
+            table["entry_rank"][e_idx],
+            -columns["spelling"],
+            -columns["score"],
+            found["pos"].to_numpy(),
+        )
+    )
     # object columns as they are: inferring Arrow strings for a million rows costs a second
     return pd.DataFrame(
         {
@@ -190,6 +242,46 @@ def match_names(
             for name, values in columns.items()
         }
     )
+
+
+def _spelling(
+    record_names: np.ndarray, matched: np.ndarray, positions: np.ndarray, scores: Floats
+) -> Floats:
+    """How alike the names are as written, 0..1, for each match that is a close call: one of
+    two or more entries a record matched within `CLOSE` of its best (it orders only those; 1
+    elsewhere). Mostly the share of the record's distinctive words found letter for letter in
+    the matched name (Daesong in "Daesong General Trading", not in "Taesong Trading"), then the
+    whole names' likeness."""
+    alike = np.ones(len(positions))
+    if not len(positions):
+        return alike
+    best = pd.Series(scores).groupby(positions).transform("max").to_numpy()
+    close = scores >= best - CLOSE
+    counts = np.bincount(positions[close], minlength=int(positions.max()) + 1)
+    several = np.flatnonzero(close & (counts[positions] > 1))
+    if not len(several):
+        return alike
+    pairs = pd.Series(
+        [f"{record_names[i]}\x00{matched[i]}" for i in several.tolist()], dtype=object
+    )
+    codes, uniques = pd.factorize(pairs)
+    scored = [_spelled_alike(*pair.split("\x00")) for pair in uniques]
+    alike[several] = np.asarray(scored, dtype=np.float64)[codes]
+    return alike
+
+
+def _spelled_alike(record: str, matched: str) -> float:
+    words = re.findall(r"\w+", record.casefold())
+    listed = set(re.findall(r"\w+", matched.casefold()))
+    distinct = [word for word in words if token_class(word) == DISTINCT] or words
+    verbatim = sum(word in listed for word in distinct) / len(distinct) if distinct else 0.0
+    return 0.9 * verbatim + 0.1 * fuzz.ratio(record.casefold(), matched.casefold()) / 100.0
+
+
+def _explained(alias: str, record: str, variant: str, how: str) -> str:
+    """The token alignment, after the name the record was read as when not as written."""
+    aligned = alignment(alias, record)
+    return f"read as «{variant}» ({how}): {aligned}" if how else aligned
 
 
 def _distinct_names(names: pd.Series) -> tuple[np.ndarray, pd.Series]:

@@ -18,12 +18,18 @@ import pandas as pd
 from normality import ascii_text
 
 from screening.matching.vocabulary import (
+    ABBREVIATIONS,
+    BUSINESS,
+    CHINESE_WORDS,
+    COUNTRY_WORDS,
     CYRILLIC,
     GENERIC,
+    KOREAN_WORDS,
     LEGAL_FORMS,
     SOUND_RULES,
     STOPWORDS,
     SURNAMES,
+    TRANSCRIPTIONS,
     TRANSLATIONS,
 )
 
@@ -32,6 +38,13 @@ _CYRILLIC_RE = re.compile("|".join(sorted(CYRILLIC, key=len, reverse=True)))
 # Russian writes a word-initial ye as е and, often, yo (ё) as е too: Ен = Ён = Yon
 _CYRILLIC_INITIAL_E = re.compile(r"\b[её]")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]+")
+_TRANSCRIBED = re.compile(
+    r"\b(?:" + "|".join(sorted(TRANSCRIPTIONS, key=len, reverse=True)) + r")\b"
+)
+_ORG_WORDS = {**KOREAN_WORDS, **CHINESE_WORDS}
+_ORG_WORDS_RE = re.compile("|".join(sorted(_ORG_WORDS, key=len, reverse=True)))
+_ABBREVIATED = r"\b(?:" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
+_ABBREVIATED_RE = re.compile(_ABBREVIATED)
 _SOUND_RES = [(re.compile(pattern), repl) for pattern, repl in SOUND_RULES]
 
 # Token classes
@@ -47,12 +60,36 @@ def _hangul_word(match: re.Match[str]) -> str:
 def latinize(name: str) -> str:
     """One name in lower-case ASCII: NFKC, casefold, Korean-aware Cyrillic, Hangul, then ICU."""
     text = unicodedata.normalize("NFKC", name).casefold()
+    text = _TRANSCRIBED.sub(lambda m: f" {TRANSCRIPTIONS[m.group(0)]} ", text)
+    text = _in_english(text)
     text = _CYRILLIC_INITIAL_E.sub("yo", text)
     text = _CYRILLIC_RE.sub(lambda m: CYRILLIC[m.group(0)], text)
     text = _HANGUL_RE.sub(_hangul_word, text)
     if not text.isascii():
         text = ascii_text(text)
     return text.lower()
+
+
+def _in_english(text: str) -> str:
+    """Korean and Chinese business words in English (은행, 银行 -> bank), when the name has one
+    that is not also a person's name (조선희 is Cho Son Hui, not Korea Hui)."""
+    found = _ORG_WORDS_RE.findall(text)
+    if not any(_ORG_WORDS[word] not in COUNTRY_WORDS for word in found):
+        return text
+    return _ORG_WORDS_RE.sub(lambda m: f" {_ORG_WORDS[m.group(0)]} ", text)
+
+
+def _written_out(text: pd.Series) -> pd.Series:
+    """Abbreviations written out (Trdg -> trading, Corp -> corporation): found with one
+    vectorized search, replaced in the few names that have one."""
+    has = text.str.contains(_ABBREVIATED, regex=True).to_numpy(dtype=bool)
+    if not has.any():
+        return text
+    text = text.copy()
+    text[has] = [
+        _ABBREVIATED_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], value) for value in text[has]
+    ]
+    return text
 
 
 def clean(names: pd.Series) -> pd.Series:
@@ -70,8 +107,7 @@ def clean(names: pd.Series) -> pd.Series:
     text = text.str.replace(r"['`\u2018\u2019\u02bc\u02bb\u0060]", "", regex=True)
     text = text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
     # abbreviations that stand for generic words must weigh as those words
-    text = text.str.replace(r"\bjv\b", "joint venture", regex=True)
-    return text.str.replace(r"\bintl\b", "international", regex=True)
+    return _written_out(text)
 
 
 @lru_cache(maxsize=262144)
@@ -87,13 +123,13 @@ def token_key(token: str) -> str:
 @lru_cache(maxsize=262144)
 def token_class(token: str) -> int:
     """DISTINCT, GENERIC_WORD or DROPPED (legal forms and function words)."""
-    if token in LEGAL_FORMS or token in STOPWORDS:
+    if TRANSLATIONS.get(token, token) in LEGAL_FORMS or token in STOPWORDS:
         return DROPPED
     # by key, so that spellings of a generic word (Shinyong / Sinyong) are generic too
     return GENERIC_WORD if token_key(token) in _GENERIC_KEYS else DISTINCT
 
 
-_GENERIC_KEYS = frozenset(token_key(t) for t in GENERIC | set(TRANSLATIONS))
+_GENERIC_KEYS = frozenset(token_key(t) for t in GENERIC | set(TRANSLATIONS) | set(BUSINESS))
 
 
 @dataclass

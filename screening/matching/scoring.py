@@ -22,12 +22,22 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from screening.matching.normalize import MAX_TOKENS, Names
+from screening.matching.normalize import MAX_TOKENS, Names, token_key
+from screening.matching.vocabulary import BUSINESS
 
 TOKEN_FLOOR = 0.6
+TYPO_LENGTH = 6
+ONE_TYPO = 0.92
+"""How alike two keys of `TYPO_LENGTH` letters or more are when one edit apart (a swap is one)."""
 WEAK_LENGTH = 4
 GENERIC_WHOLE = 0.75
+OTHER_BUSINESS = 0.8
+SPLIT_GAP = 0.85
+"""Per word beyond one that two names differ in count, when written together they still differ
+(Ri Chong Song / Chongsong)."""
+"""What a pair is worth when both names say their business and they share none."""
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.intp]
 Scorer = Callable[..., float]
@@ -94,6 +104,19 @@ class _TokenSims:
         # English spellings write the MR o-with-breve as u (Chul, Sung): a near miss, not a miss
         folded = 0.95 * _ratio(_fold(left), _fold(right))
         sims = np.maximum(sims, folded)
+        # one letter typed wrong, doubled, dropped or swapped in a long word (Hyoksni, Tanchonn)
+        # is that word, not a near miss
+        long = np.flatnonzero(
+            (self.lengths[uniq // len(self.vocab)] >= TYPO_LENGTH)
+            & (self.lengths[uniq % len(self.vocab)] >= TYPO_LENGTH)
+        )
+        if len(long):
+            edits = process.cpdist(
+                list(left[long]), list(right[long]), scorer=OSA.distance, workers=-1
+            )
+            sims[long[np.asarray(edits) == 1]] = np.maximum(
+                sims[long[np.asarray(edits) == 1]], ONE_TYPO
+            )
         # the key already folds romanization variants of initial consonants; a different initial
         # is a different syllable (Han / Jang, Kim / Pak)
         first = np.fromiter((x[:1] == y[:1] for x, y in zip(left, right, strict=True)), dtype=bool)
@@ -139,9 +162,18 @@ def _concatenated(records: Names, r: Ints, a: Ints, texts: AliasTexts) -> Floats
     best = np.zeros(len(r))
     for shift in (0, 1, -1):
         rotated = _rotated(records.distinct, records.n_distinct, met, shift)
-        source = _joined(records, rotated, np.arange(len(met)), "")
-        best = np.maximum(best, _ratio(source[r_met.reshape(-1)], target))
+        source = _joined(records, rotated, np.arange(len(met)), "")[r_met.reshape(-1)]
+        best = np.maximum(best, _ratio(source, target) * _length_penalty(source, target))
     return best
+
+
+def _length_penalty(left: npt.NDArray[np.object_], right: npt.NDArray[np.object_]) -> Floats:
+    """Names written together that differ in length by more than a letter are different names
+    (Ri Chong Song / Chongsong, Kim Jindallae / Jindallae), however much of one the other holds:
+    each further letter costs a tenth."""
+    lengths = np.fromiter((len(x) - len(y) for x, y in zip(left, right, strict=True)), np.int64)
+    penalty: Floats = np.clip(1.0 - 0.1 * np.maximum(np.abs(lengths) - 1, 0), 0.0, 1.0)
+    return penalty
 
 
 @dataclass(frozen=True)
@@ -211,7 +243,11 @@ def score_pairs(
     same = (nr == na) & (na > 0)
     score[same] = _tokenwise(records, aliases, r[same], a[same], sims)
     other = (nr != na) & (na > 0) & (nr > 0)
-    score[other] = _concatenated(records, r[other], a[other], texts)
+    joined = _concatenated(records, r[other], a[other], texts)
+    # written together they differ, and by two words or more: not one name split another way
+    gap = np.abs(nr[other].astype(np.int64) - na[other])
+    joined *= np.where((gap >= 2) & (joined < 0.999), SPLIT_GAP ** (gap - 1), 1.0)
+    score[other] = joined
     # generic words of the record names met, only: most names meet no list name
     met, r_met = np.unique(r, return_inverse=True)
     g_rec_names = _joined(records, records.generic, met, " ")
@@ -225,13 +261,44 @@ def score_pairs(
     one_sided = (g_rec == "") ^ (g_ali == "")
     sim_g[(g_rec == "") | (g_ali == "")] = 1.0
     # a short or numeric distinctive part (Office 39) needs its generic words to agree as well
-    weak = texts.weak[a] & (aliases.n_generic[a] > 0)
+    weak = texts.weak[a]
     factor = np.where(weak, 0.5 + 0.5 * sim_g, 0.75 + 0.25 * sim_g)
     factor[one_sided] = np.where(weak[one_sided], 0.7, 0.95)
     score *= factor
+    # both say what business they are in, and share none (Daedong Electric / Daedong Credit Bank)
+    lines = _lines_of_business(aliases.vocab)
+    line_r = _lines(records, met, lines)[r_met]
+    listed, a_met = np.unique(a, return_inverse=True)
+    line_a = _lines(aliases, listed, lines)[a_met.reshape(-1)]
+    apart = (line_r != 0) & (line_a != 0) & ((line_r & line_a) == 0)
+    score[apart] *= OTHER_BUSINESS
     # a name made only of generic words matches only a name made only of generic words, as a whole:
     # every word of the listed name present, and not buried in many others
     generic_only = np.flatnonzero((na == 0) & (nr == 0))
     whole = _ratio(g_rec[generic_only], g_ali[generic_only])
-    score[generic_only] = np.where(whole >= GENERIC_WHOLE, 0.95 * sim_g[generic_only], 0.0)
+    covered = _covers(records, aliases, r[generic_only], a[generic_only])
+    score[generic_only] = np.where(
+        (whole >= GENERIC_WHOLE) & covered, 0.95 * sim_g[generic_only], 0.0
+    )
     return np.round(score, 3)
+
+
+def _lines_of_business(vocab: npt.NDArray[np.object_]) -> npt.NDArray[np.uint64]:
+    """Each vocabulary key's lines of business as a bit mask (0: says nothing of business)."""
+    bits = {token_key(word): np.uint64(1) << np.uint64(bit) for word, bit in BUSINESS.items()}
+    return np.fromiter((bits.get(key, 0) for key in vocab), dtype=np.uint64, count=len(vocab))
+
+
+def _lines(names: Names, rows: Ints, lines: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The lines of business each name's generic words name, as one bit mask per name."""
+    codes = names.generic[rows]
+    masks = np.where(codes >= 0, lines[np.maximum(codes, 0)], np.uint64(0))
+    return np.bitwise_or.reduce(masks, axis=1) if len(rows) else np.zeros(0, dtype=np.uint64)
+
+
+def _covers(records: Names, aliases: Names, r: Ints, a: Ints) -> npt.NDArray[np.bool_]:
+    """Whether every generic word of the list name is among the record name's."""
+    listed, given = aliases.generic[a], records.generic[r]
+    found = (listed[:, :, None] == given[:, None, :]).any(axis=2) | (listed < 0)
+    every: npt.NDArray[np.bool_] = found.all(axis=1)
+    return every

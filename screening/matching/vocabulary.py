@@ -5,6 +5,11 @@ Kept as data, apart from the code that applies them, so that a reviewer can chec
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import yaml
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -15,7 +20,8 @@ def _words(text: str) -> list[str]:
 LEGAL_FORMS = frozenset(
     _words(
         """
-        ab ag aktsionernoe ao as bhd bv chp cie cjsc co corp eirl et fzc fzco fze gmbh inc
+        ab ag aktsionernoe ao as bhd bv chp cie cjsc co companies company corp corporation
+        corporations eirl et fzc fzco fze gmbh inc
         incorporated ip jsc kg kk limited llc llp lp ltd ltda nv oao obshchestvo ogranichennoy
         ohg ojsc ooo otkrutoe otvetstvennostyu oy pao pjsc plc pp pte pty publichnoe sa sarl sas
         sdn spa srl sti tic tov ug ve zakrutoe zao
@@ -28,8 +34,8 @@ GENERIC = frozenset(
     _words(
         """
         agency art associated association bank banking branch building bureau central chemical
-        chemicals chongsa choson chosun commerce commercial committee companies company
-        construction cooperation corporation corporations credit democratic department
+        chemicals chongsa choson chosun commerce commercial committee
+        construction cooperation credit democratic department
         development division dprk economic economics electric electronics energy enterprise
         enterprises export exports external finance financial firm first foreign general global
         group hoesa holding holdings import imports industrial industries industry international
@@ -44,7 +50,7 @@ GENERIC = frozenset(
 
 # Russian generic words as their English equivalents, so Корея Рёнбон weighs like Korea Ryonbong.
 TRANSLATIONS: dict[str, str] = {
-    **dict.fromkeys(_words("koreya koreyskaya koreyskiy koreyskoe koreyskaa"), "korea"),
+    **dict.fromkeys(_words("korean koreya koreyskaya koreyskiy koreyskoe koreyskaa"), "korea"),
     **dict.fromkeys(_words("torgovaya torgovuy torgovoe"), "trading"),
     **dict.fromkeys(_words("korporatsiya"), "corporation"),
     **dict.fromkeys(_words("kompaniya"), "company"),
@@ -111,3 +117,49 @@ CYRILLIC: dict[str, str] = {
     "ъ": "", "ы": "u", "ь": "", "э": "ae", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye",
     "ў": "u", "ґ": "g",
 }  # fmt: skip
+
+
+def _load_words() -> dict[str, Any]:
+    """`words.yaml` beside this module: abbreviations, transcriptions, Korean and Chinese business
+    words, branch words and places, kept as data an analyst can extend."""
+    with (Path(__file__).parent / "words.yaml").open(encoding="utf-8") as file:
+        loaded: dict[str, Any] = yaml.safe_load(file)
+    return loaded
+
+
+_WORDS = _load_words()
+
+ABBREVIATIONS: dict[str, str] = {
+    str(short).casefold(): str(word)
+    for section in ("abbreviations", "romanized")
+    for short, word in _WORDS[section].items()
+}
+"""Abbreviations and short forms (Trdg, Devt, Corp.), and Korean business words as romanized
+(Muyok, Unhaeng) -> the English words they stand for."""
+
+TRANSCRIPTIONS: dict[str, str] = {
+    str(spelled).casefold(): str(word) for spelled, word in _WORDS["transcriptions"].items()
+}
+"""English words as Russian registries transcribe them (трейдинг) -> the English word."""
+
+KOREAN_WORDS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["korean"].items()}
+"""Korean business words in Hangul -> English."""
+
+CHINESE_WORDS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["chinese"].items()}
+"""Chinese business words (simplified and traditional) -> English."""
+
+COUNTRY_WORDS = frozenset({"korea", "koryo"})
+"""Business words that also begin people's names (조선희: Cho Son Hui): they alone never make a
+name read as a company's."""
+
+BRANCH_WORDS: tuple[str, ...] = tuple(str(word).casefold() for word in _WORDS["branch_words"])
+"""Words that make a name a branch, office or subsidiary of another."""
+
+PLACES: tuple[str, ...] = tuple(dict.fromkeys(str(place).casefold() for place in _WORDS["places"]))
+"""Places a branch is named after, taken off with the branch words."""
+
+BUSINESS: dict[str, int] = {
+    str(word): bit for bit, words in enumerate(_WORDS["business"].values()) for word in words
+}
+"""Business words -> their line of business (a bit number): names in no common line differ.
+Every business word is a generic word too."""

@@ -65,6 +65,7 @@ LIST_EVIDENCE = (
     "list.alignment",
     "list.corroboration",
     "list.listed_on",
+    "list.also_matched",
 )
 AGGREGATE_EVIDENCE = ("count", "ids", "names")
 OWNER_EVIDENCE = ("record_id", "name", "path", "depth")

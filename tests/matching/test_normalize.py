@@ -41,7 +41,7 @@ CLEAN = [
     ("Yŏn Chŏng Nam", "yon chong nam"),
     ("Ri Su-Yong", "ri su yong"),
     ("ООО «Рёнбон»", "ooo ryonbon"),
-    ("First Oil JV Co., Ltd.", "first oil joint venture co ltd"),
+    ("First Oil JV Co., Ltd.", "first oil joint venture company ltd"),
 ]
 
 

@@ -1,0 +1,174 @@
+"""Name parsing: the other names a written name holds, for list entries and records alike.
+
+Sanctions lists and registries pack several names into one: `KOREA RYONBONG GENERAL CORPORATION
+(KOREA YONBONG)`, `Hunjin Trading Co. a.k.a. Korea Heungjin`, `Tanchon Commercial Bank, Beijing
+Representative Office`, `KOMID Pyongyang Branch`, `朝鲜丹川商业银行`. Each is matched as written
+and as each name it holds: the part in parentheses and the part outside them, each side of
+`a.k.a.`, `f.k.a.`, `formerly` or `/`, an acronym standing among ordinary words, the parent of a
+branch or office, and Chinese characters read with their Korean sound.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import hanja
+import numpy as np
+import pandas as pd
+
+from screening.matching.normalize import DISTINCT, token_class
+from screening.matching.vocabulary import BRANCH_WORDS, PLACES
+
+_ALIAS_MARKERS = re.compile(
+    r"\s*(?:\b(?:a\.?\s?k\.?\s?a|f\.?\s?k\.?\s?a|also known as|formerly known as|formerly|"
+    r"previously|d\.?\s?b\.?\s?a|ранее|также)\b\.?:?|;|\s/\s)\s*",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"[(\[（【]([^()\[\]（）【】]*)[)\]）】]")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_BRANCH = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in BRANCH_WORDS if w.isascii()) + r")\b",
+    re.IGNORECASE,
+)
+_OTHER_BRANCH = re.compile(
+    "|".join(re.escape(w) for w in BRANCH_WORDS if not w.isascii()), re.IGNORECASE
+)
+_PLACES = re.compile(
+    r"\b(?:in\s+)?(?:" + "|".join(re.escape(p) for p in PLACES if p.isascii()) + r")\b",
+    re.IGNORECASE,
+)
+_OTHER_PLACES = re.compile("|".join(re.escape(p) for p in PLACES if not p.isascii()), re.IGNORECASE)
+_EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[)\]）】]")
+_SEPARATED = re.compile(r"\s*[,\-–—]\s[^,\-–—]*$")
+_OF = re.compile(r"^\s*(?:of|in)\b", re.IGNORECASE)
+_EDGES = re.compile(r"^[\s,.;:\-–]+|[\s,.;:\-–]+$")
+# Which names may hold other names: only these are parsed, the rest pass unchanged.
+_MAY_HOLD = (
+    r"[(\[（【;/]|\ba\.?\s?k\.?\s?a\b|\bf\.?\s?k\.?\s?a\b|formerly|also known|previously|"
+    r"\bd\.?\s?b\.?\s?a\b|ранее|также|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|"
+    + "|".join(re.escape(w) for w in BRANCH_WORDS)
+)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One name a written name holds, and how it was found (empty: the name as written)."""
+
+    text: str
+    how: str = ""
+
+
+def variants(name: str) -> list[Variant]:
+    """The name as written, then every other name it holds (each once)."""
+    found = [Variant(name)]
+    for part, how in _alias_parts(name):
+        found.append(Variant(part, how))
+    for variant in list(found):
+        parent = _parent(variant.text)
+        if parent:
+            found.append(Variant(parent, _joined(variant.how, "branch or office of")))
+    found.extend(_acronyms(name))
+    for variant in list(found):
+        if _HAN.search(variant.text):
+            korean = hanja.translate(variant.text, "substitution")
+            found.append(Variant(korean, _joined(variant.how, "Chinese characters read in Korean")))
+    unique: dict[str, Variant] = {}
+    for variant in found:
+        text = _EDGES.sub("", variant.text)
+        if text and text.casefold() not in unique:
+            unique[text.casefold()] = Variant(text, variant.how)
+    return list(unique.values())
+
+
+def name_variants(names: pd.Series) -> pd.DataFrame:
+    """Every variant of every name: columns `source` (position in `names`), `text`, `how`.
+
+    Names that cannot hold another (most of them) are found with one vectorized search and pass
+    through as they are; only the others are parsed one by one."""
+    text = names.astype("str")
+    holds = text.str.contains("(?i)" + _MAY_HOLD, regex=True).to_numpy(dtype=bool)
+    holds = holds | _has_acronym(text)
+    plain = np.flatnonzero(~holds)
+    parts = [pd.DataFrame({"source": plain, "text": text.to_numpy()[plain], "how": ""})]
+    rows = [
+        (int(position), variant.text, variant.how)
+        for position in np.flatnonzero(holds)
+        for variant in variants(str(text.iat[int(position)]))
+    ]
+    if rows:
+        parts.append(pd.DataFrame(rows, columns=["source", "text", "how"]))
+    every = pd.concat(parts, ignore_index=True).sort_values("source", kind="stable")
+    return every.reset_index(drop=True)
+
+
+def _has_acronym(text: pd.Series) -> np.ndarray:
+    """Names with a lower-case letter and a word of capitals: an acronym among ordinary words."""
+    mixed = text.str.contains("[a-z]", regex=True) & text.str.contains(
+        r"\b[A-Z][A-Z0-9]{1,7}\b", regex=True
+    )
+    return mixed.to_numpy(dtype=bool)
+
+
+def _alias_parts(name: str) -> list[tuple[str, str]]:
+    """The names on each side of `a.k.a.`, `/` and the like, and in and out of brackets."""
+    parts: list[tuple[str, str]] = []
+    pieces = [piece for piece in _ALIAS_MARKERS.split(name) if piece and piece.strip()]
+    if len(pieces) > 1:
+        parts.extend((piece, "one of the names it gives") for piece in pieces)
+    for piece in [name, *(piece for piece, _ in parts)]:
+        inner = _BRACKETED.findall(piece)
+        if inner:
+            outside = _BRACKETED.sub(" ", piece)
+            parts.append((outside, "without the part in brackets"))
+            parts.extend(
+                (text, "the part in brackets")
+                for text in inner
+                if text.strip() and not _names_a_branch_only(text)
+            )
+    return parts
+
+
+def _parent(name: str) -> str:
+    """The name without its branch or office words and the place before them; '' when it names
+    no branch, or nothing is left."""
+    if not (_LATIN_BRANCH.search(name) or _OTHER_BRANCH.search(name)):
+        return ""
+    # "…, Beijing Office", "… - Iran Office": the branch is what follows the last separator
+    tail = _SEPARATED.search(name)
+    if tail and (_LATIN_BRANCH.search(tail.group(0)) or _OTHER_BRANCH.search(tail.group(0))):
+        name = name[: tail.start()]
+    text = _LATIN_BRANCH.sub(" ", name)
+    text = _OTHER_BRANCH.sub(" ", text)
+    text = _OTHER_PLACES.sub(" ", _PLACES.sub(" ", text))
+    text = _OF.sub(" ", _EMPTY_BRACKETS.sub(" ", text))
+    text = re.sub(r"\s+", " ", text)
+    text = _EDGES.sub("", text)
+    return text if len(re.sub(r"\W", "", text)) >= 3 else ""
+
+
+def _names_a_branch_only(text: str) -> bool:
+    """`Dandong Office`, `Beijing Branch`, `Hong Kong`: a branch's place or kind, no name of
+    its own."""
+    if not _EDGES.sub("", _OTHER_PLACES.sub(" ", _PLACES.sub(" ", text))).strip():
+        return True
+    branchy = bool(_LATIN_BRANCH.search(text) or _OTHER_BRANCH.search(text))
+    return branchy and not _parent(text)
+
+
+def _acronyms(name: str) -> list[Variant]:
+    """Acronyms of four letters or more written among ordinary words (`KOMID Trading Office`),
+    each alone; shorter ones (DCB) stand for too many names."""
+    if not re.search("[a-z]", name):
+        return []
+    return [
+        Variant(word, "the acronym in it")
+        for word in _ACRONYM.findall(name)
+        # legal forms and generic words (LLC, DPRK) say nothing of who a company is
+        if token_class(word.lower()) == DISTINCT and sum(c.isalpha() for c in word) >= 4
+    ]
+
+
+def _joined(first: str, second: str) -> str:
+    return f"{first}, {second}" if first else second
