@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from normality import ascii_text
+from rapidfuzz.distance import OSA
 
 from screening.matching.vocabulary import (
     ABBREVIATIONS,
@@ -113,6 +114,7 @@ def clean(names: pd.Series) -> pd.Series:
 @lru_cache(maxsize=262144)
 def token_key(token: str) -> str:
     """The romanization-insensitive key of one token (Pak/Park/Bak -> pak, Cheol/Chol -> chor)."""
+    token = spelled(token)
     token = TRANSLATIONS.get(token, token)
     token = SURNAMES.get(token, token)
     for pattern, repl in _SOUND_RES:
@@ -123,10 +125,57 @@ def token_key(token: str) -> str:
 @lru_cache(maxsize=262144)
 def token_class(token: str) -> int:
     """DISTINCT, GENERIC_WORD or DROPPED (legal forms and function words)."""
+    token = spelled(token)
     if TRANSLATIONS.get(token, token) in LEGAL_FORMS or token in STOPWORDS:
         return DROPPED
     # by key, so that spellings of a generic word (Shinyong / Sinyong) are generic too
     return GENERIC_WORD if token_key(token) in _GENERIC_KEYS else DISTINCT
+
+
+def _one_deletion(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _common_words() -> dict[str, str | None]:
+    """Each common word (generic, business, legal form) and every spelling one letter shorter,
+    -> that word (None where two words share it: no guess)."""
+    words = {w for w in GENERIC | LEGAL_FORMS | set(BUSINESS) if len(w) >= TYPO_MIN and w.isalpha()}
+    found: dict[str, str | None] = {}
+    for word in sorted(words):
+        for spelling in {word} | _one_deletion(word):
+            found[spelling] = word if found.get(spelling, word) == word else None
+    return found
+
+
+TYPO_MIN = 5
+_ROMANIZED = frozenset(
+    ["chongsa", "choson", "chosun", "hoesa", "joson", "korea", "korean", "koryo", "muyok"]
+    + ["sangsa", "sinyong"]
+)
+"""Common words that are romanized Korean, near which names of people and places lie."""
+"""Common words this long or longer are read through one typo (Tradign, Corporatoin, Koera)."""
+_COMMON = _common_words()
+_KNOWN = frozenset(
+    GENERIC | LEGAL_FORMS | STOPWORDS | set(BUSINESS) | set(TRANSLATIONS) | set(SURNAMES)
+)
+
+
+@lru_cache(maxsize=262144)
+def spelled(token: str) -> str:
+    """The common word a token misspells by one letter (added, dropped, swapped or, in a word of
+    seven letters or more, changed), else the token. Names (Daesong, Kumsan) are never read so:
+    only the common words of company names are corrected, to keep their weight."""
+    if len(token) < TYPO_MIN or token in _KNOWN or not token.isalpha():
+        return token
+    candidates = {_COMMON.get(token)} | {_COMMON.get(part) for part in _one_deletion(token)}
+    candidates.discard(None)
+    if len(candidates) != 1:
+        return token
+    word = str(candidates.pop())
+    substituted = len(word) == len(token) and sorted(word) != sorted(token)
+    if substituted and (len(word) < 7 or word in _ROMANIZED):
+        return token  # one letter for another: perhaps a name (Sinyang is not Sinyong)
+    return word if OSA.distance(token, word) <= 1 else token
 
 
 _GENERIC_KEYS = frozenset(token_key(t) for t in GENERIC | set(TRANSLATIONS) | set(BUSINESS))

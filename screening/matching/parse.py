@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import hanja
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from screening.matching.normalize import DISTINCT, token_class
 from screening.matching.vocabulary import BRANCH_WORDS, PLACES
@@ -44,11 +46,13 @@ _EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[)\]）】]")
 _SEPARATED = re.compile(r"\s*[,\-–—]\s[^,\-–—]*$")
 _OF = re.compile(r"^\s*(?:of|in)\b", re.IGNORECASE)
 _EDGES = re.compile(r"^[\s,.;:\-–]+|[\s,.;:\-–]+$")
-# Which names may hold other names: only these are parsed, the rest pass unchanged.
+# Which names may hold other names: only these are parsed, the rest pass unchanged. Any name
+# with a letter outside ASCII may (Chinese characters, Russian branch words); an ASCII one only
+# with a bracket, a separator or one of these words.
 _MAY_HOLD = (
-    r"[(\[（【;/]|\ba\.?\s?k\.?\s?a\b|\bf\.?\s?k\.?\s?a\b|formerly|also known|previously|"
-    r"\bd\.?\s?b\.?\s?a\b|ранее|также|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|"
-    + "|".join(re.escape(w) for w in BRANCH_WORDS)
+    r"[(\[;/]|\b(?:a\.?\s?k\.?\s?a|f\.?\s?k\.?\s?a|formerly|also known|previously|d\.?\s?b\.?\s?a|"
+    + "|".join(re.escape(w) for w in BRANCH_WORDS if w.isascii())
+    + r")\b"
 )
 
 
@@ -88,8 +92,12 @@ def name_variants(names: pd.Series) -> pd.DataFrame:
     Names that cannot hold another (most of them) are found with one vectorized search and pass
     through as they are; only the others are parsed one by one."""
     text = names.astype("str")
-    holds = text.str.contains("(?i)" + _MAY_HOLD, regex=True).to_numpy(dtype=bool)
-    holds = holds | _has_acronym(text)
+    arrow = pa.array(text.array, type=pa.large_string())
+    holds = ~pc.string_is_ascii(arrow).to_numpy(zero_copy_only=False)
+    holds |= pc.match_substring_regex(arrow, _MAY_HOLD, ignore_case=True).to_numpy(
+        zero_copy_only=False
+    )
+    holds |= _has_acronym(text)
     plain = np.flatnonzero(~holds)
     parts = [pd.DataFrame({"source": plain, "text": text.to_numpy()[plain], "how": ""})]
     rows = [

@@ -24,11 +24,13 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from screening.matching.normalize import MAX_TOKENS, Names, token_key
+from screening.matching.normalize import DISTINCT, MAX_TOKENS, Names, token_class, token_key
 from screening.matching.vocabulary import BUSINESS
 
 TOKEN_FLOOR = 0.6
 TYPO_LENGTH = 6
+TYPO_FLOOR = 0.7
+"""Pairs scoring at least this are checked for a typo in their written words."""
 ONE_TYPO = 0.92
 """How alike two keys of `TYPO_LENGTH` letters or more are when one edit apart (a swap is one)."""
 WEAK_LENGTH = 4
@@ -104,24 +106,93 @@ class _TokenSims:
         # English spellings write the MR o-with-breve as u (Chul, Sung): a near miss, not a miss
         folded = 0.95 * _ratio(_fold(left), _fold(right))
         sims = np.maximum(sims, folded)
-        # one letter typed wrong, doubled, dropped or swapped in a long word (Hyoksni, Tanchonn)
-        # is that word, not a near miss
+        # a letter doubled, dropped or two swapped in a long word (Hyoksni, Tanchonn) is that
+        # word mistyped; one letter for another is not (Daesang is another name than Daesong)
         long = np.flatnonzero(
             (self.lengths[uniq // len(self.vocab)] >= TYPO_LENGTH)
             & (self.lengths[uniq % len(self.vocab)] >= TYPO_LENGTH)
         )
         if len(long):
-            edits = process.cpdist(
-                list(left[long]), list(right[long]), scorer=OSA.distance, workers=-1
+            edits = np.asarray(
+                process.cpdist(list(left[long]), list(right[long]), scorer=OSA.distance, workers=-1)
             )
-            sims[long[np.asarray(edits) == 1]] = np.maximum(
-                sims[long[np.asarray(edits) == 1]], ONE_TYPO
-            )
+            typo = long[(edits == 1) & _not_substituted(left[long], right[long])]
+            sims[typo] = np.maximum(sims[typo], ONE_TYPO)
         # the key already folds romanization variants of initial consonants; a different initial
         # is a different syllable (Han / Jang, Kim / Pak)
         first = np.fromiter((x[:1] == y[:1] for x, y in zip(left, right, strict=True)), dtype=bool)
         sims[~first | (sims < TOKEN_FLOOR)] = 0.0
         return sims[inverse]
+
+
+def _mistyped(records: Names, aliases: Names, r: Ints, a: Ints, score: Floats) -> Ints:
+    """The pairs scored below `ONE_TYPO` whose distinctive words, as written, are one typo
+    apart (`typed_alike`): the keys can widen a typo (Ryobbong / Ryonbong key as yoppon / yonpon),
+    so the written words are compared. Each distinct pair of written words once; only those one
+    edit apart (found in C, all at once) are looked at letter by letter."""
+    near = np.flatnonzero((score >= TYPO_FLOOR) & (score < ONE_TYPO))
+    if not len(near):
+        return near
+    met_r, at_r = np.unique(r[near], return_inverse=True)
+    met_a, at_a = np.unique(a[near], return_inverse=True)
+    written_r = np.array([_distinct_part(str(t)) for t in records.text[met_r]], dtype=object)
+    written_a = np.array([_distinct_part(str(t)) for t in aliases.text[met_a]], dtype=object)
+    pair = at_r.reshape(-1).astype(np.int64) * len(met_a) + at_a.reshape(-1)
+    inverse, unique = pd.factorize(pair)
+    left, right = written_r[unique // len(met_a)], written_a[unique % len(met_a)]
+    long_l = np.fromiter(map(len, left), dtype=np.int64, count=len(left))
+    long_r = np.fromiter(map(len, right), dtype=np.int64, count=len(right))
+    maybe = np.flatnonzero(
+        (np.minimum(long_l, long_r) >= TYPO_LENGTH) & (np.abs(long_l - long_r) <= 1)
+    )
+    typed = np.zeros(len(unique), dtype=bool)
+    if len(maybe):
+        edits = np.asarray(
+            process.cpdist(list(left[maybe]), list(right[maybe]), scorer=OSA.distance, workers=-1)
+        )
+        one = maybe[edits == 1]
+        typed[one] = [
+            typed_alike(str(x), str(y)) for x, y in zip(left[one], right[one], strict=True)
+        ]
+    mistyped: Ints = near[typed[inverse]]
+    return mistyped
+
+
+def _distinct_part(text: str) -> str:
+    return "".join(word for word in text.split() if token_class(word) == DISTINCT)
+
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS = frozenset(
+    pair
+    for row in _KEYBOARD
+    for left, right in zip(row, row[1:], strict=False)
+    for pair in ((left, right), (right, left))
+)
+
+
+def typed_alike(first: str, second: str) -> bool:
+    """Whether two words of `TYPO_LENGTH` letters or more are one typo apart: a letter more or
+    less, two neighbours swapped, or a letter struck for its neighbour on the keyboard (Ryobbong
+    for Ryonbong). A vowel for another is not a typo but another name (Daesang, Daesong)."""
+    if min(len(first), len(second)) < TYPO_LENGTH or OSA.distance(first, second) != 1:
+        return False
+    if len(first) != len(second):
+        return True
+    differ = [i for i, (x, y) in enumerate(zip(first, second, strict=True)) if x != y]
+    return len(differ) == 2 or (first[differ[0]], second[differ[0]]) in _NEIGHBOURS
+
+
+def _not_substituted(
+    left: npt.NDArray[np.object_], right: npt.NDArray[np.object_]
+) -> npt.NDArray[np.bool_]:
+    """Whether two words one edit apart differ by a letter more or less, or two letters
+    swapped (the same letters), rather than one letter for another."""
+    return np.fromiter(
+        (len(x) != len(y) or sorted(x) == sorted(y) for x, y in zip(left, right, strict=True)),
+        dtype=bool,
+        count=len(left),
+    )
 
 
 def _aligned_mean(
@@ -264,6 +335,7 @@ def score_pairs(
     weak = texts.weak[a]
     factor = np.where(weak, 0.5 + 0.5 * sim_g, 0.75 + 0.25 * sim_g)
     factor[one_sided] = np.where(weak[one_sided], 0.7, 0.95)
+    score[_mistyped(records, aliases, r, a, score)] = ONE_TYPO
     score *= factor
     # both say what business they are in, and share none (Daedong Electric / Daedong Credit Bank)
     lines = _lines_of_business(aliases.vocab)
