@@ -18,6 +18,7 @@ from screening.lists.loading import load_list
 from screening.lists.models import Alias, ListEntry, Watchlist
 from screening.matching import DEFAULT_THRESHOLD, match_names
 from screening.matching.parse import variants
+from screening.matching.scoring import typed_alike
 
 DATA = Path(__file__).parent.parent / "data" / "company_names"
 WORDS = Path(__file__).parent.parent.parent / "screening" / "matching" / "words.yaml"
@@ -97,6 +98,9 @@ def test_names_that_hold_no_other_pass_unchanged() -> None:
         ("朝鲜端川商业银行", "E2"),  # Chinese, the place read with its Korean sound
         ("Tanchn Commercial Bank", "E2"),  # a letter dropped
         ("Korea Ryonbongg General Corporation", "E3"),  # a letter doubled
+        ("Korea Ryobbong General Corporation", "E3"),  # b struck for its neighbour n
+        ("Korea Ryonbogn General Corporation", "E3"),  # two letters swapped
+        ("Green Pine Asociated Corportaion", "E8"),  # typos in the common words
     ],
 )
 def test_company_names_as_registries_write_them_are_found(name: str, reference: str) -> None:
@@ -112,10 +116,29 @@ def test_company_names_as_registries_write_them_are_found(name: str, reference: 
         "Korea Development Bank",
         "DCB Bank Limited",  # a three-letter acronym is no name on its own
         "Ri Chong Song",  # a person, though Chongsong is a listed word
+        "Korea Daesang Trading Company",  # one vowel for another: another name, not a typo
     ],
 )
 def test_names_sharing_a_word_with_a_designation_are_not_it(name: str) -> None:
     assert _matches(name)[name] == {}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "alike"),
+    [
+        ("ryonbong", "ryobbong", True),  # n and b are neighbours on the keyboard
+        ("ryonbong", "ryonbongg", True),
+        ("ryonbong", "ryonbnog", True),
+        ("daesong", "daesang", False),  # o and a are not: another syllable
+        ("tanchon", "tanchonbank", False),
+        ("kumsan", "kumsam", True),
+        ("kumsan", "kumsa", False),  # too short to call a typo
+    ],
+)
+def test_a_typo_is_a_letter_more_or_less_a_swap_or_a_neighbour_struck(
+    first: str, second: str, alike: bool
+) -> None:
+    assert typed_alike(first, second) is alike
 
 
 def test_two_entries_read_alike_are_both_reported_the_spelling_deciding_which_is_first() -> None:
