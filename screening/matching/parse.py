@@ -46,11 +46,12 @@ _EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[)\]）】]")
 _SEPARATED = re.compile(r"\s*[,\-–—]\s[^,\-–—]*$")
 _OF = re.compile(r"^\s*(?:of|in)\b", re.IGNORECASE)
 _EDGES = re.compile(r"^[\s,.;:\-–]+|[\s,.;:\-–]+$")
-# Which names may hold other names: only these are parsed, the rest pass unchanged. Any name
-# with a letter outside ASCII may (Chinese characters, Russian branch words); an ASCII one only
-# with a bracket, a separator or one of these words.
+# Which names may hold other names: only these are parsed, the rest pass unchanged. Searched by
+# Arrow (RE2, whose \b knows ASCII words only: words in other scripts are searched as they are).
 _MAY_HOLD = (
-    r"[(\[;/]|\b(?:a\.?\s?k\.?\s?a|f\.?\s?k\.?\s?a|formerly|also known|previously|d\.?\s?b\.?\s?a|"
+    "[(\\[（【;/]|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|ранее|также|"
+    + "|".join(re.escape(w) for w in BRANCH_WORDS if not w.isascii())
+    + r"|\b(?:a\.?\s?k\.?\s?a|f\.?\s?k\.?\s?a|formerly|also known|previously|d\.?\s?b\.?\s?a|"
     + "|".join(re.escape(w) for w in BRANCH_WORDS if w.isascii())
     + r")\b"
 )
@@ -93,11 +94,10 @@ def name_variants(names: pd.Series) -> pd.DataFrame:
     through as they are; only the others are parsed one by one."""
     text = names.astype("str")
     arrow = pa.array(text.array, type=pa.large_string())
-    holds = ~pc.string_is_ascii(arrow).to_numpy(zero_copy_only=False)
-    holds |= pc.match_substring_regex(arrow, _MAY_HOLD, ignore_case=True).to_numpy(
+    holds = pc.match_substring_regex(arrow, _MAY_HOLD, ignore_case=True).to_numpy(
         zero_copy_only=False
     )
-    holds |= _has_acronym(text)
+    holds = holds | _has_acronym(text)
     plain = np.flatnonzero(~holds)
     parts = [pd.DataFrame({"source": plain, "text": text.to_numpy()[plain], "how": ""})]
     rows = [
