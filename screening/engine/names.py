@@ -53,7 +53,7 @@ def best_matches(
     best entry is chosen among those that count.
 
     Columns: name, reference, entry_name, matched_name, score, alignment, corroboration,
-    listed_on, entry_sha.
+    listed_on, entry_sha, also_matched (the other entries the name matched, `_runners_up`).
     """
     columns = [
         "name",

@@ -148,12 +148,12 @@ def _common_words() -> dict[str, str | None]:
 
 
 TYPO_MIN = 5
+"""Common words this long or longer are read through one typo (Tradign, Corporatoin, Koera)."""
 _ROMANIZED = frozenset(
     ["chongsa", "choson", "chosun", "hoesa", "joson", "korea", "korean", "koryo", "muyok"]
     + ["sangsa", "sinyong"]
 )
 """Common words that are romanized Korean, near which names of people and places lie."""
-"""Common words this long or longer are read through one typo (Tradign, Corporatoin, Koera)."""
 _COMMON = _common_words()
 _KNOWN = frozenset(
     GENERIC | LEGAL_FORMS | STOPWORDS | set(BUSINESS) | set(TRANSLATIONS) | set(SURNAMES)

@@ -8,6 +8,7 @@ the matcher was tuned (its README says how).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,8 @@ from screening.lists.models import Alias, ListEntry, Watchlist
 from screening.matching import DEFAULT_THRESHOLD, match_names
 from screening.matching.parse import variants
 from screening.matching.scoring import typed_alike
+from screening.pipeline import ScreenRequest, screen
+from screening.resources import rules_dir, seeds_dir
 
 DATA = Path(__file__).parent.parent / "data" / "company_names"
 WORDS = Path(__file__).parent.parent.parent / "screening" / "matching" / "words.yaml"
@@ -181,3 +184,19 @@ def test_the_tuning_set_keeps_its_recall_and_false_positive_rate() -> None:
     recall, fpr = _rates("dev.csv")
     assert recall >= 0.90, recall
     assert fpr <= 0.05, fpr
+
+
+def test_a_finding_names_the_entry_it_did_not_choose(tmp_path: Path) -> None:
+    """Through the whole screen: the bundled list holds both Korea Taesong Trading Company
+    (KPe.041) and Korea Daesong General Trading Corporation (KPe.042)."""
+    path = tmp_path / "companies.csv"
+    path.write_text("record_id,name,country\nC-1,Korea Daesong Trading Company,KP\n")
+    request = ScreenRequest(
+        files=[path], as_of=dt.date(2026, 11, 23), rules_dir=rules_dir(), seeds_dir=seeds_dir()
+    )
+    findings = screen(request).findings
+    [evidence] = findings.loc[
+        findings["rule_id"] == "unscr1718-op8d-designated-company", "evidence"
+    ].tolist()
+    assert "list.reference: KPe.042" in evidence
+    assert "list.also_matched: close call: KPe.041 Korea Taesong Trading Company" in evidence
