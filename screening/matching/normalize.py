@@ -108,7 +108,37 @@ def clean(names: pd.Series) -> pd.Series:
     text = text.str.replace(r"['`\u2018\u2019\u02bc\u02bb\u0060]", "", regex=True)
     text = text.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
     # abbreviations that stand for generic words must weigh as those words
-    return _written_out(text)
+    return _completed(_written_out(text))
+
+
+CUT_LENGTH = 28
+"""Names this long (cleaned) may have been cut at a field's width, as payment messages cut them at
+35 characters: a last word that begins a common word (`… BANKING CORPO`) is read as that word."""
+
+
+def _completed(text: pd.Series) -> pd.Series:
+    """Long names whose last word is the start of a common word, with that word written out."""
+    long = (text.str.len() >= CUT_LENGTH).to_numpy(dtype=bool)
+    if not long.any():
+        return text
+    rows = np.flatnonzero(long)
+    done = [_complete_last(str(value)) for value in text.iloc[rows]]
+    changed = [
+        i for i, (value, new) in enumerate(zip(text.iloc[rows], done, strict=True)) if value != new
+    ]
+    if not changed:
+        return text
+    text = text.copy()
+    text.iloc[rows[changed]] = [done[i] for i in changed]
+    return text
+
+
+def _complete_last(name: str) -> str:
+    head, _, last = name.rpartition(" ")
+    if not head or len(last) < 3 or last in _KNOWN:
+        return name
+    word = _STARTS.get(last)
+    return f"{head} {word}" if word else name
 
 
 @lru_cache(maxsize=262144)
@@ -155,6 +185,19 @@ _ROMANIZED = frozenset(
 )
 """Common words that are romanized Korean, near which names of people and places lie."""
 _COMMON = _common_words()
+
+
+def _beginnings() -> dict[str, str]:
+    """Each start (three letters or more) of a common word -> the shortest common word it starts
+    (corpo -> corporation)."""
+    starts: dict[str, str] = {}
+    for word in sorted(GENERIC | LEGAL_FORMS | set(BUSINESS), key=lambda w: (len(w), w)):
+        for end in range(3, len(word)):
+            starts.setdefault(word[:end], word)
+    return starts
+
+
+_STARTS = _beginnings()
 _KNOWN = frozenset(
     GENERIC | LEGAL_FORMS | STOPWORDS | set(BUSINESS) | set(TRANSLATIONS) | set(SURNAMES)
 )

@@ -104,6 +104,8 @@ def test_names_that_hold_no_other_pass_unchanged() -> None:
         ("Korea Ryobbong General Corporation", "E3"),  # b struck for its neighbour n
         ("Korea Ryonbogn General Corporation", "E3"),  # two letters swapped
         ("Green Pine Asociated Corportaion", "E8"),  # typos in the common words
+        ("GREEN PINE ASSOCIATED CORPORA", "E8"),  # cut at a payment message's width
+        ("TANCHON COMMERCIAL BANK, BEIJING REP", "E2"),
     ],
 )
 def test_company_names_as_registries_write_them_are_found(name: str, reference: str) -> None:
