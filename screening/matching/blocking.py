@@ -21,6 +21,8 @@ from screening.matching.normalize import MAX_TOKENS, Names
 
 _VOWELS = re.compile("[aeiouwy]")
 SKELETON_MIN = 5
+WRITTEN_MIN = 7
+"""Distinctive words this long are also indexed as written, with every one-letter deletion."""
 MAX_KEY_SHARE = 0.01  # keys on more than 1% of list names (and more than MIN_CAP) are not indexed
 MIN_CAP = 50
 
@@ -67,6 +69,17 @@ def name_keys(names: Names, generic_keys: npt.NDArray[np.bool_]) -> Keys:
         typo_rows, typo_keys = _deletions(long, names.vocab[d[long, i]])
         rows.append(typo_rows)
         keys.append(typo_keys)
+    # the words as written too: keys can widen a typo (Namchongnag keys two edits away)
+    w = names.written
+    word_len = np.fromiter((len(k) for k in names.words), dtype=np.intp, count=len(names.words))
+    for i in range(MAX_TOKENS if len(names.words) else 0):
+        long = np.flatnonzero((w[:, i] >= 0) & (word_len[np.maximum(w[:, i], 0)] >= WRITTEN_MIN))
+        if len(long) == 0:
+            continue
+        written = names.words[w[long, i]]
+        typo_rows, typo_keys = _deletions(long, written)
+        rows.extend([long, typo_rows])
+        keys.extend(["w" + written, "w" + typo_keys])
     g = names.generic
     for i in range(MAX_TOKENS):
         valid = np.flatnonzero(generic_keys & (g[:, i] >= 0))

@@ -236,6 +236,8 @@ class Names:
     n_distinct: npt.NDArray[np.int8]
     generic: npt.NDArray[np.int32]  # (n, MAX_TOKENS) key codes of generic tokens, sorted, -1 pad
     n_generic: npt.NDArray[np.int8]
+    written: npt.NDArray[np.int32]  # (n, MAX_TOKENS) `words` codes of the distinctive tokens
+    words: npt.NDArray[np.object_]  # the distinctive tokens as written (cleaned), not keyed
 
     def __len__(self) -> int:
         return len(self.n_distinct)
@@ -250,6 +252,8 @@ def take(names: Names, rows: slice | npt.NDArray[np.intp]) -> Names:
         names.n_distinct[rows],
         names.generic[rows],
         names.n_generic[rows],
+        names.written[rows],
+        names.words,
     )
 
 
@@ -271,6 +275,8 @@ def _recoded(names: Names, vocab: npt.NDArray[np.object_]) -> Names:
         names.n_distinct,
         codes[names.generic],
         names.n_generic,
+        names.written,
+        names.words,
     )
 
 
@@ -291,8 +297,11 @@ def encode(names: pd.Series) -> Names:
     generic, n_generic = _matrix(name_idx[cls == GENERIC_WORD], codes[cls == GENERIC_WORD], n)
     generic = np.sort(np.where(generic < 0, np.iinfo(np.int32).max, generic), axis=1)
     generic[generic == np.iinfo(np.int32).max] = -1
+    written, _ = _matrix(name_idx[cls == DISTINCT], raw_codes[cls == DISTINCT].astype(np.int32), n)
     text = cleaned.to_numpy(dtype=object)
-    return Names(text, np.asarray(vocab, dtype=object), distinct, n_distinct, generic, n_generic)
+    words = np.asarray(raw_uniques, dtype=object)
+    vocab = np.asarray(vocab, dtype=object)
+    return Names(text, vocab, distinct, n_distinct, generic, n_generic, written, words)
 
 
 def _matrix(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import hanja
 import numpy as np
@@ -65,8 +66,10 @@ class Variant:
     how: str = ""
 
 
-def variants(name: str) -> list[Variant]:
-    """The name as written, then every other name it holds (each once)."""
+@lru_cache(maxsize=65536)
+def variants(name: str) -> tuple[Variant, ...]:
+    """The name as written, then every other name it holds (each once). Cached: a company's
+    name comes again as a party's, and the lists' names every screen."""
     found = [Variant(name)]
     for part, how in _alias_parts(name):
         found.append(Variant(part, how))
@@ -84,7 +87,7 @@ def variants(name: str) -> list[Variant]:
         text = _EDGES.sub("", variant.text)
         if text and text.casefold() not in unique:
             unique[text.casefold()] = Variant(text, variant.how)
-    return list(unique.values())
+    return tuple(unique.values())
 
 
 def name_variants(names: pd.Series) -> pd.DataFrame:

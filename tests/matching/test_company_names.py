@@ -50,6 +50,7 @@ LIST = Watchlist(
         _entry("E6", "DAEDONG CREDIT BANK (DCB)"),
         _entry("E7", "FOREIGN TRADE BANK (FTB)"),
         _entry("E8", "GREEN PINE ASSOCIATED CORPORATION"),
+        _entry("E9", "NAMCHONGANG TRADING CORPORATION"),
     ],
 )
 
@@ -83,7 +84,7 @@ def test_a_written_name_holds_the_names_it_gives(name: str, expected: set[str]) 
 
 def test_names_that_hold_no_other_pass_unchanged() -> None:
     for name in ("Kim Chol Jin", "Office 39", "Leader International", "DCB Bank Limited"):
-        assert [variant.text for variant in variants(name)] in ([name], [name, name.upper()])
+        assert [variant.text for variant in variants(name)] == [name]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +104,7 @@ def test_names_that_hold_no_other_pass_unchanged() -> None:
         ("Korea Ryonbongg General Corporation", "E3"),  # a letter doubled
         ("Korea Ryobbong General Corporation", "E3"),  # b struck for its neighbour n
         ("Korea Ryonbogn General Corporation", "E3"),  # two letters swapped
+        ("Namchongnag Trading Corporation", "E9"),  # swapped where the keys differ by two
         ("Green Pine Asociated Corportaion", "E8"),  # typos in the common words
         ("GREEN PINE ASSOCIATED CORPORA", "E8"),  # cut at a payment message's width
         ("TANCHON COMMERCIAL BANK, BEIJING REP", "E2"),
