@@ -18,6 +18,7 @@ from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
 from screening.engine.rows import take_rows
 from screening.engine.text import Text, arrow_text, joined, replaced, with_given
+from screening.normalizing.fingerprints import hex_text
 from screening.normalizing.tables import record_fingerprints
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN
@@ -74,24 +75,12 @@ def finding_ids(rule_id: str, record_type: str, record_ids: Text, entries: Text)
     digests = b"".join(
         [sha1(message).digest() for message in messages.cast(pa.large_binary()).to_pylist()]
     )
-    return _hex_ids(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :_ID_OCTETS])
+    octets = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :_ID_OCTETS]
+    return hex_text(octets, _ID_PREFIX)
 
 
 _ID_OCTETS = 6
 _ID_PREFIX = b"F-"
-_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-
-
-def _hex_ids(octets: np.ndarray) -> Text:
-    """`F-` and the octets of each row as lowercase hex, as Arrow text."""
-    width = len(_ID_PREFIX) + 2 * octets.shape[1]
-    chars = np.empty((len(octets), width), dtype=np.uint8)
-    chars[:, : len(_ID_PREFIX)] = np.frombuffer(_ID_PREFIX, dtype=np.uint8)
-    chars[:, len(_ID_PREFIX) :: 2] = _HEX_DIGITS[octets >> 4]
-    chars[:, len(_ID_PREFIX) + 1 :: 2] = _HEX_DIGITS[octets & 15]
-    offsets = np.arange(0, width * len(octets) + 1, width, dtype=np.int64)
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
-    return pa.Array.from_buffers(pa.large_string(), len(octets), buffers)
 
 
 @dataclass

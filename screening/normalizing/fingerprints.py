@@ -113,9 +113,17 @@ def _row_hashes(rows: pd.DataFrame, names: list[str], distinct: Collection[str])
 def _hex(hashes: np.ndarray) -> pd.Series:
     """Each uint64 as 16 lowercase hex digits (what `"{:016x}".format` gives), without a loop."""
     octets = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
-    digits = _HEX_DIGITS[np.stack([octets >> 4, octets & 15], axis=2).reshape(-1, 16)]
-    offsets = np.arange(0, 16 * len(hashes) + 1, 16, dtype=np.int64)
-    arrow = pa.Array.from_buffers(
-        pa.large_string(), len(hashes), [None, pa.py_buffer(offsets), pa.py_buffer(digits)]
-    )
-    return text_column(pa.chunked_array([arrow]))
+    return text_column(pa.chunked_array([hex_text(octets)]))
+
+
+def hex_text(octets: np.ndarray, prefix: bytes = b"") -> pa.Array:
+    """Each row of `octets` (uint8, one row per value) as `prefix` and lowercase hex digits, as
+    Arrow text, without a loop: the fingerprints here and the finding ids (`findings`)."""
+    width = len(prefix) + 2 * octets.shape[1]
+    chars = np.empty((len(octets), width), dtype=np.uint8)
+    chars[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    chars[:, len(prefix) :: 2] = _HEX_DIGITS[octets >> 4]
+    chars[:, len(prefix) + 1 :: 2] = _HEX_DIGITS[octets & 15]
+    offsets = np.arange(0, width * len(octets) + 1, width, dtype=np.int64)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
+    return pa.Array.from_buffers(pa.large_string(), len(octets), buffers)
