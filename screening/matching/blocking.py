@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from screening.matching.normalize import MAX_TOKENS, Names
+from screening.matching.normalize import MAX_TOKENS, Names, one_letter_less
 
 _VOWELS = re.compile("[aeiouwy]")
 SKELETON_MIN = 5
@@ -101,10 +101,11 @@ def _folded(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
 def _deletions(
     rows: npt.NDArray[np.intp], keys: npt.NDArray[np.object_]
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """Each key with one letter left out, at every position (a symmetric deletion
-    neighbourhood): two spellings one edit apart always share one. Built per distinct key."""
+    """Each key with one letter left out (`one_letter_less`), per distinct key. They are indexed
+    unmarked, beside the keys themselves, so that one side's deletion meets the other side's key
+    (Ryonbongg, Ryonbong)."""
     codes, uniques = pd.factorize(keys)
-    variants = [_deleted(str(key)) for key in uniques]
+    variants = [one_letter_less(str(key)) for key in uniques]
     counts = np.fromiter(map(len, variants), dtype=np.intp, count=len(variants))
     flat = np.array([key for found in variants for key in found], dtype=object)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
@@ -113,12 +114,6 @@ def _deletions(
         np.arange(per_row.sum()) - np.repeat(np.cumsum(per_row) - per_row, per_row)
     )
     return np.repeat(rows, per_row), flat[take] if len(flat) else flat
-
-
-@lru_cache(maxsize=262144)
-def _deleted(key: str) -> tuple[str, ...]:
-    # unmarked, so that one side's deletion meets the other side's key itself (Ryonbongg)
-    return tuple(dict.fromkeys(key[:i] + key[i + 1 :] for i in range(len(key))))
 
 
 def _skeletons(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:

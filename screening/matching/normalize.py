@@ -162,8 +162,12 @@ def token_class(token: str) -> int:
     return GENERIC_WORD if token_key(token) in _GENERIC_KEYS else DISTINCT
 
 
-def _one_deletion(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+@lru_cache(maxsize=262144)
+def one_letter_less(word: str) -> tuple[str, ...]:
+    """The word with one letter left out, at each position (each spelling once): two spellings
+    one edit apart always share one of these, or one is the other's (a symmetric deletion
+    neighbourhood, used to find typos without comparing every pair)."""
+    return tuple(dict.fromkeys(word[:i] + word[i + 1 :] for i in range(len(word))))
 
 
 def _common_words() -> dict[str, str | None]:
@@ -172,7 +176,7 @@ def _common_words() -> dict[str, str | None]:
     words = {w for w in GENERIC | LEGAL_FORMS | set(BUSINESS) if len(w) >= TYPO_MIN and w.isalpha()}
     found: dict[str, str | None] = {}
     for word in sorted(words):
-        for spelling in {word} | _one_deletion(word):
+        for spelling in (word, *one_letter_less(word)):
             found[spelling] = word if found.get(spelling, word) == word else None
     return found
 
@@ -210,7 +214,7 @@ def spelled(token: str) -> str:
     only the common words of company names are corrected, to keep their weight."""
     if len(token) < TYPO_MIN or token in _KNOWN or not token.isalpha():
         return token
-    candidates = {_COMMON.get(token)} | {_COMMON.get(part) for part in _one_deletion(token)}
+    candidates = {_COMMON.get(part) for part in (token, *one_letter_less(token))}
     candidates.discard(None)
     if len(candidates) != 1:
         return token
