@@ -265,14 +265,7 @@ def _any_repeated(columns: list[pd.Series]) -> bool:
 def _without(table: RawTable, reasons: pd.Series) -> RawTable:
     """The table with the rows named by `reasons` (by index) moved to its rejected rows."""
     frame = table.frame
-    moved = pd.DataFrame(
-        {
-            "file": frame.loc[reasons.index, FILE_COLUMN],
-            "line": frame.loc[reasons.index, LINE_COLUMN],
-            "reason": reasons,
-            "raw": _raw(frame.loc[reasons.index], table.header, table.delimiter),
-        }
-    )
+    moved = _rejections(frame.loc[reasons.index], reasons, table.header, table.delimiter)
     parts = [part for part in (table.rejected, moved) if len(part)]
     rejected = pd.concat(parts, ignore_index=True).sort_values("line", kind="stable")
     kept = frame.drop(index=reasons.index).reset_index(drop=True)
@@ -327,15 +320,8 @@ def _reject_repeated_header(
         same &= frame[column].eq(name).to_numpy(dtype=bool)
     if not same.any():
         return frame, pd.DataFrame(columns=REJECTED_COLUMNS)
-    repeated = pd.DataFrame(
-        {
-            "file": frame.loc[same, FILE_COLUMN],
-            "line": frame.loc[same, LINE_COLUMN],
-            "reason": f"repeats the header (line {cells.header_line}): files joined together?",
-            "raw": _raw(frame[same], header, delimiter),
-        }
-    )
-    return frame[~same], repeated
+    reason = f"repeats the header (line {cells.header_line}): files joined together?"
+    return frame[~same], _rejections(frame[same], reason, header, delimiter)
 
 
 def _reject_missing_required(
@@ -352,21 +338,25 @@ def _reject_missing_required(
     ]
     listed = pc.binary_join_element_wise(*names, _text(", "), null_handling="skip")
     reasons = pc.binary_join_element_wise(_text("missing required value: "), listed, _text(""))
-    missing = pd.DataFrame(
+    shown = text_column(reasons, frame.index[bad])
+    return frame[~bad], _rejections(frame[bad], shown, header, delimiter)
+
+
+def _rejections(
+    rows: pd.DataFrame, reasons: pd.Series | str, header: list[str], delimiter: str
+) -> pd.DataFrame:
+    """Rows of a file's table as rejected rows: their file, line and reason, and their cells in
+    the file's column order joined by its delimiter again (column-wise, in Arrow)."""
+    cells = [pa.array(rows[name].array, type=pa.large_string()) for name in header]
+    raw = pc.binary_join_element_wise(*cells, _text(delimiter))
+    return pd.DataFrame(
         {
-            "file": frame.loc[bad, FILE_COLUMN],
-            "line": frame.loc[bad, LINE_COLUMN],
-            "reason": text_column(reasons, frame.index[bad]),
-            "raw": _raw(frame[bad], header, delimiter),
+            "file": rows[FILE_COLUMN],
+            "line": rows[LINE_COLUMN],
+            "reason": reasons,
+            "raw": text_column(raw, rows.index),
         }
     )
-    return frame[~bad], missing
-
-
-def _raw(rows: pd.DataFrame, header: list[str], delimiter: str) -> pd.Series:
-    """Each row's cells in the file's column order, joined by its delimiter (column-wise)."""
-    cells = [pa.array(rows[name].array, type=pa.large_string()) for name in header]
-    return text_column(pc.binary_join_element_wise(*cells, _text(delimiter)), rows.index)
 
 
 def _text(value: str) -> pa.Scalar:
