@@ -670,15 +670,8 @@ def _nonempty_lines(data: bytes, start: int, rows: int) -> tuple[np.ndarray, int
     lines = count_lines(data, start)
     if lines == rows:
         return np.arange(rows, dtype=np.int64), lines
-    body = np.frombuffer(data, dtype=np.uint8, offset=start)
-    if not len(body):
-        return np.zeros(0, dtype=np.int64), lines
-    breaks = np.flatnonzero(body == ord("\n"))
-    starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [len(body)]])
-    crlf = (ends > starts) & (body[np.maximum(ends - 1, 0)] == ord("\r"))
-    lengths = ends - starts - crlf
-    return np.flatnonzero(lengths > 0), lines
+    index = LineIndex.of(data, start)
+    return np.flatnonzero(index.ends > index.begins), lines
 
 
 def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
