@@ -71,7 +71,7 @@ class InputSummary:
     def lines_balance(self) -> str:
         """`lines = in screened rows + in rejected rows + blank`, with ≠ if they do not add up."""
         parts = (self.screened_lines, self.rejected_lines, self.blank_lines)
-        return _balance(self.lines, parts)
+        return balance(self.lines, parts)
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,11 @@ class ScreenResult:
         return sum(item.rejected for item in self.inputs)
 
     @property
+    def rows_balance(self) -> str:
+        """`input rows = screened + rejected`, over every input file."""
+        return balance(self.input_rows, [self.screened_rows, self.rejected_rows])
+
+    @property
     def line_counts(self) -> tuple[int, int, int, int]:
         """Every input file's lines after its header, then those in screened rows, in rejected
         rows, and blank: the last three add up to the first."""
@@ -149,13 +154,19 @@ class ScreenResult:
     def lines_balance(self) -> str:
         """`lines = in screened rows + in rejected rows + blank`, over every input file."""
         total, *parts = self.line_counts
-        return _balance(total, parts)
+        return balance(total, parts)
 
 
-def _balance(total: int, parts: Sequence[int]) -> str:
-    """`total = a + b + …`; "≠" makes a broken invariant impossible to miss."""
+def balance(
+    total: int, parts: Sequence[int], names: Sequence[str] = (), total_name: str = ""
+) -> str:
+    """`total = a + b + …`, each number followed by its name when given ("1000 input rows =
+    999 screened + 1 rejected"); "≠" makes a broken invariant impossible to miss rather than
+    printing a false equation."""
     relation = "=" if total == sum(parts) else "≠"
-    return f"{total} {relation} " + " + ".join(str(part) for part in parts)
+    shown = [f"{part} {name}" for part, name in zip(parts, names, strict=True)] if names else parts
+    head = f"{total} {total_name}" if total_name else str(total)
+    return f"{head} {relation} " + " + ".join(str(part) for part in shown)
 
 
 @dataclass(frozen=True)

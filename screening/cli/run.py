@@ -23,6 +23,7 @@ from screening.pipeline import (
     RecordsListing,
     ScreenRequest,
     ScreenResult,
+    balance,
     check_review_files,
     screen,
 )
@@ -206,14 +207,11 @@ def _print_summary(result: ScreenResult, report: Path) -> None:
         table.add_row(Text(printable(str(rule_id))), Text(printable(str(severity))), str(count))
     out = Console()
     out.print(table)
+    rows = [result.screened_rows, result.rejected_rows]
     out.print(
-        f"{result.input_rows} input rows = {result.screened_rows} screened + "
-        f"{result.rejected_rows} rejected; {len(result.findings)} findings; "
-        f"{len(result.data_issues)} data issues"
+        balance(result.input_rows, rows, ("screened", "rejected"), "input rows")
+        + f"; {len(result.findings)} findings; {len(result.data_issues)} data issues"
     )
-    lines, screened, rejected, blank = result.line_counts
-    relation = "=" if lines == screened + rejected + blank else "≠"
-    out.print(
-        f"{lines} input lines {relation} {screened} screened + {rejected} rejected + {blank} blank"
-    )
+    lines, *parts = result.line_counts
+    out.print(balance(lines, parts, ("screened", "rejected", "blank"), "input lines"))
     out.print(f"report: {printable(str(report))}", markup=False, highlight=False)

@@ -126,10 +126,7 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "screened", item.screened
         yield "rejected", item.rejected
         yield LINES_BALANCE, item.lines_balance
-    total, screened, rejected = result.input_rows, result.screened_rows, result.rejected_rows
-    # "≠" makes a broken invariant impossible to miss rather than printing a false equation.
-    relation = "=" if total == screened + rejected else "≠"
-    yield "input rows = screened + rejected", f"{total} {relation} {screened} + {rejected}"
+    yield "input rows = screened + rejected", result.rows_balance
     yield f"input {LINES_BALANCE}", result.lines_balance
     for used in result.lists:
         yield "list", used.name
