@@ -246,15 +246,15 @@ def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Te
         if key in named.given:
             value = with_given(value, value, pc.fill_null(named.given[key].take(at), ""))
         separator = "; " if parts else ""
-        if _FINDING_KEY in f".{key}" or key.endswith(_ONLY_WHEN_GIVEN):
+        silent = _says_nothing(key)
+        if silent is not None:
             pair = joined([separator, key + ": ", value], count)
-            silent = pc.equal(value, "no" if _FINDING_KEY in f".{key}" else "")
-            parts.append(pc.if_else(pc.fill_null(silent, True), _NOTHING, pair))
+            left_out = pc.fill_null(pc.equal(value, silent), True)
+            parts.append(pc.if_else(left_out, _NOTHING, pair))
         else:
             parts += [separator, key + ": ", value]
     text = joined(parts, count)
-    first = next(iter(shown), "")
-    if _FINDING_KEY in f".{first}" or first.endswith(_ONLY_WHEN_GIVEN):  # may be left out
+    if shown and _says_nothing(next(iter(shown))) is not None:  # the first pair may be left out
         text = pc.replace_substring_regex(text, pattern="^; ", replacement="")
     return text
 
@@ -263,4 +263,14 @@ _ONLY_WHEN_GIVEN = ("list.also_matched",)
 """Evidence keys shown only where they hold something: no other entry matched says nothing."""
 _FINDING_KEY = ".finding."
 """Evidence keys `finding.ID` and `<move>.finding.ID` say whether another rule fired."""
+
+
+def _says_nothing(key: str) -> str | None:
+    """The value for which the evidence pair of `key` is left out (another rule that did not
+    fire, no other entry matched); None: the pair is always shown."""
+    if _FINDING_KEY in f".{key}":
+        return "no"
+    return "" if key.endswith(_ONLY_WHEN_GIVEN) else None
+
+
 _NOTHING = pa.scalar("", type=pa.large_string())

@@ -22,12 +22,11 @@ from screening.matching.explain import (
     entry_facts,
 )
 from screening.matching.normalize import (
-    DISTINCT,
     Names,
+    distinct_words,
     encode,
     shared_vocabulary,
     take,
-    token_class,
 )
 from screening.matching.parse import name_variants
 from screening.matching.scoring import AliasTexts, Floats, alias_texts, score_pairs
@@ -273,7 +272,7 @@ def _spelling(
 def _spelled_alike(record: str, matched: str) -> float:
     words = re.findall(r"\w+", record.casefold())
     listed = set(re.findall(r"\w+", matched.casefold()))
-    distinct = [word for word in words if token_class(word) == DISTINCT] or words
+    distinct = distinct_words(words) or words
     verbatim = sum(word in listed for word in distinct) / len(distinct) if distinct else 0.0
     return 0.9 * verbatim + 0.1 * fuzz.ratio(record.casefold(), matched.casefold()) / 100.0
 

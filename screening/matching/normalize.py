@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -84,12 +85,20 @@ def _written_out(text: pd.Series) -> pd.Series:
     """Abbreviations written out (Trdg -> trading, Corp -> corporation): found with one
     vectorized search, replaced in the few names that have one."""
     has = text.str.contains(_ABBREVIATED, regex=True).to_numpy(dtype=bool)
-    if not has.any():
+    return _rewritten(text, has, lambda value: _ABBREVIATED_RE.sub(_abbreviated, value))
+
+
+def _abbreviated(match: re.Match[str]) -> str:
+    return ABBREVIATIONS[match.group(0)]
+
+
+def _rewritten(text: pd.Series, chosen: np.ndarray, rewrite: Callable[[str], str]) -> pd.Series:
+    """`text` with the names `chosen` (a mask: few, found by a vectorized search) rewritten one
+    by one; the column itself when none is chosen."""
+    if not chosen.any():
         return text
     text = text.copy()
-    text[has] = [
-        _ABBREVIATED_RE.sub(lambda m: ABBREVIATIONS[m.group(0)], value) for value in text[has]
-    ]
+    text[chosen] = [rewrite(str(value)) for value in text[chosen]]
     return text
 
 
@@ -119,18 +128,7 @@ CUT_LENGTH = 28
 def _completed(text: pd.Series) -> pd.Series:
     """Long names whose last word is the start of a common word, with that word written out."""
     long = (text.str.len() >= CUT_LENGTH).to_numpy(dtype=bool)
-    if not long.any():
-        return text
-    rows = np.flatnonzero(long)
-    done = [_complete_last(str(value)) for value in text.iloc[rows]]
-    changed = [
-        i for i, (value, new) in enumerate(zip(text.iloc[rows], done, strict=True)) if value != new
-    ]
-    if not changed:
-        return text
-    text = text.copy()
-    text.iloc[rows[changed]] = [done[i] for i in changed]
-    return text
+    return _rewritten(text, long, _complete_last)
 
 
 def _complete_last(name: str) -> str:
@@ -226,6 +224,11 @@ def spelled(token: str) -> str:
 
 
 _GENERIC_KEYS = frozenset(token_key(t) for t in GENERIC | set(TRANSLATIONS) | set(BUSINESS))
+
+
+def distinct_words(words: Iterable[str]) -> list[str]:
+    """The words (lower case) that tell a name apart: not generic, not a legal form."""
+    return [word for word in words if token_class(word) == DISTINCT]
 
 
 @dataclass

@@ -24,7 +24,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from screening.matching.normalize import DISTINCT, MAX_TOKENS, Names, token_class, token_key
+from screening.matching.normalize import MAX_TOKENS, Names, distinct_words, token_key
 from screening.matching.vocabulary import BUSINESS
 
 TOKEN_FLOOR = 0.6
@@ -159,7 +159,7 @@ def _mistyped(records: Names, aliases: Names, r: Ints, a: Ints, score: Floats) -
 
 
 def _distinct_part(text: str) -> str:
-    return "".join(word for word in text.split() if token_class(word) == DISTINCT)
+    return "".join(distinct_words(text.split()))
 
 
 _KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
