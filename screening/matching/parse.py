@@ -11,6 +11,7 @@ branch or office, and Chinese characters read with their Korean sound.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,39 +24,52 @@ import pyarrow.compute as pc
 from screening.matching.normalize import DISTINCT, token_class
 from screening.matching.vocabulary import BRANCH_WORDS, PLACES
 
+
+def _any(patterns: Iterable[str]) -> str:
+    """A pattern for any of these: ASCII ones as whole words, the others as they stand (Chinese
+    has no spaces, and RE2's \b knows ASCII words only)."""
+    listed = list(patterns)
+    ascii_words = [pattern for pattern in listed if pattern.isascii()]
+    others = [pattern for pattern in listed if not pattern.isascii()]
+    bounded = [r"\b(?:" + "|".join(ascii_words) + r")\b"] if ascii_words else []
+    return "|".join(bounded + others)
+
+
+_HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ALIAS_WORDS = (
+    r"a\.?\s?k\.?\s?a",
+    r"f\.?\s?k\.?\s?a",
+    "also known as",
+    "formerly known as",
+    "formerly",
+    "previously",
+    r"d\.?\s?b\.?\s?a",
+    "ранее",
+    "также",
+)
 _ALIAS_MARKERS = re.compile(
-    r"\s*(?:\b(?:a\.?\s?k\.?\s?a|f\.?\s?k\.?\s?a|also known as|formerly known as|formerly|"
-    r"previously|d\.?\s?b\.?\s?a|ранее|также)\b\.?:?|;|\s/\s)\s*",
-    re.IGNORECASE,
+    r"\s*(?:\b(?:" + "|".join(_ALIAS_WORDS) + r")\b\.?:?|;|\s/\s)\s*", re.IGNORECASE
 )
 _BRACKETED = re.compile(r"[(\[（【]([^()\[\]（）【】]*)[)\]）】]")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_BRANCH = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in BRANCH_WORDS if w.isascii()) + r")\b",
+_HAN = re.compile(f"[{_HAN_CHARS}]")
+_BRANCH = re.compile(_any(map(re.escape, BRANCH_WORDS)), re.IGNORECASE)
+_PLACE = re.compile(
+    _any(
+        [
+            r"(?:in\s+)?(?:" + "|".join(re.escape(p) for p in PLACES if p.isascii()) + ")",
+            *(re.escape(p) for p in PLACES if not p.isascii()),
+        ]
+    ),
     re.IGNORECASE,
 )
-_OTHER_BRANCH = re.compile(
-    "|".join(re.escape(w) for w in BRANCH_WORDS if not w.isascii()), re.IGNORECASE
-)
-_PLACES = re.compile(
-    r"\b(?:in\s+)?(?:" + "|".join(re.escape(p) for p in PLACES if p.isascii()) + r")\b",
-    re.IGNORECASE,
-)
-_OTHER_PLACES = re.compile("|".join(re.escape(p) for p in PLACES if not p.isascii()), re.IGNORECASE)
 _EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[)\]）】]")
 _SEPARATED = re.compile(r"\s*[,\-–—]\s[^,\-–—]*$")
 _OF = re.compile(r"^\s*(?:of|in)\b", re.IGNORECASE)
 _EDGES = re.compile(r"^[\s,.;:\-–]+|[\s,.;:\-–]+$")
-# Which names may hold other names: only these are parsed, the rest pass unchanged. Searched by
-# Arrow (RE2, whose \b knows ASCII words only: words in other scripts are searched as they are).
-_MAY_HOLD = (
-    "[(\\[（【;/]|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|ранее|также|"
-    + "|".join(re.escape(w) for w in BRANCH_WORDS if not w.isascii())
-    + r"|\b(?:a\.?\s?k\.?\s?a|f\.?\s?k\.?\s?a|formerly|also known|previously|d\.?\s?b\.?\s?a|"
-    + "|".join(re.escape(w) for w in BRANCH_WORDS if w.isascii())
-    + r")\b"
-)
+# Which names may hold other names: only these are parsed, the rest pass unchanged (searched by
+# Arrow, over the whole column at once).
+_MAY_HOLD = f"[(\\[（【;/]|[{_HAN_CHARS}]|" + _any([*_ALIAS_WORDS, *map(re.escape, BRANCH_WORDS)])
 
 
 @dataclass(frozen=True)
@@ -144,15 +158,13 @@ def _alias_parts(name: str) -> list[tuple[str, str]]:
 def _parent(name: str) -> str:
     """The name without its branch or office words and the place before them; '' when it names
     no branch, or nothing is left."""
-    if not (_LATIN_BRANCH.search(name) or _OTHER_BRANCH.search(name)):
+    if not _BRANCH.search(name):
         return ""
     # "…, Beijing Office", "… - Iran Office": the branch is what follows the last separator
     tail = _SEPARATED.search(name)
-    if tail and (_LATIN_BRANCH.search(tail.group(0)) or _OTHER_BRANCH.search(tail.group(0))):
+    if tail and _BRANCH.search(tail.group(0)):
         name = name[: tail.start()]
-    text = _LATIN_BRANCH.sub(" ", name)
-    text = _OTHER_BRANCH.sub(" ", text)
-    text = _OTHER_PLACES.sub(" ", _PLACES.sub(" ", text))
+    text = _PLACE.sub(" ", _BRANCH.sub(" ", name))
     text = _OF.sub(" ", _EMPTY_BRACKETS.sub(" ", text))
     text = re.sub(r"\s+", " ", text)
     text = _EDGES.sub("", text)
@@ -162,9 +174,9 @@ def _parent(name: str) -> str:
 def _names_a_branch_only(text: str) -> bool:
     """`Dandong Office`, `Beijing Branch`, `Hong Kong`: a branch's place or kind, no name of
     its own."""
-    if not _EDGES.sub("", _OTHER_PLACES.sub(" ", _PLACES.sub(" ", text))).strip():
+    if not _EDGES.sub("", _PLACE.sub(" ", text)).strip():
         return True
-    branchy = bool(_LATIN_BRANCH.search(text) or _OTHER_BRANCH.search(text))
+    branchy = bool(_BRANCH.search(text))
     return branchy and not _parent(text)
 
 
