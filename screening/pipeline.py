@@ -32,14 +32,22 @@ from screening.lists.models import Watchlist, content_digest
 from screening.matching.matcher import ListNames, list_names
 from screening.memory import reuse_freed_memory
 from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
-from screening.reading import REJECTED_COLUMNS, RawTable, read_records, reject_duplicate_ids
-from screening.records import RecordKind
+from screening.reading import (
+    NO_MAP,
+    REJECTED_COLUMNS,
+    ColumnMap,
+    RawTable,
+    read_records,
+    reject_duplicate_ids,
+)
+from screening.records import ALSO_FILLS, RecordKind
 from screening.review.apply import apply_decisions, apply_suppressions
 from screening.review.changes import compare_with_baseline
 from screening.review.decisions import load_store
 from screening.review.suppressions import load_suppressions
 from screening.review.workbook import RUN_SHEET, read_sheet
-from screening.rulespec.rulebook import load_rulebook
+from screening.rulespec.conditions import tested_fields
+from screening.rulespec.rulebook import LoadedRule, load_rulebook
 from screening.rulespec.sources import load_corpus
 
 Progress = Callable[[str], None]
@@ -66,6 +74,12 @@ class InputSummary:
     screened_lines: int = 0
     rejected_lines: int = 0
     blank_lines: int = 0
+    recognised: tuple[str, ...] = ()
+    """The file's headers that name a column of its kind (after the user's mapping)."""
+    extra_columns: tuple[str, ...] = ()
+    """The file's other headers: kept, and shown with each record, but read by no rule."""
+    absent_tested: tuple[str, ...] = ()
+    """Columns rules test that the file does not have: read as not recorded on its records."""
 
     @property
     def lines_balance(self) -> str:
@@ -185,11 +199,13 @@ class ScreenRequest:
     suppressions: Path | None = None
     baseline: Path | None = None
     records: RecordsListing = "auto"
+    columns: ColumnMap = NO_MAP
+    """The user's header → column mapping (`--map`, `--columns`)."""
 
     @property
     def input_paths(self) -> list[Path]:
         """Every file the screen reads: none of them may be overwritten by the report."""
-        optional = [self.decisions, self.suppressions, self.baseline]
+        optional = [self.decisions, self.suppressions, self.baseline, self.columns.source]
         return [*self.files, *self.list_files, *(path for path in optional if path)]
 
 
@@ -258,6 +274,7 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
             tables, findings, details=listed, fingerprints=listed or request.baseline is not None
         )
         rules = rules_table(rulebook)
+        tested = _tested(rulebook.rules)
         findings = apply_decisions(sort_findings(findings), store)
         findings = apply_suppressions(findings, suppressions, request.as_of)
         result = ScreenResult(
@@ -268,12 +285,12 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
             tool_version=__version__,
             rules_dir=request.rules_dir,
             rules_hash=rulebook.sha256,
-            inputs=[_input_summary(raw) for raw in raws],
+            inputs=[_input_summary(raw, tested) for raw in raws],
             lists=lists.summaries,
             findings=findings,
             records=records,
             rejected=_rejected(raws),
-            data_issues=_data_issues(tables),
+            data_issues=_data_issues(tables, _absent_columns(raws, tested)),
             rules=rules,
             sources=sources_table(rulebook),
             review_files=_review_files(request),
@@ -376,7 +393,7 @@ def _read(request: ScreenRequest, lists: Future[_PreparedLists]) -> list[RawTabl
         if lists.done():
             lists.result()  # raises the list's error, if loading it failed
         try:
-            raws.append(read_records(path, request.encoding))
+            raws.append(read_records(path, request.encoding, request.columns))
         except InputFileError:
             lists.result()  # waits for the lists: their error, if any, is the one reported
             raise
@@ -388,7 +405,7 @@ def _watchlists(request: ScreenRequest) -> list[Watchlist]:
     return lists + [load_list(path) for path in request.list_files]
 
 
-def _input_summary(raw: RawTable) -> InputSummary:
+def _input_summary(raw: RawTable, tested: Tested) -> InputSummary:
     return InputSummary(
         path=raw.path,
         kind=raw.kind.value,
@@ -402,6 +419,13 @@ def _input_summary(raw: RawTable) -> InputSummary:
         screened_lines=raw.screened_lines,
         rejected_lines=raw.rejected_lines,
         blank_lines=raw.blank_lines,
+        recognised=tuple(
+            f"{name} (mapped from {raw.mapped[name]!r})" if name in raw.mapped else name
+            for name in raw.header
+            if name not in raw.extra_columns
+        ),
+        extra_columns=tuple(raw.extra_columns),
+        absent_tested=tuple(_absent(raw, tested)),
     )
 
 
@@ -422,8 +446,57 @@ def _rejected(raws: list[RawTable]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _data_issues(tables: dict[RecordKind, RecordTable]) -> pd.DataFrame:
-    frames = [table.issues for table in tables.values() if not table.issues.empty]
+Tested = dict[tuple[RecordKind, str], list[str]]
+"""Each field a rule tests, by record kind → the rules that test it."""
+
+
+def _tested(rules: list[LoadedRule]) -> Tested:
+    testing: Tested = {}
+    for loaded in rules:
+        rule = loaded.rule
+        for tested in dict.fromkeys(tested_fields(rule.when, rule.applies_to)):
+            testing.setdefault(tested, []).append(rule.id)
+    return testing
+
+
+def _absent(raw: RawTable, tested: Tested) -> dict[str, list[str]]:
+    """The columns rules test that the file does not have → those rules: every record of the file
+    reads "not recorded" there."""
+    given = _given(raw.header)
+    return {
+        field: rule_ids
+        for (kind, field), rule_ids in tested.items()
+        if kind is raw.kind and field not in given
+    }
+
+
+def _absent_columns(raws: list[RawTable], tested: Tested) -> pd.DataFrame:
+    """One data issue per file and tested column it does not have, said once, not per record."""
+    rows = [
+        {
+            "record_id": "",
+            "field": field,
+            "value": "",
+            "problem": f"the file has no column {field}, which rules test "
+            f"({', '.join(rule_ids)}): read as not recorded on its {raw.rows:,} records",
+            "record_type": raw.kind.value,
+            "file": str(raw.path),
+            "line": 1,
+        }
+        for raw in raws
+        for field, rule_ids in _absent(raw, tested).items()
+    ]
+    return pd.DataFrame(rows, columns=DATA_ISSUE_COLUMNS)
+
+
+def _given(header: list[str]) -> set[str]:
+    """The columns a file gives values for: its own, and those its columns are read into."""
+    return set(header).union(*(ALSO_FILLS.get(name, ()) for name in header))
+
+
+def _data_issues(tables: dict[RecordKind, RecordTable], absent: pd.DataFrame) -> pd.DataFrame:
+    frames = [absent] if not absent.empty else []
+    frames += [table.issues for table in tables.values() if not table.issues.empty]
     if not frames:
         return pd.DataFrame(columns=DATA_ISSUE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

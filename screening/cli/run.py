@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.cli.errors import fatal_errors, printable
-from screening.cli.inputs import check_input_files, check_rule_files
+from screening.cli.inputs import check_input_file, check_input_files, check_rule_files
 from screening.errors import ScreeningError
 from screening.pipeline import (
     FULL_LISTING_LIMIT,
@@ -27,6 +27,7 @@ from screening.pipeline import (
     check_review_files,
     screen,
 )
+from screening.reading.headers import ColumnMap, check_mapped
 from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.review.decisions import STORE_NAME
@@ -94,6 +95,21 @@ def run(
         Path | None,
         typer.Option("--baseline", help="Earlier report: add a Changes sheet against it."),
     ] = None,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Read the header OLD as the column NEW, e.g. --map natinality=nationality "
+            "(repeatable); OLD=OLD keeps a header that looks like a column as an extra column.",
+        ),
+    ] = None,
+    columns_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--columns",
+            help="YAML file of `header: column` pairs, for exports whose headers cannot change.",
+        ),
+    ] = None,
 ) -> None:
     """Screen CSV records and write the Excel report."""
     with fatal_errors():
@@ -111,6 +127,7 @@ def run(
             suppressions=suppressions,
             baseline=baseline,
             records=records,
+            columns=_column_map(column_map or [], columns_file),
         )
         result = _screen_and_report(request, report)
     if fail_on is not None and _worst(result) >= fail_on.rank:
@@ -183,6 +200,14 @@ def _as_of(text: str | None) -> dt.date:
         raise ScreeningError(f"--as-of must be a date YYYY-MM-DD, not {text!r}") from None
 
 
+def _column_map(items: list[str], file: Path | None) -> ColumnMap:
+    if file is not None:
+        check_input_file(file)
+    columns = ColumnMap.parse(items, file)
+    check_mapped(columns)
+    return columns
+
+
 def _default_out() -> Path:
     folder = Path("reports")
     folder.mkdir(exist_ok=True)
@@ -214,4 +239,16 @@ def _print_summary(result: ScreenResult, report: Path) -> None:
     )
     lines, *parts = result.line_counts
     out.print(balance(lines, parts, ("screened", "rejected", "blank"), "input lines"))
+    for item in result.inputs:
+        for label, names in (
+            ("kept as extra column (read by no rule)", item.extra_columns),
+            ("no column for what rules test (read as not recorded)", item.absent_tested),
+        ):
+            if names:
+                out.print(
+                    f"{printable(str(item.path))}: {label}: {printable(', '.join(names))}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
     out.print(f"report: {printable(str(report))}", markup=False, highlight=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +23,13 @@ import pyarrow.compute as pc
 
 from screening.errors import InputFileError
 from screening.reading.encodings import decode
+from screening.reading.headers import (
+    NO_MAP,
+    ColumnMap,
+    canonical_header,
+    refuse_look_alikes,
+    refuse_near_kind,
+)
 from screening.reading.splitting import (
     BLANK,
     TEXT,
@@ -39,6 +45,8 @@ from screening.report.rows import RejectedRow, columns
 
 __all__ = [
     "FILE_COLUMN",
+    "NO_MAP",
+    "ColumnMap",
     "LINE_COLUMN",
     "REJECTED_COLUMNS",
     "TEXT",
@@ -59,7 +67,6 @@ REJECTED_COLUMNS = list(columns(RejectedRow))
 MAX_COLUMNS = 1_000
 """Records exports have tens of columns; every column costs time in every stage, so a header of
 thousands (not a records file) is refused before its rows are split."""
-_HEADER_SEPARATORS = re.compile(r"[\s\-./]+")
 
 
 @dataclass
@@ -83,6 +90,8 @@ class RawTable:
     blank_lines: int = 0  # of those, lines in no row: blank, or rows with every cell empty
     spans: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
     """Lines covered by each row that covers more than one, by the line it starts on."""
+    mapped: dict[str, str] = field(default_factory=dict)
+    """Columns the user's mapping gave a header of the file: column → the header as written."""
 
     @property
     def rows(self) -> int:
@@ -102,11 +111,6 @@ class RawTable:
             return len(starts)
         extra = self.spans.reindex(starts.to_numpy(dtype=np.int64)).fillna(1) - 1
         return len(starts) + int(extra.sum())
-
-
-def canonical_header(name: str) -> str:
-    """`Full Name`, `full-name` and ` FULL_NAME ` all name the column `full_name`."""
-    return _HEADER_SEPARATORS.sub("_", name.strip().casefold()).strip("_")
 
 
 def detect_kind(columns: list[str], path: Path, line: int = 1) -> RecordKind:
@@ -131,8 +135,9 @@ def detect_kind(columns: list[str], path: Path, line: int = 1) -> RecordKind:
     )
 
 
-def read_records(path: Path, encoding: str | None = None) -> RawTable:
-    """Read one CSV file of records; its encoding, delimiter and kind are detected."""
+def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = NO_MAP) -> RawTable:
+    """Read one CSV file of records; its encoding, delimiter and kind are detected, its headers
+    read through the user's mapping, and a header that looks like a column refused."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -144,9 +149,15 @@ def read_records(path: Path, encoding: str | None = None) -> RawTable:
         sha256 = digest.result()
     del data  # the file's bytes: its cells are all that is needed from here on
     pa.default_memory_pool().release_unused()  # the parser's blocks, else kept by the allocator
-    header = [canonical_header(name) for name in cells.header]
-    _check_header(header, path, cells.header_line)
-    kind = detect_kind(header, path, cells.header_line)
+    header = columns.apply([canonical_header(name) for name in cells.header])
+    where = (path, cells.header_line)
+    _check_header(header, *where)
+    try:
+        kind = detect_kind(header, *where)
+    except InputFileError:
+        refuse_near_kind(cells.header, header, where)
+        raise
+    refuse_look_alikes(cells.header, header, schema_for(kind), columns, where)
     frame, rejected = _tabulate(cells, header, schema_for(kind), path, delimiter)
     known = set(schema_for(kind).columns)
     table = RawTable(
@@ -162,6 +173,11 @@ def read_records(path: Path, encoding: str | None = None) -> RawTable:
         lines=cells.line_count - cells.header_line,
         blank_lines=cells.blank_lines,
         spans=_spans(cells),
+        mapped={
+            new: written.strip()
+            for written, new in zip(cells.header, header, strict=True)
+            if canonical_header(written) != new
+        },
     )
     return reject_duplicate_ids([table])[0]
 

@@ -122,6 +122,9 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "kind", item.kind
         yield "SHA-256", item.sha256
         yield "encoding, delimiter", f"{item.encoding}, {item.delimiter!r}"
+        yield "columns recognised", ", ".join(item.recognised)
+        yield "kept as extra columns", ", ".join(item.extra_columns) or "none"
+        yield "tested by rules, not in the file", ", ".join(item.absent_tested) or "none"
         yield "rows", item.rows
         yield "screened", item.screened
         yield "rejected", item.rejected

@@ -348,6 +348,16 @@ def walk(condition: Condition, kind: RecordKind) -> Iterator[tuple[Condition, Re
         yield from walk(inner_condition(condition, move), move.target)
 
 
+def tested_fields(condition: Condition, kind: RecordKind) -> Iterator[tuple[RecordKind, str]]:
+    """Every field the condition tests, with the kind of record it is a field of."""
+    for part, part_kind in walk(condition, kind):
+        if isinstance(part, FieldCondition):
+            yield part_kind, part.field
+        elif isinstance(part, PeriodCondition):
+            yield part_kind, part.period.start
+            yield part_kind, part.period.end
+
+
 _FORMS: dict[str, type[_Spec]] = {
     "all": AllCondition,
     "any": AnyCondition,
