@@ -56,9 +56,9 @@ from screening.matching import DEFAULT_THRESHOLD, match_names  # noqa: E402
 PAIRS = ROOT / "tests" / "data" / "name_pairs.csv"
 COMPANY_NAMES = ROOT / "tests" / "data" / "company_names"
 DESIGNATIONS = COMPANY_NAMES / "designations.yaml"
-KNOWN_SETS = ["pairs", "dev", "heldout", "after"]
+KNOWN_SETS = ["pairs", "dev", "scripts_dev", "heldout", "after"]
 """The sets in their report order; any other NAME.csv in COMPANY_NAMES can be asked for."""
-OPEN_SETS = {"pairs", "dev"}
+OPEN_SETS = {"pairs", "dev", "scripts_dev"}
 """The sets whose individual rows may be printed (`--misses`); the others are held out."""
 RESULTS = ROOT / "benchmarks" / "results" / "names.md"
 NOMENKLATURA_THRESHOLD = 0.7
