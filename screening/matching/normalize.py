@@ -16,7 +16,6 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from normality import ascii_text
 from rapidfuzz.distance import OSA
 
 from screening.matching.vocabulary import (
@@ -34,15 +33,23 @@ from screening.matching.vocabulary import (
     TRANSCRIPTIONS,
     TRANSLATIONS,
 )
+from screening.normalizing.transliteration import ascii_text
 
 MAX_TOKENS = 8
 _CYRILLIC_RE = re.compile("|".join(sorted(CYRILLIC, key=len, reverse=True)))
 # Russian writes a word-initial ye as е and, often, yo (ё) as е too: Ен = Ён = Yon
 _CYRILLIC_INITIAL_E = re.compile(r"\b[её]")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]+")
+_STEMS = sorted((w[:-1] for w in TRANSCRIPTIONS if w.endswith("*")), key=len, reverse=True)
 _TRANSCRIBED = re.compile(
-    r"\b(?:" + "|".join(sorted(TRANSCRIPTIONS, key=len, reverse=True)) + r")\b"
+    r"\b(?:"
+    + "|".join(
+        re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+        for w in sorted(TRANSCRIPTIONS, key=len, reverse=True)
+    )
+    + r")\b"
 )
+_TRAILING_KO = re.compile(r"\s+ко\.?(?=\s*(?:ltd\.?)?\s*$)")
 _ORG_WORDS = {**KOREAN_WORDS, **CHINESE_WORDS}
 _ORG_WORDS_RE = re.compile("|".join(sorted(_ORG_WORDS, key=len, reverse=True)))
 _ABBREVIATED = r"\b(?:" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\b"
@@ -62,7 +69,9 @@ def _hangul_word(match: re.Match[str]) -> str:
 def latinize(name: str) -> str:
     """One name in lower-case ASCII: NFKC, casefold, Korean-aware Cyrillic, Hangul, then ICU."""
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = _TRANSCRIBED.sub(lambda m: f" {TRANSCRIPTIONS[m.group(0)]} ", text)
+    text, transcribed = _TRANSCRIBED.subn(_in_english_word, text)
+    if transcribed:  # a company's name: its last word Ко is the legal form Co., not a syllable
+        text = _TRAILING_KO.sub(" co ", text)
     text = _in_english(text)
     text = _CYRILLIC_INITIAL_E.sub("yo", text)
     text = _CYRILLIC_RE.sub(lambda m: CYRILLIC[m.group(0)], text)
@@ -70,6 +79,16 @@ def latinize(name: str) -> str:
     if not text.isascii():
         text = ascii_text(text)
     return text.lower()
+
+
+def _in_english_word(match: re.Match[str]) -> str:
+    """The English word a transcribed or translated Russian word stands for."""
+    word = match.group(0)
+    english = TRANSCRIPTIONS.get(word)
+    if english is None:
+        stem = next(stem for stem in _STEMS if word.startswith(stem))
+        english = TRANSCRIPTIONS[stem + "*"]
+    return f" {english} "
 
 
 def _in_english(text: str) -> str:

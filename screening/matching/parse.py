@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.matching.normalize import DISTINCT, token_class
-from screening.matching.vocabulary import BRANCH_WORDS, PLACES
+from screening.matching.vocabulary import BRANCH_WORDS, PARENT_BODIES, PLACES
 
 
 def _any(patterns: Iterable[str]) -> str:
@@ -58,10 +58,16 @@ _PLACE = re.compile(
     _any(
         [
             r"(?:in\s+)?(?:" + "|".join(re.escape(p) for p in PLACES if p.isascii()) + ")",
-            *(re.escape(p) for p in PLACES if not p.isascii()),
+            # "в г. Москве": in the city of Moscow
+            r"(?:в\s+(?:г\.\s*)?)?(?:"
+            + "|".join(re.escape(p) for p in PLACES if not p.isascii())
+            + ")",
         ]
     ),
     re.IGNORECASE,
+)
+_PARENT_BODY = re.compile(
+    _any(re.escape(body).replace("'", "'?") for body in PARENT_BODIES), re.IGNORECASE
 )
 _EMPTY_BRACKETS = re.compile(r"[(\[（【]\s*[)\]）】]")
 _SEPARATED = re.compile(r"\s*[,\-–—]\s[^,\-–—]*$")
@@ -69,7 +75,9 @@ _OF = re.compile(r"^\s*(?:of|in)\b", re.IGNORECASE)
 _EDGES = re.compile(r"^[\s,.;:\-–]+|[\s,.;:\-–]+$")
 # Which names may hold other names: only these are parsed, the rest pass unchanged (searched by
 # Arrow, over the whole column at once).
-_MAY_HOLD = f"[(\\[（【;/]|[{_HAN_CHARS}]|" + _any([*_ALIAS_WORDS, *map(re.escape, BRANCH_WORDS)])
+_MAY_HOLD = f"[(\\[（【;/]|[{_HAN_CHARS}]|" + _any(
+    [*_ALIAS_WORDS, *map(re.escape, BRANCH_WORDS), *map(re.escape, PARENT_BODIES)]
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,10 @@ def variants(name: str) -> tuple[Variant, ...]:
         parent = _parent(variant.text)
         if parent:
             found.append(Variant(parent, _joined(variant.how, "branch or office of")))
+    for variant in list(found):
+        own = _own_name(variant.text)
+        if own:
+            found.append(Variant(own, _joined(variant.how, "without the body it belongs to")))
     found.extend(_acronyms(name))
     for variant in list(found):
         if _HAN.search(variant.text):
@@ -169,6 +181,16 @@ def _parent(name: str) -> str:
     text = re.sub(r"\s+", " ", text)
     text = _EDGES.sub("", text)
     return text if len(re.sub(r"\W", "", text)) >= 3 else ""
+
+
+def _own_name(name: str) -> str:
+    """The name without the party or army it belongs to (`조선로동당 군수공업부` -> `군수공업부`);
+    '' when it names none, or nothing of its own is left."""
+    if not _PARENT_BODY.search(name):
+        return ""
+    text = _EDGES.sub("", re.sub(r"\s+", " ", _OF.sub(" ", _PARENT_BODY.sub(" ", name))))
+    text = re.sub(r"\s+(?:of|of the)\s*$", "", text, flags=re.IGNORECASE)
+    return text if len(re.sub(r"\W", "", text)) >= 2 else ""
 
 
 def _names_a_branch_only(text: str) -> bool:

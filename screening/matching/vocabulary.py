@@ -60,7 +60,11 @@ TRANSLATIONS: dict[str, str] = {
     **dict.fromkeys(_words("kndr"), "dprk"),
     **dict.fromkeys(_words("sovmestnoe"), "joint"),
     **dict.fromkeys(_words("predpriyatie"), "venture"),
-    **dict.fromkeys(_words("vneshnetorgovuy"), "foreign"),
+    **dict.fromkeys(_words("vneshnetorgovuy external"), "foreign"),
+    **dict.fromkeys(_words("industrial"), "industry"),
+    **dict.fromkeys(_words("sciences"), "science"),
+    **dict.fromkeys(_words("forces"), "force"),
+    **dict.fromkeys(_words("united"), "associated"),
 }
 
 # Function words dropped everywhere.
@@ -140,7 +144,8 @@ ABBREVIATIONS: dict[str, str] = {
 TRANSCRIPTIONS: dict[str, str] = {
     str(spelled).casefold(): str(word) for spelled, word in _WORDS["transcriptions"].items()
 }
-"""English words as Russian registries transcribe them (трейдинг) -> the English word."""
+"""English words as Russian registries transcribe them (трейдинг) or translate them (страховая)
+-> the English word; a key ending in `*` is a stem, standing for the word with any ending."""
 
 KOREAN_WORDS: dict[str, str] = {str(k): str(v) for k, v in _WORDS["korean"].items()}
 """Korean business words in Hangul -> English."""
@@ -155,6 +160,8 @@ name read as a company's."""
 BRANCH_WORDS: tuple[str, ...] = tuple(str(word).casefold() for word in _WORDS["branch_words"])
 """Words that make a name a branch, office or subsidiary of another."""
 
+PARENT_BODIES: tuple[str, ...] = tuple(str(body).casefold() for body in _WORDS["parent_bodies"])
+"""Bodies a designated department or unit belongs to: the name is also read without them."""
 PLACES: tuple[str, ...] = tuple(dict.fromkeys(str(place).casefold() for place in _WORDS["places"]))
 """Places a branch is named after, taken off with the branch words."""
 

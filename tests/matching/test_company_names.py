@@ -72,7 +72,11 @@ def _matches(*names: str) -> dict[str, dict[str, float]]:
         ("KOMID Pyongyang Branch", {"KOMID"}),
         ("Green Pine Associated Corporation - Iran Office", {"Green Pine Associated Corporation"}),
         ("Korea Kwangson Banking Corp. (Dandong Office)", {"Korea Kwangson Banking Corp"}),
-        ("Филиал Танчхон в Москве", {"Танчхон в Москве"}),
+        ("Филиал Танчхон в Москве", {"Танчхон"}),
+        ("단천상업은행 북경대표부", {"단천상업은행"}),  # a Beijing office, in Hangul
+        ("조선로동당 중앙위원회 군수공업부", {"군수공업부"}),  # a department of the Party
+        ("Отдел пропаганды и агитации ЦК ТПК", {"Отдел пропаганды и агитации"}),
+        ("Strategic Rocket Force of the Korean People's Army", {"Strategic Rocket Force"}),
         ("朝鲜端川商业银行", {"조선단천상업은행"}),
     ],
 )
@@ -108,6 +112,9 @@ def test_names_that_hold_no_other_pass_unchanged() -> None:
         ("Green Pine Asociated Corportaion", "E8"),  # typos in the common words
         ("GREEN PINE ASSOCIATED CORPORA", "E8"),  # cut at a payment message's width
         ("TANCHON COMMERCIAL BANK, BEIJING REP", "E2"),
+        ("ЗАО «Грин Пайн Ассошиэйтед»", "E8"),  # English words in Russian letters
+        ("Коммерческий банк «Танчхон» Ко.", "E2"),  # a last Ко after company words is Co.
+        ("Коммерческого банка Танчхон", "E2"),  # Russian inflects: read by stem
     ],
 )
 def test_company_names_as_registries_write_them_are_found(name: str, reference: str) -> None:
@@ -182,11 +189,15 @@ def _rates(file: str) -> tuple[float, float]:
     return float(hits[positive].mean()), float(hits[~positive].mean())
 
 
-def test_the_tuning_set_keeps_its_recall_and_false_positive_rate() -> None:
-    """`dev.csv` is the set the matcher was tuned on; `heldout.csv` is reported, not tuned on
-    (benchmarks/names.py, BENCHMARKS.md)."""
-    recall, fpr = _rates("dev.csv")
-    assert recall >= 0.90, recall
+@pytest.mark.parametrize(("file", "least_recall"), [("dev.csv", 0.90), ("scripts_dev.csv", 0.80)])
+def test_the_tuning_sets_keep_their_recall_and_false_positive_rate(
+    file: str, least_recall: float
+) -> None:
+    """`dev.csv` and `scripts_dev.csv` (Hangul, Chinese, Cyrillic) are the sets the matcher was
+    tuned on; `heldout.csv` and `after.csv` are reported, not tuned on (benchmarks/names.py,
+    BENCHMARKS.md)."""
+    recall, fpr = _rates(file)
+    assert recall >= least_recall, recall
     assert fpr <= 0.05, fpr
 
 
