@@ -433,7 +433,11 @@ def speed(n_names: int, n_entries: int) -> dict[str, float]:
 def token_scorers(n: int = 200_000) -> list[str]:
     """Speed of rigour's string similarity against rapidfuzz's compiled cpdist on token pairs."""
     from rapidfuzz import fuzz, process
-    from rigour.text.distance import levenshtein_similarity
+
+    try:
+        from rigour.text.distance import levenshtein_similarity
+    except ImportError:  # optional: rigour is no dependency (it needs PyICU, built from source)
+        return ["", "Token similarity: skipped, rigour is not installed."]
 
     rng = np.random.default_rng(0)
     left = [str(x) for x in rng.choice(SYLLABLES, n)]

@@ -1,17 +1,17 @@
 """Country values → ISO 3166-1 alpha-2, from codes, names and common spellings in many languages.
 
-rigour (OpenSanctions' territory data) knows codes and names in many languages. On top of it sit
-two small tables of what sanctions data needs decided differently: AMBIGUOUS values, which read as
-no country and a data issue (a bare "Korea": rigour reads it as the Republic of Korea, which would
-hide a DPRK national), and EXTRA_SPELLINGS, the project's own decisions (DPRK and Republic of Korea
-spellings found in registers that rigour does not know, the Rason zone as a place of
-registration). Every DPRK spelling is tested one by one in tests/normalizing/test_countries.py.
+rigour's territory data (OpenSanctions', kept in this package: `territories`) knows codes and
+names in many languages. On top of it sit two small tables of what sanctions data needs decided
+differently: AMBIGUOUS values, which read as no country and a data issue (a bare "Korea": rigour
+reads it as the Republic of Korea, which would hide a DPRK national), and EXTRA_SPELLINGS, the
+project's own decisions (DPRK and Republic of Korea spellings found in registers that rigour does
+not know, the Rason zone as a place of registration). Every DPRK spelling is tested one by one in
+tests/normalizing/test_countries.py.
 
-rigour's lookup by name first builds an index of every name it knows, transliterated (1.5-3 s,
-once per process). Codes, English names and the spellings common in the registers we read are
-answered without it, exactly as rigour would answer them (tests hold every entry to that); the
-index is built only when a value is none of these. Table keys are looked up folded (`fold`), so
-case, spacing, typographic apostrophes and dashes and a trailing full stop do not matter.
+Codes, English names and the spellings common in the registers we read are answered from tables,
+exactly as rigour's name index answers them (tests hold every entry to that); the name index is
+searched only when a value is none of these. Table keys are looked up folded (`fold`), so case,
+spacing, typographic apostrophes and dashes and a trailing full stop do not matter.
 """
 
 from __future__ import annotations
@@ -22,7 +22,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
-from rigour.territories import get_territories, lookup_by_identifier, lookup_territory
+
+from screening.normalizing.territories import (
+    lookup_by_identifier,
+    lookup_territory,
+    territory_names,
+)
 
 _KP_OR_KR = "ambiguous country: could be the DPRK (KP) or the Republic of Korea (KR)"
 
@@ -111,7 +116,7 @@ EXTRA_SPELLINGS = {
 }
 
 # What rigour says for spellings common in the registers we read (keys folded as `read_country`
-# folds values), so that they need no name index. Each entry is checked against rigour in tests.
+# folds values), so that they need no name index. Each entry is checked against it in tests.
 COMMON_SPELLINGS = {
     # Russian
     "россия": "RU",
@@ -299,16 +304,16 @@ def read_country(value: str) -> CountryReading:
     if key in EXTRA_SPELLINGS:
         return CountryReading(EXTRA_SPELLINGS[key])
     # rigour's own order: a code first, then a name (through its index only when unavoidable)
-    territory = lookup_by_identifier(value.strip())
-    if territory is not None:
-        return CountryReading(territory.code.upper())
+    code = lookup_by_identifier(value.strip())
+    if code is not None:
+        return CountryReading(code.upper())
     known = COMMON_SPELLINGS.get(key) or english_names().get(key)
     if known is not None:
         return CountryReading(known)
-    territory = lookup_territory(value.strip())
-    if territory is None:
+    code = lookup_territory(value.strip())
+    if code is None:
         return CountryReading(None, "unknown country")
-    return CountryReading(territory.code.upper())
+    return CountryReading(code.upper())
 
 
 def fold(value: str) -> str:
@@ -325,11 +330,7 @@ def fold(value: str) -> str:
 def english_names() -> dict[str, str]:
     """Each territory's English name and full name (folded) → its code, from rigour's territory
     records: a name rigour's index maps to that territory (a test checks every one)."""
-    return {
-        fold(name): territory.code.upper()
-        for territory in get_territories()
-        for name in (territory.name, territory.full_name)
-    }
+    return {fold(name): code.upper() for code, names in territory_names().items() for name in names}
 
 
 def normalize_countries(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -28,6 +28,9 @@ class Report:
     records: list[dict[str, object]]
     rejected: list[dict[str, object]]
     issues: list[dict[str, object]]
+    """Values that could not be read (the Data issues rows of a record)."""
+    absent: list[object]
+    """Columns rules test that the file lacks (the Data issues rows of the file as a whole)."""
     run: dict[object, object]
 
     def names(self) -> list[object]:
@@ -44,10 +47,12 @@ def _report(runner: CliRunner, tmp_path: Path, name: str, *extra: str) -> Report
     out = tmp_path / "report.xlsx"
     result = run_cli(runner, "run", CORPUS / name, "--as-of", AS_OF, "--out", out, *extra)
     assert result.exit_code == 0, result.output
+    issues = sheet_rows(out, "Data issues")
     return Report(
         records=sheet_rows(out, "Records"),
         rejected=sheet_rows(out, "Rejected"),
-        issues=sheet_rows(out, "Data issues"),
+        issues=[row for row in issues if row["record_id"]],
+        absent=[row["field"] for row in issues if not row["record_id"]],
         run={row["key"]: row["value"] for row in sheet_rows(out, "Run")},
     )
 

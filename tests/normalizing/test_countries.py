@@ -1,6 +1,6 @@
 """Country spellings: every DPRK spelling reads as KP, the Republic of Korea never does, a bare
-"Korea" and Japanese 朝鮮 are data issues; the tables that spare rigour's name index say what
-rigour says.
+"Korea" and Japanese 朝鮮 are data issues; the tables that spare the name index (rigour's, kept
+in the package: screening/normalizing/territories.py) say what it says.
 
 The spelling cases are a table: one case per spelling, with a readable id.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from rigour.territories import lookup_territory
 
 from screening.normalizing import countries
 from screening.normalizing.countries import (
@@ -21,6 +20,7 @@ from screening.normalizing.countries import (
     normalize_countries,
     read_country,
 )
+from screening.normalizing.territories import lookup_territory
 
 
 def case(spelling: str, code: str | None, name: str) -> object:
@@ -138,7 +138,7 @@ def test_each_spelling_needs_no_name_index(
     spelling: str, code: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(text: str) -> None:
-        raise AssertionError(f"{text!r} went to rigour's name index")
+        raise AssertionError(f"{text!r} went to the name index")
 
     monkeypatch.setattr(countries, "lookup_territory", refuse)
     assert read_country(spelling).code == code
@@ -201,16 +201,16 @@ def test_whole_column_at_once() -> None:
 
 @pytest.mark.parametrize(("key", "code"), sorted(COMMON_SPELLINGS.items()))
 def test_each_common_spelling_reads_as_rigour_reads_it(key: str, code: str) -> None:
-    territory = lookup_territory(key)
-    assert territory is not None and territory.code.upper() == code
+    found = lookup_territory(key)
+    assert found is not None and found.upper() == code
     assert fold(key) == key and key not in AMBIGUOUS and key not in EXTRA_SPELLINGS
 
 
 def test_each_english_name_reads_as_rigour_reads_it() -> None:
     differing = {
-        key: (code, territory.code.upper() if territory else None)
+        key: (code, found.upper() if found else None)
         for key, code in english_names().items()
-        if (territory := lookup_territory(key)) is None or territory.code.upper() != code
+        if (found := lookup_territory(key)) is None or found.upper() != code
     }
     assert differing == {}
 
@@ -224,7 +224,7 @@ def test_codes_and_common_spellings_need_no_name_index(
     expected = read_country(spelling)
 
     def refuse(text: str) -> None:
-        raise AssertionError(f"{text!r} went to rigour's name index")
+        raise AssertionError(f"{text!r} went to the name index")
 
     monkeypatch.setattr(countries, "lookup_territory", refuse)
     assert read_country(spelling) == expected and expected.code is not None
