@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
-from screening.cli.errors import fatal_errors, printable
+from screening.cli.errors import fatal_errors
+from screening.cli.tables import print_id_table
 from screening.resources import seeds_dir
 from screening.rulespec.sources import load_corpus
 
@@ -26,10 +25,9 @@ def list_sources(
     """List the source articles: id, title, publisher, date, file, URL."""
     with fatal_errors():
         corpus = load_corpus(seeds or seeds_dir())
-    table = Table()
-    for column in ("id", "title", "publisher", "date", "file", "url"):
-        table.add_column(column)
-    for source in corpus.sources.values():
-        cells = (source.id, source.title, source.publisher, source.date, source.file, source.url)
-        table.add_row(*(Text(printable(cell or "")) for cell in cells))
-    Console().print(table)
+    columns = ("id", "title", "publisher", "date", "file", "url")
+    rows = [
+        (source.id, source.title, source.publisher, source.date, source.file, source.url)
+        for source in corpus.sources.values()
+    ]
+    print_id_table(Console(), columns, [[cell or "" for cell in row] for row in rows], ("file",))
