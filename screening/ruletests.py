@@ -13,13 +13,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import yaml
 
+from screening.display import display
+from screening.engine.compile import compile_condition
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.normalizing.tables import empty_raw, normalize_table
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
-from screening.rulespec.rule import RuleTest, TestValue
+from screening.rulespec.conditions import AllCondition, FieldCondition
+from screening.rulespec.rule import Rule, RuleTest, TestValue
 from screening.rulespec.rulebook import LoadedRule, Rulebook
 
 if TYPE_CHECKING:
@@ -80,13 +84,38 @@ def _run_one(
         kind: normalize_table(kind, _raw(kind, rows, loaded)) for kind, rows in records.items()
     }
     as_of = pd.Timestamp(test.as_of or DEFAULT_TEST_AS_OF)
-    findings = evaluate(rules, Context(tables=tables, as_of=as_of, watchlists=watchlists))
+    context = Context(tables=tables, as_of=as_of, watchlists=watchlists)
+    findings = evaluate(rules, context)
     mine = findings[
         findings["rule_id"].eq(rule.id) & findings["record_id"].eq(str(test.record["record_id"]))
     ]
     actual = "match" if len(mine) else "no_match"
     detail = str(mine["explanation"].iloc[0]) if len(mine) else "no finding"
+    if actual != test.expect:
+        detail = f"{detail}; {_deciding(rule, context)}"
     return TestOutcome(rule.id, str(loaded.path), test.name, test.expect, actual, detail)
+
+
+def _deciding(rule: Rule, context: Context) -> str:
+    """Which condition of the rule decided the example (its record is the first of its kind):
+    the first of the rule's conditions that was false, with the value it saw."""
+    parts = rule.when.all if isinstance(rule.when, AllCondition) else [rule.when]
+    for number, part in enumerate(parts, start=1):
+        held = compile_condition(part, rule.applies_to)(context).mask
+        if not bool(held.iloc[0]):
+            written = yaml.safe_dump(
+                part.model_dump(by_alias=True, exclude_none=True),
+                default_flow_style=True,
+                allow_unicode=True,
+                width=1_000,
+            ).strip()
+            seen = ""
+            if isinstance(part, FieldCondition):
+                value = context.column(rule.applies_to, part.field).iloc[:1]
+                shown = "not recorded" if value.isna().iloc[0] else display(value).iloc[0]
+                seen = f": {part.field} was {shown}"
+            return f"condition {number} of {len(parts)} was false, {written}{seen}"
+    return f"all {len(parts)} conditions held"
 
 
 def _raw(kind: RecordKind, rows: list[dict[str, TestValue]], loaded: LoadedRule) -> pd.DataFrame:

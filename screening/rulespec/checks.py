@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from screening.engine.operators import regex_error
+from screening.normalizing.countries import read_country
 from screening.normalizing.roles import vocabulary
 from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
@@ -217,6 +218,8 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
             f"{condition.field!r}",
             (*location, condition.operator),
         )
+    if value_type is ValueType.country and condition.operator in ("equals", "in"):
+        _check_countries(condition, (*location, condition.operator))
     if condition.operator == "matches":
         _check_regex(condition.matches or "", (*location, "matches"))
     if condition.operator == "in_group":
@@ -240,6 +243,27 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
     if condition.listed is not None and condition.listed.in_force_on is not None:
         where = (*location, "listed", "in_force_on")
         _check_date_field(condition.listed.in_force_on, kind, where)
+
+
+def literal_countries(condition: FieldCondition) -> list[str]:
+    """The codes an `equals`/`in` of a country field names, read as the records' countries are
+    (`North Korea`, `КНДР` → KP), so that the literal compares with the normalized column."""
+    values = condition.in_ if condition.operator == "in" else [condition.equals]
+    return [read_country(str(value)).code or str(value) for value in values or []]
+
+
+def _check_countries(condition: FieldCondition, location: Location) -> None:
+    values = condition.in_ if condition.operator == "in" else [condition.equals]
+    for index, value in enumerate(values or []):
+        reading = read_country(str(value))
+        if reading.code is None:
+            where = (*location, index) if condition.operator == "in" else location
+            problem = reading.problem or "not a country"
+            raise CheckError(
+                f"{value!r} is no country the records could hold ({problem}); "
+                "write an ISO code such as KP, or a country's name",
+                where,
+            )
 
 
 def _check_date_field(field: str, kind: RecordKind, location: Location) -> None:
@@ -269,6 +293,7 @@ def check_template(rule: Rule) -> None:
     """Every placeholder of `explain` names a field of the record or evidence the rule produces."""
     known = set(schema_for(rule.applies_to).columns) | {"as_of"}
     known |= set(evidence_keys(rule.when, rule.applies_to))
+    _check_braces(rule.explain)
     for name, _ in PLACEHOLDER.findall(rule.explain):
         if name not in known:
             raise CheckError(
@@ -276,6 +301,20 @@ def check_template(rule: Rule) -> None:
                 f"(available: {', '.join(sorted(known))})",
                 ("explain",),
             )
+
+
+def _check_braces(template: str) -> None:
+    """A `{` or `}` outside a complete placeholder would reach the report as it is written."""
+    rest = PLACEHOLDER.sub(lambda match: " " * len(match.group(0)), template)
+    stray = re.search(r"[{}]", rest)
+    if stray is None:
+        return
+    near = template[stray.start() : stray.start() + 40].split("\n")[0]
+    raise CheckError(
+        f"explain has a {stray.group(0)!r} that opens or closes no placeholder, at «{near}»: "
+        "write {field} or {field|shown when missing}",
+        ("explain",),
+    )
 
 
 def finding_kinds(condition: Condition, kind: RecordKind) -> dict[str, RecordKind]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    JsonValue,
     Tag,
     field_validator,
     model_validator,
@@ -67,24 +68,76 @@ class ListMatch(_Spec):
     )
 
 
+def _looks_like(*keys: str) -> dict[str, JsonValue]:
+    """What an analyst may write for this operator; named in the error when they do."""
+    return {"look_alikes": list(keys)}
+
+
 class FieldCondition(_Spec):
     """Test one field of the record with exactly one operator."""
 
     field: str = Field(description="A column of the record kind, e.g. nationality")
-    equals: Scalar | None = Field(default=None, description="Value equals this (text: any case)")
-    in_: list[Scalar] | None = Field(
-        default=None, alias="in", description="Value is one of these (text: any case)"
+    equals: Scalar | None = Field(
+        default=None,
+        description="Value equals this (text: any case)",
+        json_schema_extra=_looks_like("is", "eq", "equal", "equal_to", "==", "value"),
     )
-    present: Literal[True] | None = Field(default=None, description="Value is given and readable")
-    missing: Literal[True] | None = Field(default=None, description="Value is empty or unreadable")
-    before: DateRef | None = Field(default=None, description="Date is before this date")
-    after: DateRef | None = Field(default=None, description="Date is after this date")
-    on_or_before: DateRef | None = Field(default=None, description="Date is on or before this")
-    on_or_after: DateRef | None = Field(default=None, description="Date is on or after this")
-    gt: float | None = Field(default=None, description="Number is greater than this")
-    ge: float | None = Field(default=None, description="Number is at least this")
-    lt: float | None = Field(default=None, description="Number is less than this")
-    le: float | None = Field(default=None, description="Number is at most this")
+    in_: list[Scalar] | None = Field(
+        default=None,
+        alias="in",
+        description="Value is one of these (text: any case)",
+        json_schema_extra=_looks_like("one_of", "any_of", "in_list", "is_in", "among"),
+    )
+    present: Literal[True] | None = Field(
+        default=None,
+        description="Value is given and readable",
+        json_schema_extra=_looks_like("exists", "given", "not_empty", "not_missing", "known"),
+    )
+    missing: Literal[True] | None = Field(
+        default=None,
+        description="Value is empty or unreadable",
+        json_schema_extra=_looks_like("empty", "absent", "blank", "is_empty", "unknown"),
+    )
+    before: DateRef | None = Field(
+        default=None,
+        description="Date is before this date",
+        json_schema_extra=_looks_like("earlier_than", "prior_to", "lt_date", "until"),
+    )
+    after: DateRef | None = Field(
+        default=None,
+        description="Date is after this date",
+        json_schema_extra=_looks_like("later_than", "since", "gt_date", "from"),
+    )
+    on_or_before: DateRef | None = Field(
+        default=None,
+        description="Date is on or before this",
+        json_schema_extra=_looks_like("not_after", "up_to", "by"),
+    )
+    on_or_after: DateRef | None = Field(
+        default=None,
+        description="Date is on or after this",
+        json_schema_extra=_looks_like("not_before", "starting", "as_from"),
+    )
+    gt: float | None = Field(
+        default=None,
+        description="Number is greater than this",
+        json_schema_extra=_looks_like("greater_than", "more_than", "above", ">"),
+    )
+    ge: float | None = Field(
+        default=None,
+        description="Number is at least this",
+        json_schema_extra=_looks_like("at_least", "min", "minimum", "gte", ">="),
+    )
+    lt: float | None = Field(
+        default=None,
+        description="Number is less than this",
+        json_schema_extra=_looks_like("less_than", "below", "under", "<"),
+    )
+    le: float | None = Field(
+        default=None,
+        description="Number is at most this",
+        json_schema_extra=_looks_like("at_most", "max", "maximum", "lte", "<="),
+    )
     in_group: list[str] | None = Field(
         default=None,
         description="Role is in one of these groups of the role vocabulary (e.g. [stake])",
@@ -99,6 +152,7 @@ class FieldCondition(_Spec):
         max_length=200,
         description="Text contains a match of this RE2 regular expression (linear time; "
         "use (?i) for any case)",
+        json_schema_extra=_looks_like("contains", "regex", "pattern", "like", "match"),
     )
     listed: ListMatch | None = Field(
         default=None,
@@ -141,6 +195,13 @@ OPERATORS: dict[str, str] = {
     for name, info in FieldCondition.model_fields.items()
     if name != "field"
 }
+OPERATOR_LOOK_ALIKES: dict[str, str] = {
+    look_alike: info.alias or name
+    for name, info in FieldCondition.model_fields.items()
+    if isinstance(info.json_schema_extra, dict)
+    for look_alike in cast(list[str], info.json_schema_extra.get("look_alikes", []))
+}
+"""Keys written for an operator by analysts used to other tools (`later_than`) → the operator."""
 
 
 class DateTest(_Spec):

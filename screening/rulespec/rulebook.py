@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from rapidfuzz import process
 
 from screening.errors import RuleFileError
 from screening.rulespec.checks import CheckError, check_condition, check_template, finding_kinds
+from screening.rulespec.conditions import OPERATOR_LOOK_ALIKES, OPERATORS
 from screening.rulespec.rule import Rule
 from screening.rulespec.sources import Corpus
 from screening.rulespec.yamlfile import LineMap, load_yaml, validation_problem
@@ -123,7 +125,54 @@ def _located(
     error: ValidationError, data: Any, lines: LineMap, path: Path
 ) -> tuple[str, Path, int]:
     message, line = validation_problem(error, data, lines)
+    first = error.errors()[0]
+    _, walked = lines.locate(first["loc"], data)
+    if first["type"] == "extra_forbidden" and walked:
+        message = _unknown_key(walked, data)
+    elif first["type"].startswith("date_") and walked:
+        found = first.get("input")
+        message = (
+            f"{_in_words(walked)}: {found!r} is not a date as rule files write them: "
+            "write dates as YYYY-MM-DD"
+        )
     return message, path, line
+
+
+def _unknown_key(walked: tuple[str | int, ...], data: Any) -> str:
+    """An unknown key, named in words; in a field test, the operator it may stand for."""
+    key, holder = str(walked[-1]), _value_at(data, walked[:-1])
+    where = _in_words(walked[:-1]) or "the top level"
+    if not (isinstance(holder, dict) and "field" in holder):
+        return f"unknown key `{key}` in {where}"
+    meant = OPERATOR_LOOK_ALIKES.get(key)
+    if meant is None:
+        close = process.extractOne(key, list(OPERATORS), score_cutoff=70)
+        meant = close[0] if close else None
+    hint = f"; did you mean `{meant}`?" if meant else ""
+    return f"unknown operator `{key}` in {where}{hint} (operators: {', '.join(OPERATORS)})"
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _in_words(path: tuple[str | int, ...]) -> str:
+    """`when, all, 3rd condition` for ("when", "all", 2)."""
+    words = [
+        f"{_ordinal(step + 1)} {'condition' if index and path[0] == 'when' else 'item'}"
+        if isinstance(step, int)
+        else str(step)
+        for index, step in enumerate(path)
+    ]
+    return ", ".join(words)
+
+
+def _ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
 def _check_name(rule: Rule, path: Path, lines: LineMap, data: Any) -> None:
@@ -143,8 +192,13 @@ def _check_sources(rule: Rule, corpus: Corpus, path: Path, lines: LineMap, data:
             raise RuleFileError(f"unknown source {citation.source!r} (known: {known})", path, line)
         if not corpus.contains(citation.source, citation.quote):
             line = lines.line_of(("sources", index, "quote"), data)
+            file = corpus.sources[citation.source].file
+            closest = corpus.closest_passage(citation.source, citation.quote)
             raise RuleFileError(
-                f"quote does not occur verbatim in source {citation.source!r}", path, line
+                f"quote does not occur verbatim in source {citation.source!r} "
+                f"({corpus.directory / file}); closest passage: «{closest}»",
+                path,
+                line,
             )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field, ValidationError
+from rapidfuzz import fuzz
 
 from screening.errors import RuleFileError
 from screening.rulespec.conditions import _Spec
@@ -50,6 +51,15 @@ class Corpus:
     def contains(self, source_id: str, quote: str) -> bool:
         """Whether the quote occurs verbatim (whitespace-normalized) in the source."""
         return normalize_space(quote) in self.texts[source_id]
+
+    def closest_passage(self, source_id: str, quote: str) -> str:
+        """The passage of the source closest to a quote that is not in it verbatim (a word
+        changed, typographic quotes typed straight), as long as the quote."""
+        wanted, text = normalize_space(quote), self.texts[source_id]
+        found = fuzz.partial_ratio_alignment(wanted, text)
+        if found is None:
+            return ""
+        return text[found.dest_start : found.dest_end]
 
 
 def load_corpus(directory: Path) -> Corpus:

@@ -63,7 +63,7 @@ CASES = [
         "bad_date",
         "      on_or_after: 2017-09-11",
         "      on_or_after: soon",
-        "when.all.1.on_or_after: Input should be a valid date",
+        "when, all, 2nd condition, on_or_after: 'soon' is not a date as rule files write them",
         0,
     ),
     (
