@@ -23,8 +23,8 @@ from screening.engine.ownership import chain_column, chain_paths, walk_chains
 from screening.engine.rows import distinct_rows, take_rows
 from screening.engine.text import Text, arrow_text
 from screening.normalizing.decisions import named_in
-from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
-from screening.rulespec.checks import LIST_EVIDENCE, literal_countries
+from screening.records import NAME_FIELD, RecordKind, schema_for
+from screening.rulespec.checks import LIST_EVIDENCE, literal_values
 from screening.rulespec.conditions import (
     AS_OF,
     COUNT,
@@ -119,9 +119,9 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
         return _compile_named_in(condition, kind)
     predicate = OPERATORS[operator]
     argument: Any = condition.argument
-    if schema_for(kind).columns[name].type is ValueType.country and operator in ("equals", "in"):
-        codes = literal_countries(condition)
-        argument = codes if operator == "in" else codes[0]
+    if operator in ("equals", "in"):
+        read = literal_values(condition, schema_for(kind).columns[name])
+        argument = read if operator == "in" else read[0]
 
     def test(context: Context, values: pd.Series, resolved: Any) -> pd.Series:
         if operator == "matches":

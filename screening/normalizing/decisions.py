@@ -25,6 +25,8 @@ NOT_APPLIED = "not applied"
 UNCLEAR = "unclear"
 STATUSES = (APPROVED, REFUSED, PENDING, NOT_APPLIED)
 """What a register may write in `committee_decision` (in these or equivalent words)."""
+DECISION_VALUES = (*STATUSES, APPROVED_ELSEWHERE, UNCLEAR)
+"""What the normalized `committee_decision` column holds: a rule compares with these."""
 
 # Checked in this order: a refusal or a pending request often mentions approval ("approval
 # refused", "approval requested"), and "no" must not read as an approval.

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 from screening.engine.operators import regex_error
 from screening.normalizing.countries import read_country
+from screening.normalizing.decisions import DECISION_VALUES, read_status
 from screening.normalizing.roles import vocabulary
-from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
+from screening.records import NAME_FIELD, Column, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
     COUNT,
     OWNER,
@@ -24,6 +25,7 @@ from screening.rulespec.conditions import (
     NotCondition,
     OwnedThroughCondition,
     PeriodCondition,
+    Scalar,
     inner_condition,
     move_of,
     through_lookup,
@@ -218,8 +220,8 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
             f"{condition.field!r}",
             (*location, condition.operator),
         )
-    if value_type is ValueType.country and condition.operator in ("equals", "in"):
-        _check_countries(condition, (*location, condition.operator))
+    if condition.operator in ("equals", "in"):
+        _check_literals(condition, columns[condition.field], (*location, condition.operator))
     if condition.operator == "matches":
         _check_regex(condition.matches or "", (*location, "matches"))
     if condition.operator == "in_group":
@@ -245,25 +247,50 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
         _check_date_field(condition.listed.in_force_on, kind, where)
 
 
-def literal_countries(condition: FieldCondition) -> list[str]:
-    """The codes an `equals`/`in` of a country field names, read as the records' countries are
-    (`North Korea`, `КНДР` → KP), so that the literal compares with the normalized column."""
-    values = condition.in_ if condition.operator == "in" else [condition.equals]
-    return [read_country(str(value)).code or str(value) for value in values or []]
+def literal_values(condition: FieldCondition, column: Column) -> list[Scalar]:
+    """The values an `equals`/`in` names, read as the records' values of that column are
+    (`North Korea`, `КНДР` → KP; `одобрено` → approved), so that they compare with the
+    normalized column. Raises ValueError, saying why, for one no record could hold."""
+    return [_literal(value, column) for value in _written(condition)]
 
 
-def _check_countries(condition: FieldCondition, location: Location) -> None:
-    values = condition.in_ if condition.operator == "in" else [condition.equals]
-    for index, value in enumerate(values or []):
-        reading = read_country(str(value))
-        if reading.code is None:
-            where = (*location, index) if condition.operator == "in" else location
-            problem = reading.problem or "not a country"
-            raise CheckError(
-                f"{value!r} is no country the records could hold ({problem}); "
-                "write an ISO code such as KP, or a country's name",
-                where,
+def _written(condition: FieldCondition) -> list[Scalar]:
+    if condition.operator == "in":
+        return list(condition.in_ or [])
+    return [] if condition.equals is None else [condition.equals]
+
+
+def _literal(value: Scalar, column: Column) -> Scalar:
+    text = str(value)
+    if column.type is ValueType.country:
+        country = read_country(text)
+        if country.code is None:
+            raise ValueError(
+                f"{text!r} is no country the records could hold "
+                f"({country.problem or 'not a country'}); write an ISO code such as KP, or a "
+                "country's name"
             )
+        return country.code
+    if column.type is ValueType.decision and text.casefold() not in DECISION_VALUES:
+        status = read_status(text)
+        if status.problem is not None:
+            raise ValueError(
+                f"{text!r} is no Committee decision ({status.problem}); "
+                f"write one of: {', '.join(DECISION_VALUES)}"
+            )
+        return status.status
+    if column.choices and text.casefold() not in column.choices:
+        raise ValueError(f"{text!r} is not one of {', '.join(column.choices)}")
+    return value
+
+
+def _check_literals(condition: FieldCondition, column: Column, location: Location) -> None:
+    for index, value in enumerate(_written(condition)):
+        try:
+            _literal(value, column)
+        except ValueError as problem:
+            where = (*location, index) if condition.operator == "in" else location
+            raise CheckError(str(problem), where) from None
 
 
 def _check_date_field(field: str, kind: RecordKind, location: Location) -> None:

@@ -142,3 +142,19 @@ def test_an_example_that_fires_unexpectedly_says_every_condition_held(
     assert result.exit_code == 1
     assert "expected no_match, got match" in result.stderr
     assert "all 6 conditions held" in result.stderr
+
+
+def test_a_decision_written_as_registers_write_it_is_read_as_theirs(
+    runner: CliRunner, rule: Path
+) -> None:
+    _edit(rule, "equals: approved", "equals: одобрено")
+    assert run_cli(runner, "rules", "validate", rule).exit_code == 0
+    result = run_cli(runner, "rules", "test", "--rules", rule.parent)
+    assert result.exit_code == 0, result.output  # the approved example is still cleared
+
+
+def test_a_decision_no_register_writes_is_refused(runner: CliRunner, rule: Path) -> None:
+    line = _edit(rule, "equals: approved", "equals: maybe later")
+    problem = _problem(runner, rule)
+    assert problem.startswith(f"{rule}:{line}: 'maybe later' is no Committee decision")
+    assert "approved, refused, pending" in problem
