@@ -10,8 +10,9 @@ already running have finished.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -29,10 +30,25 @@ def _cores() -> int:
 WORKERS = max(1, min(_cores(), 4))
 
 
+_serial = False
+
+
+@contextmanager
+def serial() -> Iterator[None]:
+    """Run `each` in the calling thread meanwhile: for work on small tables (a rule file's
+    examples), where starting threads costs more than the work they would share."""
+    global _serial
+    before, _serial = _serial, True
+    try:
+        yield
+    finally:
+        _serial = before
+
+
 def each(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
     """`[work(item) for item in items]`, the items spread over `WORKERS` threads."""
     listed = list(items)
-    if WORKERS < 2 or len(listed) < 2:
+    if WORKERS < 2 or len(listed) < 2 or _serial:
         return [work(item) for item in listed]
     pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(listed)))
     try:

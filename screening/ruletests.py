@@ -8,10 +8,12 @@ file would.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -20,9 +22,16 @@ from screening.engine.compile import compile_condition
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.normalizing.tables import empty_raw, normalize_table
+from screening.parallel import serial
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
-from screening.rulespec.conditions import AllCondition, FieldCondition
+from screening.rulespec.conditions import (
+    MOVES,
+    AllCondition,
+    CountIncreaseCondition,
+    FieldCondition,
+    walk,
+)
 from screening.rulespec.rule import Rule, RuleTest, TestValue
 from screening.rulespec.rulebook import LoadedRule, Rulebook
 
@@ -52,57 +61,126 @@ class TestOutcome:
 def run_rule_tests(
     rulebook: Rulebook, watchlists: Sequence[Watchlist] = (), rule_ids: Sequence[str] = ()
 ) -> list[TestOutcome]:
-    """Run the examples of the given rules (all rules when none are given)."""
+    """Run the examples of the given rules (all rules when none are given).
+
+    The examples' records are normalized together, as one screen's, each record's ids carrying
+    its example's number (so no example's records link to another's); the rules then run once
+    per date the examples are judged at. That takes a second for the whole rule library, not a
+    screen per example. An example of a rule that counts records across a table
+    (`count_increase`) is screened on its own."""
     selected = [item for item in rulebook.rules if not rule_ids or item.rule.id in rule_ids]
-    outcomes = []
-    for loaded in selected:
-        needed = _with_dependencies(loaded, rulebook)
-        for test in loaded.rule.tests:
-            outcomes.append(_run_one(loaded, test, needed, watchlists))
-    return outcomes
+    examples = [(loaded, test) for loaded in selected for test in loaded.rule.tests]
+    alone = {loaded.rule.id for loaded in selected if _counts_across(loaded, rulebook)}
+    outcomes: dict[int, TestOutcome] = {}
+    together: list[int] = []
+    with serial():  # tables of a few hundred records: threads would cost more than they share
+        for number, (loaded, test) in enumerate(examples):
+            if loaded.rule.id in alone:
+                outcomes[number] = _run([(loaded, test)], rulebook, watchlists)[0]
+            else:
+                together.append(number)
+        batch = [examples[number] for number in together]
+        outcomes.update(zip(together, _run(batch, rulebook, watchlists), strict=True))
+    return [outcomes[number] for number in range(len(examples))]
 
 
-def _with_dependencies(loaded: LoadedRule, rulebook: Rulebook) -> list[LoadedRule]:
-    wanted = {loaded.rule.id}
+def _with_dependencies(chosen: list[LoadedRule], rulebook: Rulebook) -> list[LoadedRule]:
+    wanted = {loaded.rule.id for loaded in chosen}
     for item in reversed(rulebook.rules):
         if item.rule.id in wanted:
             wanted.update(item.depends_on)
     return [item for item in rulebook.rules if item.rule.id in wanted]
 
 
-def _run_one(
-    loaded: LoadedRule, test: RuleTest, rules: list[LoadedRule], watchlists: Sequence[Watchlist]
+def _counts_across(loaded: LoadedRule, rulebook: Rulebook) -> bool:
+    """Whether the rule, or one it asks for findings of, counts records across a table."""
+    return any(
+        isinstance(part, CountIncreaseCondition)
+        for item in _with_dependencies([loaded], rulebook)
+        for part, _ in walk(item.rule.when, item.rule.applies_to)
+    )
+
+
+_TAG = re.compile(r"~~\d+~~")
+"""The example number in a record id of a batch (`W1~~12~~`), taken out of what is shown."""
+_LINKS = frozenset({"record_id", "party_id", *(move.link for move in MOVES.values())})
+"""Fields holding a record id: tagged with the example's number, so examples never meet."""
+
+
+def _run(
+    batch: list[tuple[LoadedRule, RuleTest]], rulebook: Rulebook, watchlists: Sequence[Watchlist]
+) -> list[TestOutcome]:
+    """Screen the examples of a batch together; one outcome for each."""
+    if not batch:
+        return []
+    rows: dict[RecordKind, list[dict[str, str]]] = {kind: [] for kind in RecordKind}
+    paths: dict[RecordKind, list[str]] = {kind: [] for kind in RecordKind}
+    judged: list[str] = []
+    for number, (loaded, test) in enumerate(batch):
+        tag = f"~~{number}~~"
+        written = {
+            RecordKind.worker: list(test.workers),
+            RecordKind.company: list(test.companies),
+            RecordKind.relationship: list(test.relationships),
+        }
+        written[loaded.rule.applies_to].insert(0, test.record)
+        ids = {str(row["record_id"]) for rows_of in written.values() for row in rows_of}
+        for kind, records in written.items():
+            rows[kind].extend(_tagged(record, tag, ids) for record in records)
+            paths[kind].extend(str(loaded.path) for _ in records)
+        judged.append(f"{test.record['record_id']}{tag}")
+    tables = {kind: normalize_table(kind, _raw(kind, rows[kind], paths[kind])) for kind in rows}
+    by_date: dict[dt.date, list[int]] = {}
+    for number, (_, test) in enumerate(batch):
+        by_date.setdefault(test.as_of or DEFAULT_TEST_AS_OF, []).append(number)
+    outcomes: dict[int, TestOutcome] = {}
+    for as_of, numbers in by_date.items():
+        context = Context(tables=tables, as_of=pd.Timestamp(as_of), watchlists=watchlists)
+        rules = _with_dependencies([batch[number][0] for number in numbers], rulebook)
+        findings = evaluate(rules, context)
+        fired = findings.set_index(["rule_id", "record_id"])["explanation"]
+        fired = fired[~fired.index.duplicated()]
+        for number in numbers:
+            outcomes[number] = _outcome(*batch[number], judged[number], fired, context)
+    return [outcomes[number] for number in range(len(batch))]
+
+
+def _outcome(
+    loaded: LoadedRule, test: RuleTest, record_id: str, fired: pd.Series, context: Context
 ) -> TestOutcome:
+    """Whether the example's rule fired on its record, and the explanation or the condition
+    that kept it from firing."""
     rule = loaded.rule
-    records: dict[RecordKind, list[dict[str, TestValue]]] = {
-        RecordKind.worker: list(test.workers),
-        RecordKind.company: list(test.companies),
-        RecordKind.relationship: list(test.relationships),
-    }
-    records[rule.applies_to].insert(0, test.record)
-    tables = {
-        kind: normalize_table(kind, _raw(kind, rows, loaded)) for kind, rows in records.items()
-    }
-    as_of = pd.Timestamp(test.as_of or DEFAULT_TEST_AS_OF)
-    context = Context(tables=tables, as_of=as_of, watchlists=watchlists)
-    findings = evaluate(rules, context)
-    mine = findings[
-        findings["rule_id"].eq(rule.id) & findings["record_id"].eq(str(test.record["record_id"]))
-    ]
-    actual = "match" if len(mine) else "no_match"
-    detail = str(mine["explanation"].iloc[0]) if len(mine) else "no finding"
+    explanation = fired.get((rule.id, record_id))
+    actual = "no_match" if explanation is None else "match"
+    detail = "no finding" if explanation is None else _TAG.sub("", str(explanation))
     if actual != test.expect:
-        detail = f"{detail}; {_deciding(rule, context)}"
+        ids = context.tables[rule.applies_to].values["record_id"].astype(str).to_numpy()
+        detail = f"{detail}; {_deciding(rule, context, int(np.flatnonzero(ids == record_id)[0]))}"
     return TestOutcome(rule.id, str(loaded.path), test.name, test.expect, actual, detail)
 
 
-def _deciding(rule: Rule, context: Context) -> str:
-    """Which condition of the rule decided the example (its record is the first of its kind):
-    the first of the rule's conditions that was false, with the value it saw."""
+def _tagged(record: dict[str, TestValue], tag: str, ids: set[str]) -> dict[str, str]:
+    """The record as CSV text, its ids (and a Committee decision's ids) carrying the tag."""
+    text = {field: _as_text(value) for field, value in record.items()}
+    for field in _LINKS & text.keys():
+        if text[field]:
+            text[field] += tag
+    if text.get("committee_covers"):
+        text["committee_covers"] = ";".join(
+            item + tag if item.strip() in ids else item
+            for item in text["committee_covers"].split(";")
+        )
+    return text
+
+
+def _deciding(rule: Rule, context: Context, row: int) -> str:
+    """Which condition of the rule decided the example (its record at `row` of its kind's
+    table): the first of the rule's conditions that was false, with the value it saw."""
     parts = rule.when.all if isinstance(rule.when, AllCondition) else [rule.when]
     for number, part in enumerate(parts, start=1):
         held = compile_condition(part, rule.applies_to)(context).mask
-        if not bool(held.iloc[0]):
+        if not bool(held.iloc[row]):
             written = yaml.safe_dump(
                 part.model_dump(by_alias=True, exclude_none=True),
                 default_flow_style=True,
@@ -111,19 +189,18 @@ def _deciding(rule: Rule, context: Context) -> str:
             ).strip()
             seen = ""
             if isinstance(part, FieldCondition):
-                value = context.column(rule.applies_to, part.field).iloc[:1]
+                value = context.column(rule.applies_to, part.field).iloc[row : row + 1]
                 shown = "not recorded" if value.isna().iloc[0] else display(value).iloc[0]
                 seen = f": {part.field} was {shown}"
             return f"condition {number} of {len(parts)} was false, {written}{seen}"
     return f"all {len(parts)} conditions held"
 
 
-def _raw(kind: RecordKind, rows: list[dict[str, TestValue]], loaded: LoadedRule) -> pd.DataFrame:
+def _raw(kind: RecordKind, rows: list[dict[str, str]], paths: list[str]) -> pd.DataFrame:
     frame = empty_raw(kind)
     if rows:
-        written = pd.DataFrame([{k: _as_text(v) for k, v in row.items()} for row in rows])
-        frame = pd.concat([frame, written], ignore_index=True).fillna("")
-        frame[FILE_COLUMN] = str(loaded.path)
+        frame = pd.concat([frame, pd.DataFrame(rows)], ignore_index=True).fillna("")
+        frame[FILE_COLUMN] = paths
         frame[LINE_COLUMN] = 0
     return frame.astype({column: object for column in frame.columns if column != LINE_COLUMN})
 

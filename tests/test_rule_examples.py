@@ -6,6 +6,9 @@ names of the failing examples and what the rule produced instead.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from screening.lists.loading import bundled_list
@@ -36,3 +39,36 @@ def test_rule_examples(rulebook: Rulebook, rule_id: str) -> None:
         if not outcome.passed
     ]
     assert not failed, f"{rule_id}: failing examples:\n" + "\n".join(failed)
+
+
+def test_examples_that_reuse_ids_never_meet(tmp_path: Path) -> None:
+    """Examples are screened together, but an example's records never link to another's: two
+    examples whose company and worker share ids, one a DPRK worker and one not, each pass."""
+    folder = Path(shutil.copytree(rules_dir(), tmp_path / "rules"))
+    rule = folder / "indicator-construction-or-logistics-with-dprk-workers.yaml"
+    text = rule.read_text("utf-8")
+    company = "{record_id: C1, name: Vostok Stroy LLC, country: RU, sector: construction}"
+    worker = "{record_id: W1, full_name: %s, nationality: %s, employer_id: C1}"
+    rule.write_text(
+        text[: text.index("tests:")]
+        + f"""tests:
+  - name: a DPRK worker
+    expect: match
+    record: {company}
+    workers:
+      - {worker % ("Kim Chol Ung", "KP")}
+  - name: the same ids, a worker of the Republic of Korea
+    expect: no_match
+    record: {company}
+    workers:
+      - {worker % ("Park Ji-hoon", "KR")}
+""",
+        "utf-8",
+    )
+    rulebook = load_rulebook(folder, load_corpus(seeds_dir()))
+    outcomes = run_rule_tests(rulebook, [bundled_list()], rule_ids=[rule.stem])
+    assert [(outcome.actual, outcome.passed) for outcome in outcomes] == [
+        ("match", True),
+        ("no_match", True),
+    ]
+    assert "W1" in outcomes[0].detail and "~~" not in outcomes[0].detail
