@@ -28,6 +28,7 @@ from screening.rulespec.checks import LIST_EVIDENCE, literal_values
 from screening.rulespec.conditions import (
     AS_OF,
     COUNT,
+    DATE_OPERATORS,
     OWNER,
     AllCondition,
     AnyCondition,
@@ -132,16 +133,13 @@ def _compile_field(condition: FieldCondition, kind: RecordKind) -> Compiled:
         values = context.column(kind, name)
         resolved: Any = argument
         evidence: dict[str, Evidence] = {}
-        if operator in _DATE_OPERATORS:
+        if operator in DATE_OPERATORS:
             resolved, evidence = date_operand(argument, context, kind)
         key = repr(argument) if isinstance(argument, FieldDate) else repr(resolved)
         mask = context.tested((kind, name, operator, key), lambda: test(context, values, resolved))
         return Evaluated(mask, {name: _column(values), **evidence})
 
     return run
-
-
-_DATE_OPERATORS = {"before", "after", "on_or_before", "on_or_after"}
 
 
 def _compile_named_in(condition: FieldCondition, kind: RecordKind) -> Compiled:

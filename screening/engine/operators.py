@@ -1,8 +1,10 @@
-"""The closed registry of field operators: YAML operator name → vectorized predicate.
+"""The field operators' predicates: YAML operator name → vectorized predicate.
 
-Each predicate takes a whole typed column and the operator's argument and returns a boolean
-Series. A missing or unreadable value never satisfies a test (so `not` of a test does).
-The one-line docstrings are what `screening rules docs` shows.
+The operators themselves (their names, arguments, descriptions, the fields they can test) are
+declared once, on `rulespec.conditions.FieldCondition`; this registry gives each a predicate, and
+refuses to load when one is missing. Each predicate takes a whole typed column and the operator's
+argument and returns a boolean Series. A missing or unreadable value never satisfies a test (so
+`not` of a test does).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pyarrow.compute as pc
 
 from screening.engine.text import arrow_text
 from screening.normalizing.roles import vocabulary
+from screening.rulespec.conditions import OPERATORS as DECLARED
 
 Predicate = Callable[[pd.Series, Any], pd.Series]
 
@@ -144,4 +147,19 @@ OPERATORS: dict[str, Predicate] = {
     "in_group": in_group,
     "matches": matches,
 }
-"""`listed` is not here: it needs the sanctions lists and yields match evidence (see names.py)."""
+"""`listed` and `named_in` are not here: `listed` needs the sanctions lists and yields match
+evidence (see names.py), `named_in` another field (both are compiled on their own, compile.py)."""
+COMPILED_APART = frozenset({"listed", "named_in"})
+
+
+def _check_registry() -> None:
+    """Every declared operator has a predicate here (or is compiled apart), and no other."""
+    declared, registered = set(DECLARED), set(OPERATORS) | COMPILED_APART
+    if declared != registered:
+        raise ImportError(
+            f"operators declared without a predicate: {sorted(declared - registered)}; "
+            f"predicates of no declared operator: {sorted(registered - declared)}"
+        )
+
+
+_check_registry()

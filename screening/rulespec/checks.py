@@ -13,6 +13,7 @@ from screening.normalizing.roles import vocabulary
 from screening.records import NAME_FIELD, Column, RecordKind, ValueType, schema_for
 from screening.rulespec.conditions import (
     COUNT,
+    OPERATOR_TYPES,
     OWNER,
     AllCondition,
     AnyCondition,
@@ -37,27 +38,6 @@ Location = tuple[str | int, ...]
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|([^{}]*))?\}")
 """`{field}` or `{field|shown when missing}` in an explain template."""
 
-_OPERATOR_TYPES: dict[str, set[ValueType]] = {
-    "before": {ValueType.date},
-    "after": {ValueType.date},
-    "on_or_before": {ValueType.date},
-    "on_or_after": {ValueType.date},
-    "gt": {ValueType.number},
-    "ge": {ValueType.number},
-    "lt": {ValueType.number},
-    "le": {ValueType.number},
-    "matches": {
-        ValueType.text,
-        ValueType.identifier,
-        ValueType.country,
-        ValueType.choice,
-        ValueType.decision,
-        ValueType.role,
-    },
-    "in_group": {ValueType.role},
-    "named_in": {ValueType.text, ValueType.identifier},
-    "listed": {ValueType.text},
-}
 
 LIST_EVIDENCE = (
     "list.name",
@@ -212,7 +192,7 @@ def _check_field(condition: FieldCondition, kind: RecordKind, location: Location
             f"(fields: {', '.join(columns)})",
             (*location, "field"),
         )
-    allowed = _OPERATOR_TYPES.get(condition.operator)
+    allowed = OPERATOR_TYPES.get(condition.operator)
     value_type = columns[condition.field].type
     if allowed is not None and value_type not in allowed:
         raise CheckError(

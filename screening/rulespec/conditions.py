@@ -9,7 +9,7 @@ asks whether another rule fired on the same record; `as_of` compares the screen'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, cast
 
@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from screening.records import RecordKind
+from screening.records import RecordKind, ValueType
 
 AS_OF = "as_of"
 Scalar = str | int | float | bool
@@ -68,9 +68,23 @@ class ListMatch(_Spec):
     )
 
 
-def _looks_like(*keys: str) -> dict[str, JsonValue]:
-    """What an analyst may write for this operator; named in the error when they do."""
-    return {"look_alikes": list(keys)}
+_DATES = (ValueType.date,)
+_NUMBERS = (ValueType.number,)
+_TEXTS = (
+    ValueType.text,
+    ValueType.identifier,
+    ValueType.country,
+    ValueType.choice,
+    ValueType.decision,
+    ValueType.role,
+)
+
+
+def _operator(*look_alikes: str, tests: Sequence[ValueType] = ()) -> dict[str, JsonValue]:
+    """What an operator is declared with, beside its type and description: the value types of
+    the fields it can test (none: any), and what an analyst may write for it (`later_than` for
+    `after`), named in the error when they do."""
+    return {"tests": [value_type.value for value_type in tests], "look_alikes": list(look_alikes)}
 
 
 class FieldCondition(_Spec):
@@ -80,83 +94,86 @@ class FieldCondition(_Spec):
     equals: Scalar | None = Field(
         default=None,
         description="Value equals this (text: any case)",
-        json_schema_extra=_looks_like("is", "eq", "equal", "equal_to", "==", "value"),
+        json_schema_extra=_operator("is", "eq", "equal", "equal_to", "==", "value"),
     )
     in_: list[Scalar] | None = Field(
         default=None,
         alias="in",
         description="Value is one of these (text: any case)",
-        json_schema_extra=_looks_like("one_of", "any_of", "in_list", "is_in", "among"),
+        json_schema_extra=_operator("one_of", "any_of", "in_list", "is_in", "among"),
     )
     present: Literal[True] | None = Field(
         default=None,
         description="Value is given and readable",
-        json_schema_extra=_looks_like("exists", "given", "not_empty", "not_missing", "known"),
+        json_schema_extra=_operator("exists", "given", "not_empty", "not_missing", "known"),
     )
     missing: Literal[True] | None = Field(
         default=None,
         description="Value is empty or unreadable",
-        json_schema_extra=_looks_like("empty", "absent", "blank", "is_empty", "unknown"),
+        json_schema_extra=_operator("empty", "absent", "blank", "is_empty", "unknown"),
     )
     before: DateRef | None = Field(
         default=None,
         description="Date is before this date",
-        json_schema_extra=_looks_like("earlier_than", "prior_to", "lt_date", "until"),
+        json_schema_extra=_operator("earlier_than", "prior_to", "lt_date", "until", tests=_DATES),
     )
     after: DateRef | None = Field(
         default=None,
         description="Date is after this date",
-        json_schema_extra=_looks_like("later_than", "since", "gt_date", "from"),
+        json_schema_extra=_operator("later_than", "since", "gt_date", "from", tests=_DATES),
     )
     on_or_before: DateRef | None = Field(
         default=None,
         description="Date is on or before this",
-        json_schema_extra=_looks_like("not_after", "up_to", "by"),
+        json_schema_extra=_operator("not_after", "up_to", "by", tests=_DATES),
     )
     on_or_after: DateRef | None = Field(
         default=None,
         description="Date is on or after this",
-        json_schema_extra=_looks_like("not_before", "starting", "as_from"),
+        json_schema_extra=_operator("not_before", "starting", "as_from", tests=_DATES),
     )
     gt: float | None = Field(
         default=None,
         description="Number is greater than this",
-        json_schema_extra=_looks_like("greater_than", "more_than", "above", ">"),
+        json_schema_extra=_operator("greater_than", "more_than", "above", ">", tests=_NUMBERS),
     )
     ge: float | None = Field(
         default=None,
         description="Number is at least this",
-        json_schema_extra=_looks_like("at_least", "min", "minimum", "gte", ">="),
+        json_schema_extra=_operator("at_least", "min", "minimum", "gte", ">=", tests=_NUMBERS),
     )
     lt: float | None = Field(
         default=None,
         description="Number is less than this",
-        json_schema_extra=_looks_like("less_than", "below", "under", "<"),
+        json_schema_extra=_operator("less_than", "below", "under", "<", tests=_NUMBERS),
     )
     le: float | None = Field(
         default=None,
         description="Number is at most this",
-        json_schema_extra=_looks_like("at_most", "max", "maximum", "lte", "<="),
+        json_schema_extra=_operator("at_most", "max", "maximum", "lte", "<=", tests=_NUMBERS),
     )
     in_group: list[str] | None = Field(
         default=None,
         description="Role is in one of these groups of the role vocabulary (e.g. [stake])",
+        json_schema_extra=_operator(tests=(ValueType.role,)),
     )
     named_in: str | None = Field(
         default=None,
         description="Value is one of the ';'-separated items of another text field, of the record "
         "or of the record a lookup reaches (e.g. company.committee_covers), compared in any case",
+        json_schema_extra=_operator(tests=(ValueType.text, ValueType.identifier)),
     )
     matches: str | None = Field(
         default=None,
         max_length=200,
         description="Text contains a match of this RE2 regular expression (linear time; "
         "use (?i) for any case)",
-        json_schema_extra=_looks_like("contains", "regex", "pattern", "like", "match"),
+        json_schema_extra=_operator("contains", "regex", "pattern", "like", "match", tests=_TEXTS),
     )
     listed: ListMatch | None = Field(
         default=None,
         description="Name matches a designated person or entity on the sanctions lists",
+        json_schema_extra=_operator(tests=(ValueType.text,)),
     )
 
     @field_validator("in_group", mode="before")
@@ -195,13 +212,33 @@ OPERATORS: dict[str, str] = {
     for name, info in FieldCondition.model_fields.items()
     if name != "field"
 }
+
+
+def _declared(key: str) -> dict[str, list[str]]:
+    """Each operator's `_operator(...)` declaration of `key`."""
+    return {
+        info.alias or name: cast(list[str], info.json_schema_extra.get(key, []))
+        for name, info in FieldCondition.model_fields.items()
+        if isinstance(info.json_schema_extra, dict)
+    }
+
+
 OPERATOR_LOOK_ALIKES: dict[str, str] = {
-    look_alike: info.alias or name
-    for name, info in FieldCondition.model_fields.items()
-    if isinstance(info.json_schema_extra, dict)
-    for look_alike in cast(list[str], info.json_schema_extra.get("look_alikes", []))
+    look_alike: operator
+    for operator, look_alikes in _declared("look_alikes").items()
+    for look_alike in look_alikes
 }
 """Keys written for an operator by analysts used to other tools (`later_than`) → the operator."""
+OPERATOR_TYPES: dict[str, frozenset[ValueType]] = {
+    operator: frozenset(ValueType(value) for value in tests)
+    for operator, tests in _declared("tests").items()
+    if tests
+}
+"""The value types of the fields an operator can test (operators not here test any field)."""
+DATE_OPERATORS = frozenset(
+    operator for operator, tests in OPERATOR_TYPES.items() if tests == {ValueType.date}
+)
+"""Operators whose argument is a date: a fixed one, `as_of`, or a field's date plus days."""
 
 
 class DateTest(_Spec):
