@@ -3,9 +3,9 @@
 A screen makes thousands of column-long temporaries: masks, row positions, hashes, 8 MB each for a
 million records. glibc's malloc takes a block that big straight from the kernel (`mmap`) and
 hands it back when it is freed, so the next array of that size is faulted in again, one page at a
-time; on the 2-core VM that was ~2.5 s of system time in a million-record screen (~200,000 page
-faults). With the thresholds raised, freed blocks stay in the heap for the next array: ~35% fewer
-faults, ~0.5 s less, for ~30 MiB more peak memory (`benchmarks/scale.py`).
+time, which costs seconds of system time in a million-record screen. With the thresholds raised,
+freed blocks stay in the heap for the next array, for a little more peak memory (measured in
+BENCHMARKS.md, `benchmarks/scale.py`).
 """
 
 from __future__ import annotations

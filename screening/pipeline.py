@@ -366,9 +366,8 @@ def _prepared_lists(request: ScreenRequest) -> _PreparedLists:
     """Load the lists and encode their names; `screen` runs this beside reading and normalizing
     the records.
 
-    It is Python work on one core: run first, a 10,000-entry UN list kept the screen waiting
-    ~1.4 s with the other core idle; beside the read it shares both cores with the parser
-    (1M workers against that list: screen median 8.3–8.7 → 7.8 s)."""
+    It is Python work on one core: run first, a large list would keep the screen waiting with
+    the other core idle; beside the read it shares both cores with the parser."""
     start = time.perf_counter()
     watchlists = _watchlists(request)
     names: dict[str | None, ListNames] = {}
