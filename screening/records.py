@@ -521,9 +521,6 @@ class Schema:
     def name_field(self) -> str:
         return NAME_FIELD[self.kind]
 
-    def columns_of(self, value_type: ValueType) -> list[str]:
-        return [name for name, column in self.columns.items() if column.type is value_type]
-
 
 def _column_of(annotation: object, metadata: list[object]) -> Column:
     for item in metadata:

@@ -63,9 +63,9 @@ def _parse_list(path: Path) -> Watchlist:
     text = _read(path)
     if not text.strip():
         raise InputFileError("list file is empty", path, 1)
-    head = text[:HEAD_CHARS]
-    for _, looks, parse in FORMATS:
-        if looks(head):
+    found = detect_format(text)
+    for name, _, parse in FORMATS:
+        if name == found:
             return parse(text, path)
     raise InputFileError(
         "unrecognised list format (expected UN consolidated XML, OpenSanctions targets.simple.csv, "
