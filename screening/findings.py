@@ -22,7 +22,7 @@ from screening.normalizing.fingerprints import hex_text
 from screening.normalizing.tables import record_fingerprints
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN
-from screening.records import RecordKind
+from screening.records import RecordKind, percent_fields
 from screening.rulespec.checks import PLACEHOLDER
 from screening.rulespec.rulebook import LoadedRule
 
@@ -136,7 +136,7 @@ def rule_findings(
         # values the sentence cites are evidence too, even where the condition did not test them
         if name not in evidence and name in values.columns:
             evidence[name] = take_rows(context.column(kind, name), rows)
-    shown = {key: _shown(series) for key, series in evidence.items()}
+    shown = {key: _shown(series, _percent(key)) for key, series in evidence.items()}
     count = len(rows)
     entries = shown.get("list.reference", joined([""], count))
     record_type = kind.value
@@ -186,8 +186,9 @@ def _taken(column: pd.Series, rows: np.ndarray) -> Text:
     return arrow_text(take_rows(column, rows))
 
 
-def _shown(values: pd.Series) -> Text:
-    """Evidence as `display` shows it, as Arrow text (text needs no pandas round trip).
+def _shown(values: pd.Series, percent: bool = False) -> Text:
+    """Evidence as `display` shows it, as Arrow text (text needs no pandas round trip);
+    `percent`: the values are percentages (40%).
 
     Numbers and dates are shown a distinct value at a time: `display` formats value by value
     (~2 µs a number), and amounts and dates repeat across findings."""
@@ -196,8 +197,13 @@ def _shown(values: pd.Series) -> Text:
     if not (pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_dtype(values)):
         return arrow_text(display(values))
     codes, distinct = pd.factorize(values)  # missing values: code -1
-    shown = arrow_text(display(pd.Series(distinct, dtype=values.dtype)))
+    shown = arrow_text(display(pd.Series(distinct, dtype=values.dtype), percent))
     return pc.fill_null(shown.take(pa.array(codes, mask=codes < 0)), MISSING)
+
+
+def _percent(key: str) -> bool:
+    """Whether an evidence key or placeholder names a percentage (share_pct, company.share_pct)."""
+    return key.rsplit(".", 1)[-1] in percent_fields()
 
 
 def render(
@@ -230,7 +236,7 @@ def _placeholder(
         return shown[name]
     if name == "as_of":
         return joined([context.as_of.strftime("%Y-%m-%d")], len(rows))
-    return _shown(take_rows(values[name], rows))
+    return _shown(take_rows(values[name], rows), _percent(name))
 
 
 def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Text:
@@ -244,7 +250,10 @@ def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Te
     count = len(rows)
     for key, value in shown.items():
         if key in named.given:
-            value = with_given(value, value, pc.fill_null(named.given[key].take(at), ""))
+            given = pc.fill_null(named.given[key].take(at), "")
+            if _percent(key):  # 40 is what 40% says: no "given as"
+                given = pc.if_else(pc.equal(joined([given, "%"], count), value), value, given)
+            value = with_given(value, value, given)
         separator = "; " if parts else ""
         silent = _says_nothing(key)
         if silent is not None:

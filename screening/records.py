@@ -38,10 +38,12 @@ class ValueType(StrEnum):
 
 @dataclass(frozen=True)
 class Column:
-    """Marker carried in a field's metadata: its value type (and the allowed values of a choice)."""
+    """Marker carried in a field's metadata: its value type (and the allowed values of a choice;
+    whether a number is a percentage, read and shown as one)."""
 
     type: ValueType
     choices: tuple[str, ...] = ()
+    percent: bool = False
 
 
 Text = Annotated[str, Column(ValueType.text)]
@@ -49,6 +51,7 @@ Identifier = Annotated[str, Column(ValueType.identifier)]
 Country = Annotated[str, Column(ValueType.country)]
 Date = Annotated[dt.date, Column(ValueType.date)]
 Number = Annotated[float, Column(ValueType.number)]
+Percent = Annotated[float, Column(ValueType.number, percent=True)]
 PartyType = Annotated[
     Literal["person", "organization"], Column(ValueType.choice, ("person", "organization"))
 ]
@@ -431,9 +434,13 @@ class _Relationship(_Record):
             "relationship", "relation", "relationship_type", "link", "capacity"
         ),
     )
-    share_pct: Number | None = Field(
+    share_pct: Percent | None = Field(
         default=None,
-        description="Share held, in percent",
+        description="Share held, in percent: 30, 30%, 30.5 % or 30,5 (a comma is the decimal "
+        "mark); a fraction of the whole as a fraction, 1/3 or ½ (33.33%, 50%). A bare number is "
+        "in percent: 0.3 is 0.3%, and where every share of a file is 1 or less they may be "
+        "fractions of one (0.3 for 30%), so they are read as unknown and listed: write 30%. Over "
+        "100% or below 0% is a data issue",
         json_schema_extra=_looks_like(
             "share",
             "shares",
@@ -549,3 +556,14 @@ def schema_for(kind: RecordKind) -> Schema:
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         look_alikes.update(dict.fromkeys(cast(list[str], extra.get("look_alikes", [])), name))
     return Schema(kind=kind, columns=columns, required=tuple(required), look_alikes=look_alikes)
+
+
+@cache
+def percent_fields() -> frozenset[str]:
+    """The columns of any kind that hold a percentage (read as one, shown as 40%)."""
+    return frozenset(
+        name
+        for kind in RecordKind
+        for name, column in schema_for(kind).columns.items()
+        if column.percent
+    )

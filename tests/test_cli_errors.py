@@ -33,11 +33,27 @@ def test_unknown_kind(runner: CliRunner, tmp_path: Path) -> None:
     )
 
 
-def test_bad_as_of(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
-    fails(
-        run_cli(runner, "run", workers, "--as-of", "23.11.2026", "--out", tmp_path / "r.xlsx"),
-        "--as-of",
-    )
+@pytest.mark.parametrize(
+    ("as_of", "problem"),
+    [
+        ("next week", "'next week' is not a date"),
+        ("31.02.2026", "'31.02.2026' is an impossible date"),
+        ("2026-13-01", "'2026-13-01' is an impossible date"),
+    ],
+)
+def test_bad_as_of(
+    runner: CliRunner, workers: Path, tmp_path: Path, as_of: str, problem: str
+) -> None:
+    result = run_cli(runner, "run", workers, "--as-of", as_of, "--out", tmp_path / "r.xlsx")
+    fails(result, "--as-of", problem, "YYYY-MM-DD, DD.MM.YYYY")
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_as_of_that_reads_as_two_dates(runner: CliRunner, workers: Path, tmp_path: Path) -> None:
+    """05/12/2026 is 5 December day-first and May 12 month-first: a record keeps it day-first
+    with a data issue, but the date every rule is judged at is asked for unambiguously."""
+    result = run_cli(runner, "run", workers, "--as-of", "05/12/2026", "--out", tmp_path / "r.xlsx")
+    fails(result, "--as-of", "'05/12/2026'", "write it YYYY-MM-DD or DD.MM.YYYY")
 
 
 def test_out_is_an_input_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The `screening` command: thin commands that parse arguments, call the library, map errors.
 
 Every user-facing problem is a `ScreeningError`, printed as one line on stderr with exit code 2;
-`--debug` shows the traceback instead.
+`--debug` shows the traceback instead. Each command's module is imported when the command is used
+(screening.cli.groups): `screening --version` and `screening --help` import none of them.
 """
 
 from __future__ import annotations
@@ -9,22 +10,50 @@ from __future__ import annotations
 import typer
 
 from screening import __version__
-from screening.cli import lists, records, review, rules, run, sources
 from screening.cli.errors import state
+from screening.cli.groups import PLAIN_HELP, Lazy, LazyGroup
+
+COMMANDS = {
+    "run": Lazy("screening.cli.run", "run", "Screen CSV records and write the Excel report."),
+    "demo": Lazy(
+        "screening.cli.run",
+        "demo",
+        "Screen the bundled sample records and write reports/demo.xlsx.",
+    ),
+    "rules": Lazy(
+        "screening.cli.rules", "app", "List, show, validate, test and document rule files."
+    ),
+    "lists": Lazy(
+        "screening.cli.lists",
+        "app",
+        "Inspect sanctions list files (UN XML, OpenSanctions CSV, FtM JSON lines, native YAML).",
+    ),
+    "sources": Lazy("screening.cli.sources", "app", "The cited source articles."),
+    "review": Lazy(
+        "screening.cli.review", "app", "Carry review decisions from reports to the next screen."
+    ),
+    "records": Lazy(
+        "screening.cli.records",
+        "app",
+        "The CSV columns of worker, company and relationship files.",
+    ),
+}
+"""The commands of `screening`, each imported when used; `help` is the command's own first
+sentence (tests/test_cli_help.py holds them together)."""
+
+
+class _Screening(LazyGroup):
+    lazy = COMMANDS
+
 
 app = typer.Typer(
     help="Screen worker, company and ownership records against UN DPRK sanctions rules.",
+    cls=_Screening,
     no_args_is_help=True,
+    rich_markup_mode=PLAIN_HELP,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.command("run")(run.run)
-app.command("demo")(run.demo)
-app.add_typer(rules.app, name="rules")
-app.add_typer(lists.app, name="lists")
-app.add_typer(sources.app, name="sources")
-app.add_typer(review.app, name="review")
-app.add_typer(records.app, name="records")
 
 
 def _version(value: bool) -> None:

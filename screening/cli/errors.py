@@ -42,6 +42,13 @@ _ESCAPES = {
 }
 
 
+# Raised for the command line library to handle, not errors: an exit with its code, an abort,
+# a usage error (its own message and exit 2), and a closed pipe (`screening rules list | head`: a
+# quiet exit). Every command runs inside `fatal_errors` (screening.cli.groups), so these pass
+# through it.
+_CLI_SIGNALS = (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError)
+
+
 @dataclass
 class _State:
     debug: bool = False
@@ -67,11 +74,13 @@ def fatal_errors() -> Iterator[None]:
     """Turn a ScreeningError (or an unexpected error) into one line on stderr and exit 2.
 
     A ScreeningError that lists several problems (`review import`) keeps one line per problem.
-    SIGTERM is handled as Ctrl-C is, so that a terminated run removes its temporary files."""
+    SIGTERM is handled as Ctrl-C is, so that a terminated run removes its temporary files. Every
+    command runs inside it (its group's `invoke`, screening.cli.groups); a command may also use it
+    around the part that can fail, to print its output only after that part succeeded."""
     with _terminate_as_interrupt():
         try:
             yield
-        except typer.Exit:
+        except _CLI_SIGNALS:
             raise
         except ScreeningError as error:
             _fail(f"error: {printable_lines(str(error))}")

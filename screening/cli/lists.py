@@ -11,12 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.cli.errors import fatal_errors, printable
+from screening.cli.groups import sub_app
 from screening.cli.inputs import check_input_file
 from screening.lists.loading import load_list
 from screening.lists.summary import summarize
 
-app = typer.Typer(
-    help="Inspect sanctions list files (UN XML, OpenSanctions CSV, FtM JSON lines, native YAML)."
+app = sub_app(
+    "Inspect sanctions list files (UN XML, OpenSanctions CSV, FtM JSON lines, native YAML).",
+    no_args_is_help=True,
 )
 
 
@@ -27,7 +29,7 @@ def _lists() -> None:
 
 @app.command()
 def show(
-    file: Annotated[Path, typer.Argument(help="List file; format detected from its content")],
+    file: Annotated[Path, typer.Argument(help="List file, in a format detected from its content.")],
 ) -> None:
     """Summarise a list: source, date, entries by type and programme."""
     with fatal_errors():

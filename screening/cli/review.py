@@ -9,13 +9,12 @@ from typing import Annotated
 import typer
 
 from screening.cli.errors import fatal_errors, printable
+from screening.cli.groups import sub_app
 from screening.cli.inputs import check_input_file
 from screening.review.decisions import STORE_NAME, append_to_store
 from screening.review.workbook import import_decisions
 
-app = typer.Typer(
-    help="Carry review decisions from reports to the next screen.", no_args_is_help=True
-)
+app = sub_app("Carry review decisions from reports to the next screen.", no_args_is_help=True)
 
 
 @app.command("import")
@@ -23,7 +22,9 @@ def import_report(
     report: Annotated[Path, typer.Argument(help="A report reviewed in Excel.")],
     store: Annotated[
         Path | None,
-        typer.Option("--store", help=f"Decision store [default: {STORE_NAME} next to the report]."),
+        typer.Option(
+            "--store", help="Decision store.", show_default=f"{STORE_NAME} next to the report"
+        ),
     ] = None,
 ) -> None:
     """Import the decisions of a reviewed report (all or nothing) into the decision store."""

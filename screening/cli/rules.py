@@ -11,6 +11,7 @@ from rapidfuzz import process
 from rich.console import Console
 
 from screening.cli.errors import EXIT_FATAL, fatal_errors, printable, printable_lines
+from screening.cli.groups import BUNDLED_RULES, BUNDLED_SOURCES, sub_app
 from screening.cli.inputs import check_input_file, check_rule_files
 from screening.cli.tables import print_id_table
 from screening.errors import ScreeningError
@@ -28,20 +29,19 @@ from screening.rulespec.rulebook import (
 from screening.rulespec.sources import Corpus, load_corpus
 from screening.ruletests import run_rule_tests
 
-app = typer.Typer(help="List, show, validate, test and document rule files.", no_args_is_help=True)
+app = sub_app("List, show, validate, test and document rule files.", no_args_is_help=True)
 console = Console()
 
 RulesDir = Annotated[
     Path | None,
-    typer.Argument(
-        help="Rules directory, as --rules [default: the bundled rules].", show_default=False
-    ),
+    typer.Argument(help="Rules directory, as --rules.", show_default=BUNDLED_RULES),
 ]
 RulesOption = Annotated[
-    Path | None, typer.Option("--rules", help="Rules directory [default: the bundled rules].")
+    Path | None, typer.Option("--rules", help="Rules directory.", show_default=BUNDLED_RULES)
 ]
 SeedsOption = Annotated[
-    Path | None, typer.Option("--seeds", help="Cited sources directory [default: bundled].")
+    Path | None,
+    typer.Option("--seeds", help="Cited sources directory.", show_default=BUNDLED_SOURCES),
 ]
 
 
@@ -75,7 +75,11 @@ def list_rules(
 
 
 @app.command("show")
-def show(rule_id: str, directory: RulesOption = None, seeds: SeedsOption = None) -> None:
+def show(
+    rule_id: Annotated[str, typer.Argument(help="A rule id, as `screening rules list` shows it.")],
+    directory: RulesOption = None,
+    seeds: SeedsOption = None,
+) -> None:
     """Show one rule: what it checks, its legal basis, exceptions, sources and file."""
     with fatal_errors():
         rulebook = _rulebook(directory, seeds)
@@ -97,9 +101,8 @@ def validate(
     target: Annotated[
         Path | None,
         typer.Argument(
-            help="A rules directory, or one rule file (checked with the rules beside it) "
-            "[default: the bundled rules].",
-            show_default=False,
+            help="A rules directory, or one rule file (checked with the rules beside it).",
+            show_default=BUNDLED_RULES,
         ),
     ] = None,
     rules: RulesOption = None,

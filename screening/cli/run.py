@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from screening.cli.errors import fatal_errors, printable
+from screening.cli.groups import BUNDLED_RULES, BUNDLED_SOURCES
 from screening.cli.inputs import check_input_file, check_input_files, check_rule_files
 from screening.errors import ScreeningError
 from screening.pipeline import (
@@ -42,10 +43,12 @@ def run(
         list[Path], typer.Argument(help="CSV files of worker, company or relationship records.")
     ],
     rules: Annotated[
-        Path | None, typer.Option("--rules", help="Rules directory [default: the bundled rules].")
+        Path | None,
+        typer.Option("--rules", help="Rules directory.", show_default=BUNDLED_RULES),
     ] = None,
     seeds: Annotated[
-        Path | None, typer.Option("--seeds", help="Cited sources directory [default: bundled].")
+        Path | None,
+        typer.Option("--seeds", help="Cited sources directory.", show_default=BUNDLED_SOURCES),
     ] = None,
     list_files: Annotated[
         list[Path] | None, typer.Option("--list", help="Extra sanctions list file (repeatable).")
@@ -55,11 +58,13 @@ def run(
     ] = False,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Date the rules are judged at, YYYY-MM-DD [default: today]."),
+        typer.Option(
+            "--as-of", help="Date the rules are judged at, e.g. 2026-11-23.", show_default="today"
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Report path [default: reports/screen-<timestamp>.xlsx]."),
+        typer.Option("--out", help="Report path.", show_default="reports/screen-<timestamp>.xlsx"),
     ] = None,
     fail_on: Annotated[
         Severity | None,
@@ -69,15 +74,17 @@ def run(
         str | None,
         typer.Option(
             "--encoding",
-            help="Encoding of the CSV files [default: detected: UTF-8, UTF-16 by BOM, or a "
-            "legacy encoding such as cp1251].",
+            help="Encoding of the CSV files; when not given, detected: UTF-8, UTF-16 by its "
+            "BOM, or a legacy encoding such as cp1251.",
+            show_default="detected",
         ),
     ] = None,
     decisions: Annotated[
         Path | None,
         typer.Option(
             "--decisions",
-            help=f"Decision store to apply [default: {STORE_NAME} next to the report, if any].",
+            help="Decision store to apply.",
+            show_default=f"{STORE_NAME} next to the report, if there is one",
         ),
     ] = None,
     suppressions: Annotated[
@@ -138,12 +145,19 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Report path.")] = Path("reports/demo.xlsx"),
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Date the rules are judged at [default: today]."),
+        typer.Option(
+            "--as-of", help="Date the rules are judged at, e.g. 2026-11-23.", show_default="today"
+        ),
     ] = None,
 ) -> None:
     """Screen the bundled sample records and write reports/demo.xlsx."""
     with fatal_errors():
-        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ScreeningError(
+                f"cannot make the report's folder: {error.strerror or error}", out.parent
+            ) from None
         request = ScreenRequest(
             files=sorted(demo_dir().glob("*.csv")),
             as_of=_as_of(as_of),
@@ -192,12 +206,15 @@ def _existing(path: Path) -> Path | None:
 
 
 def _as_of(text: str | None) -> dt.date:
+    """The --as-of date, written as the records write dates (`read_date`); today if not given."""
+    from screening.normalizing.values import read_date
+
     if text is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ScreeningError(f"--as-of must be a date YYYY-MM-DD, not {text!r}") from None
+        return read_date(text)
+    except ValueError as problem:
+        raise ScreeningError(f"--as-of: {problem}") from None
 
 
 def _column_map(items: list[str], file: Path | None) -> ColumnMap:

@@ -9,17 +9,19 @@ import typer
 from rich.console import Console
 
 from screening.cli.errors import fatal_errors
+from screening.cli.groups import BUNDLED_SOURCES, sub_app
 from screening.cli.tables import print_id_table
 from screening.resources import seeds_dir
 from screening.rulespec.sources import load_corpus
 
-app = typer.Typer(help="The cited source articles.", no_args_is_help=True)
+app = sub_app("The cited source articles.", no_args_is_help=True)
 
 
 @app.command("list")
 def list_sources(
     seeds: Annotated[
-        Path | None, typer.Option("--seeds", help="Sources directory [default: bundled].")
+        Path | None,
+        typer.Option("--seeds", help="Sources directory.", show_default=BUNDLED_SOURCES),
     ] = None,
 ) -> None:
     """List the source articles: id, title, publisher, date, file, URL."""

@@ -23,7 +23,7 @@ from screening.engine.ownership import chain_column, chain_paths, walk_chains
 from screening.engine.rows import distinct_rows, take_rows
 from screening.engine.text import Text, arrow_text
 from screening.normalizing.decisions import named_in
-from screening.records import NAME_FIELD, RecordKind, schema_for
+from screening.records import NAME_FIELD, RecordKind, percent_fields, schema_for
 from screening.rulespec.checks import LIST_EVIDENCE, literal_values
 from screening.rulespec.conditions import (
     AS_OF,
@@ -462,7 +462,7 @@ def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind)
         described = take_rows(names, rows).astype("str").fillna("?")
         details = []
         for field_name, values in shown:
-            value = display(values(rows))
+            value = display(values(rows), field_name.rsplit(".", 1)[-1] in percent_fields())
             # a value not recorded says nothing about why the record counts: left out
             details.append((field_name + "=" + value).where(value != MISSING, ""))
         if not details:

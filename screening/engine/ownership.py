@@ -81,8 +81,8 @@ def chain_paths(context: Context, chains: Chains) -> Evidence:
             going = steps > level
             links = chains.link[current[going]]
             above = parties[links]
-            share = display(take_rows(shares, links)).to_numpy(dtype=object)
-            share = np.where(share == MISSING, "share not recorded", share + "%")
+            share = display(take_rows(shares, links), percent=True).to_numpy(dtype=object)
+            share = np.where(share == MISSING, "share not recorded", share)
             label = (
                 take_rows(ids, above).astype("str").to_numpy(dtype=object)
                 + " ("

@@ -19,7 +19,15 @@ from screening.normalizing.decisions import apply_decisions, read_statuses
 from screening.normalizing.fingerprints import fingerprints
 from screening.normalizing.identifiers import look_alike_ids
 from screening.normalizing.roles import read_roles
-from screening.normalizing.values import parse_dates, parse_numbers, plain_dates, plain_numbers
+from screening.normalizing.values import (
+    flag_fractions_of_one,
+    parse_dates,
+    parse_numbers,
+    parse_percentages,
+    plain_dates,
+    plain_numbers,
+    share_problems,
+)
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, TRIMMED, text_column
 from screening.records import Column, RecordKind, Schema, ValueType, schema_for
@@ -106,6 +114,7 @@ def normalize_table(
     if not look_alike.empty:
         problems["record_id"] = look_alike
     apply_decisions(kind, values, raw, problems)
+    _flag_fractions_of_one(schema, values, raw, problems)
     if as_of is not None:
         _flag_future(values, problems, as_of)
     return RecordTable(kind, values, raw, _issues(kind, raw, problems))
@@ -132,10 +141,23 @@ def _normalized(
     if column is None or column.type in _PLAIN_TEXT:
         return _text(given, stripped), None
     if column.type is ValueType.number:
-        return _plain_first(column, given, *plain_numbers(pa.chunked_array(given)))
+        numbers = _plain_first(column, given, *plain_numbers(pa.chunked_array(given)))
+        return _shares(*numbers) if column.percent else numbers
     if column.type is ValueType.date:
         return _plain_first(column, given, *plain_dates(pa.chunked_array(given)))
-    return _per_distinct(column.type, column.choices, given)
+    return _per_distinct(column, given)
+
+
+def _shares(numbers: pd.Series, problems: pd.Series | None) -> tuple[pd.Series, pd.Series | None]:
+    """A percentage column with the shares over 100% or below 0% unknown and listed (those read
+    whole-column, as plain numbers, are not checked on the way)."""
+    beyond = share_problems(numbers)
+    if beyond.empty:
+        return numbers, problems
+    numbers[beyond.index] = np.nan
+    if problems is None:
+        return numbers, beyond
+    return numbers, pd.concat([problems, beyond]).sort_index()
 
 
 def _plain_first(
@@ -145,23 +167,21 @@ def _plain_first(
     and the others, a few, read value by distinct value."""
     rest = np.flatnonzero(~plain)
     if len(rest):
-        others, problems = _per_distinct(column.type, column.choices, text.iloc[rest])
+        others, problems = _per_distinct(column, text.iloc[rest])
         parsed[rest] = others.to_numpy()
     else:
         problems = None
     return pd.Series(parsed, index=text.index), problems
 
 
-def _per_distinct(
-    value_type: ValueType, choices: tuple[str, ...], text: pd.Series
-) -> tuple[pd.Series, pd.Series | None]:
+def _per_distinct(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     """Normalize each distinct value once and spread the results back over the column.
 
     Registers repeat values heavily (a few thousand distinct dates or countries in a million
     rows), so this turns the per-column work into per-distinct-value work.
     """
     codes, distinct = pd.factorize(text)
-    values, problems = _normalize_column(value_type, choices, pd.Series(distinct, dtype=object))
+    values, problems = _normalize_column(column, pd.Series(distinct, dtype=object))
     spread = values.take(codes).set_axis(text.index)
     if problems is None:
         return spread, None
@@ -175,13 +195,12 @@ def _rows_with_problems(problems: pd.Series, codes: np.ndarray, index: pd.Index)
     return pd.Series(problems.to_numpy()[codes[rows]], index=index[rows], dtype=object)
 
 
-def _normalize_column(
-    value_type: ValueType, choices: tuple[str, ...], text: pd.Series
-) -> tuple[pd.Series, pd.Series | None]:
+def _normalize_column(column: Column, text: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    value_type, choices = column.type, column.choices
     if value_type is ValueType.date:
         return parse_dates(text)
     if value_type is ValueType.number:
-        return parse_numbers(text)
+        return parse_percentages(text) if column.percent else parse_numbers(text)
     if value_type is ValueType.country:
         return normalize_countries(text)
     if value_type is ValueType.decision:
@@ -195,6 +214,22 @@ def _normalize_column(
         problem[folded.ne("") & ~known] = f"not one of: {', '.join(choices)}"
         return _text(folded.where(known, "")), problem
     return _text(text), None
+
+
+def _flag_fractions_of_one(
+    schema: Schema, values: pd.DataFrame, raw: pd.DataFrame, problems: dict[str, pd.Series]
+) -> None:
+    """Shares that may be fractions of one written as decimals (`flag_fractions_of_one`):
+    unknown, and listed."""
+    for name, column in schema.columns.items():
+        if not column.percent or name not in values.columns:
+            continue
+        flagged = flag_fractions_of_one(values[name], raw[name], raw[FILE_COLUMN])
+        if flagged.empty:
+            continue
+        values.loc[flagged.index, name] = np.nan
+        problem = problems.get(name, pd.Series(dtype=object))
+        problems[name] = pd.concat([problem, flagged]).sort_index()
 
 
 def _flag_future(values: pd.DataFrame, problems: dict[str, pd.Series], as_of: pd.Timestamp) -> None:

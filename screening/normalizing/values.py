@@ -5,18 +5,29 @@ Dates: ISO (2023-03-14, 2023/03/14) and day-first forms used in the registers we
 as another date (03/04/2020) is read day-first and listed as ambiguous, its value kept.
 Numbers: spaces, non-breaking spaces and apostrophes as thousands separators, either comma or
 point as decimal mark, currency signs and codes around.
+Percentages (a share): 30, 30%, 30.5 %, 30,5 (a percentage needs no thousands separator, so a
+comma is always its decimal mark), and a fraction of the whole written as one (1/3, ½) as that
+part of 100%; a bare number is in percent (0.3 is 0.3%, not 30%: see `parse_percentages`).
 A value that does not parse becomes unknown and its problem is reported; the record is kept.
+Dates outside the records (an option, a decision, a suppression) are read by `read_date`, the
+same parser, one value at a time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import BeforeValidator
 
 _DATE_FORMATS: list[tuple[str, str]] = [
     (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
@@ -29,6 +40,8 @@ _DATE_FORMATS: list[tuple[str, str]] = [
 # dotted form is day-first everywhere, so only the separated forms can be ambiguous.
 _DAY_FIRST_SEPARATED = {"%d/%m/%Y", "%d-%m-%Y"}
 _AMBIGUOUS = "ambiguous day/month order, read as day-first"
+DATE_FORMS = "YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY, DD-MM-YYYY or YYYY/MM/DD"
+"""The forms `parse_dates` reads (ISO date-times are read as their date), as errors name them."""
 _EARLIEST = pd.Timestamp("1678-01-01")
 _LATEST = pd.Timestamp("2261-12-31")
 # Days from 1970-01-01 to the first of each month from the earliest date's to the one after the
@@ -242,6 +255,46 @@ def _date_part(text: pd.Series) -> pd.Series:
     return text.mask(timed, text[timed].str.replace(_ISO_DATETIME, r"\1", regex=True))
 
 
+@lru_cache(maxsize=4096)
+def read_date(text: str) -> dt.date:
+    """One date given outside the records (`--as-of`, a decision's `decided_on`, a suppression's
+    `expires`), read as the records' dates are: the same forms, through `parse_dates`.
+
+    What the records would list as a data issue raises ValueError saying what is wrong and how
+    to write the date; so does a day/month order that reads as two dates (03/04/2026), which a
+    record keeps as day-first with an issue to review, but a single date has no one to review
+    it. Cached: a decision store repeats a few dates over thousands of lines."""
+    dates, problems = parse_dates(pd.Series([text], dtype=object))
+    date, problem = dates.iloc[0], problems.iloc[0]
+    if pd.isna(problem) and not pd.isna(date):
+        return pd.Timestamp(date).date()
+    if pd.isna(problem):
+        what = "is empty"
+    elif problem == _AMBIGUOUS:
+        raise ValueError(
+            f"{text!r} reads as one date day-first and another month-first: "
+            "write it YYYY-MM-DD or DD.MM.YYYY"
+        )
+    elif problem == "impossible date":
+        what = "is an impossible date"
+    elif problem == "date out of range":
+        what = f"is out of range, years {_EARLIEST.year} to {_LATEST.year}"
+    else:
+        what = "is not a date"
+    raise ValueError(f"{text!r} {what} (dates are written {DATE_FORMS})")
+
+
+def _written_date(value: object) -> object:
+    """For pydantic: text read by `read_date`; a date (YAML reads ISO dates itself) or anything
+    else left to pydantic."""
+    return read_date(value) if isinstance(value, str) else value
+
+
+WrittenDate = Annotated[dt.date, BeforeValidator(_written_date)]
+"""A date field of a file a user writes (decision store, suppressions): any form the records'
+dates may take."""
+
+
 def _fullmatch(text: pd.Series, pattern: str) -> pd.Series:
     """`text.str.fullmatch(pattern)` through Python's `re`, value by value: what reaches here is
     the few values that are not plain dates (`plain_dates`), for which the fixed cost of pandas'
@@ -314,3 +367,93 @@ def _parse_number(text: str) -> float:
         return float(core)
     except ValueError:
         return np.nan
+
+
+# Percentages (see `parse_percentages`)
+_PERCENT_SIGNS = "%％"
+_VULGAR_FRACTIONS = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅐⅛⅜⅝⅞⅑⅒"
+_DECIMAL = re.compile(r"-?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
+_FRACTION = re.compile(
+    rf"(?:(?P<whole>\d+)(?:\s+|(?=[{_VULGAR_FRACTIONS}])))?"
+    rf"(?:(?P<top>\d+)\s*[/⁄]\s*(?P<bottom>\d+)|(?P<vulgar>[{_VULGAR_FRACTIONS}]))"
+)
+# No share needs more characters as a fraction (Python refuses to read very long whole numbers)
+_LONGEST_FRACTION = 40
+NOT_A_PERCENTAGE = "not a percentage (write e.g. 30, 30%, 30,5 or 1/3)"
+_OVER_100 = "share over 100%"
+_NEGATIVE = "negative share"
+_EVERY_SHARE_AT_MOST_ONE = (
+    "every share in the file is 1 or less: percent, or fractions of one (0.5 = 50%)? "
+    "Read as unknown; write 50% (or 0.5% for half a percent)"
+)
+
+
+def parse_percentages(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float column in percent with NaN for unknown, problem text or NA) for a column of
+    strings, as exports write a share: 30, 30%, 30 %, %30, 30.5, 30,5% (a comma is the decimal
+    mark: a percentage never needs thousands), a fraction of the whole (1/3, ½: 33.33…%, 50%),
+    a percentage with a fraction (33 1/3, 33⅓%). A bare number is read in percent, as the column
+    says (0.3 is 0.3%); a fraction of one written as a decimal (0.3 for 30%) cannot be told from
+    it value by value (see `flag_fractions_of_one`). Over 100% or below 0% is no share: unknown.
+    Read a distinct value at a time."""
+    stripped = values.astype(str).str.strip()
+    distinct = pd.unique(stripped[stripped.ne("")])
+    readings = {value: _parse_percentage(value) for value in distinct}
+    numbers = stripped.map(readings).astype("float64")
+    problems = pd.Series(pd.NA, index=values.index, dtype=object)
+    problems[stripped.ne("") & numbers.isna()] = NOT_A_PERCENTAGE
+    beyond = share_problems(numbers)
+    numbers[beyond.index] = np.nan
+    problems[beyond.index] = beyond
+    return numbers, problems
+
+
+def _parse_percentage(text: str) -> float:
+    """One share in percent: `parse_percentages`, NaN when it does not read."""
+    body, percent = text, False
+    if body and body[-1] in _PERCENT_SIGNS:
+        body, percent = body[:-1].rstrip(), True
+    elif body and body[0] in _PERCENT_SIGNS:
+        body, percent = body[1:].lstrip(), True
+    if _DECIMAL.fullmatch(body):
+        return float(body.replace(",", "."))
+    fraction = _FRACTION.fullmatch(body) if len(body) <= _LONGEST_FRACTION else None
+    if fraction is None:
+        return np.nan
+    if fraction["vulgar"]:
+        part = Fraction(unicodedata.numeric(fraction["vulgar"])).limit_denominator(10)
+    elif int(fraction["bottom"]) == 0:
+        return np.nan
+    else:
+        part = Fraction(int(fraction["top"]), int(fraction["bottom"]))
+    if fraction["whole"] is not None:  # 33 1/3: a percentage (a third of a percent more)
+        return float(int(fraction["whole"]) + part)
+    return float(part if percent else part * 100)  # 1/3 of the whole; 1/3% of a percent
+
+
+def share_problems(numbers: pd.Series) -> pd.Series:
+    """The problem of each share over 100% or below 0% (the rows that have one): no share."""
+    over = numbers.gt(100).to_numpy(dtype=bool)
+    under = numbers.lt(0).to_numpy(dtype=bool)
+    rows = np.flatnonzero(over | under)
+    return pd.Series(
+        np.where(over[rows], _OVER_100, _NEGATIVE), index=numbers.index[rows], dtype=object
+    )
+
+
+def flag_fractions_of_one(numbers: pd.Series, given: pd.Series, files: pd.Series) -> pd.Series:
+    """The shares (rows with a problem) that may be fractions of one written as decimals: a bare
+    number above 0 and at most 1 (0.5, 1) in a file whose every share is at most 1 (a file of
+    shares of 0.6 and 0.4 is one of fractions, 60% and 40%, more likely than one of shares under
+    1%). Such a share is read as unknown, so an ownership test follows it rather than miss a
+    majority, and listed with how to write it (0.5% or 50%). A share written with %, or as a
+    fraction (1/2), says what it is."""
+    small = numbers.gt(0) & numbers.le(1)
+    if not small.any():
+        return pd.Series(dtype=object)
+    largest = numbers.groupby(files.to_numpy(), sort=False).transform("max")
+    candidates = small & largest.le(1)
+    written = given[candidates].astype(str)
+    bare = ~written.str.contains(rf"[{_PERCENT_SIGNS}/⁄{_VULGAR_FRACTIONS}]", regex=True)
+    rows = written.index[bare.to_numpy(dtype=bool)]
+    return pd.Series(_EVERY_SHARE_AT_MOST_ONE, index=rows, dtype=object)

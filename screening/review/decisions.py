@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from screening.errors import InputFileError
+from screening.normalizing.values import WrittenDate
 
 DECISIONS = ("open", "confirmed", "false positive", "escalated")
 DEFAULT_DECISION = "open"
@@ -46,7 +47,9 @@ class Decision(BaseModel):
     decision: DecisionValue
     reviewer: str
     comment: str = ""
-    decided_on: dt.date
+    decided_on: WrittenDate = Field(
+        description="Written as the records write dates (2026-12-05, 05.12.2026); stored ISO"
+    )
     fingerprint: Fingerprint
     evidence: str = Field(description="The evidence the reviewer saw")
     report: str = Field(description="Path of the report the decision was imported from")
@@ -134,7 +137,8 @@ def _line_error(path: Path, number: int, error: ValidationError, torn: bool) -> 
     first = error.errors()[0]
     if first["type"] != "json_invalid":
         where = ".".join(str(step) for step in first["loc"])
-        return InputFileError(f"invalid decision ({where}: {first['msg']})", path, number)
+        message = first["msg"].removeprefix("Value error, ")
+        return InputFileError(f"invalid decision ({where}: {message})", path, number)
     if torn:
         return InputFileError(
             f"line {number} is cut off (a write to the store was interrupted): delete that line, "

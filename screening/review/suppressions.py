@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from screening.errors import InputFileError
+from screening.normalizing.values import WrittenDate
 from screening.rulespec.yamlfile import load_yaml, validation_problem
 
 
@@ -22,7 +22,10 @@ class Suppression(BaseModel):
     reason: str = Field(
         min_length=10, description="Why, e.g. 'Committee exemption confirmed, ref ...'"
     )
-    expires: dt.date = Field(description="After this date the finding is open again")
+    expires: WrittenDate = Field(
+        description="After this date the finding is open again; written as the records write "
+        "dates (2027-06-30, 30.06.2027)"
+    )
     approved_by: str = Field(min_length=1)
 
     @model_validator(mode="after")

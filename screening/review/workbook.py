@@ -17,6 +17,7 @@ import pandas as pd
 
 from screening.errors import InputFileError
 from screening.normalizing.fingerprints import FINGERPRINT_VERSION
+from screening.normalizing.values import DATE_FORMS, read_date
 from screening.report.rows import FindingRow, columns
 from screening.review.decisions import DECISIONS, DEFAULT_DECISION, Decision, Fingerprint
 from screening.review.idcheck import ShownFinding, finding_id_problems
@@ -178,10 +179,7 @@ def _row_problems(rows: list[NamedRow]) -> Iterator[tuple[int, str]]:
         elif decision != DEFAULT_DECISION and not _text(row["reviewer"]):
             yield number, f"{where}: decision {decision!r} has no reviewer"
         if _text(row["decided_on"]) and _date(row["decided_on"]) is None:
-            yield (
-                number,
-                f"{where}: decided_on {_text(row['decided_on'])!r} is not a date (YYYY-MM-DD)",
-            )
+            yield number, f"{where}: decided_on {_date_problem(row['decided_on'])}"
 
 
 def _conflicts(rows: list[NamedRow]) -> Iterator[tuple[int, str]]:
@@ -268,12 +266,23 @@ def _shown(value: CellValue) -> str:
 
 
 def _date(value: CellValue) -> dt.date | None:
-    """A decided_on cell as a date: a date cell, or text written YYYY-MM-DD."""
+    """A decided_on cell as a date: a date cell, or text written as the records write dates
+    (2026-11-30, 30.11.2026: `read_date`)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if not isinstance(value, str):
         return None  # a bare number is not a date, even if Excel could show it as one
     try:
-        return dt.date.fromisoformat(value.strip())
+        return read_date(value)
     except ValueError:
         return None
+
+
+def _date_problem(value: CellValue) -> str:
+    """What is wrong with a decided_on cell that is not a date, and how to write one."""
+    if isinstance(value, str):
+        try:
+            read_date(value)
+        except ValueError as problem:
+            return str(problem)
+    return f"{_text(value)!r} is not a date (dates are written {DATE_FORMS})"

@@ -19,7 +19,7 @@ from screening.lists import bundled_list
 from screening.matching.matcher import list_names
 from screening.normalizing.tables import RecordTable, normalize_table
 from screening.reading import read_records, reject_duplicate_ids
-from screening.records import RecordKind
+from screening.records import RecordKind, percent_fields
 from screening.resources import rules_dir, seeds_dir
 from screening.rulespec.rule import Severity
 from screening.rulespec.rulebook import Rulebook, load_rulebook
@@ -127,7 +127,8 @@ def test_evidence_shows_numbers_and_dates_as_display_does(
         ]
         mine = findings[findings["record_type"] == kind.value]
         for name in typed:
-            shown = display(values[name]).to_numpy()[mine["row"].to_numpy()]
+            percent = name in percent_fields()  # a share: 40%
+            shown = display(values[name], percent).to_numpy()[mine["row"].to_numpy()]
             pattern = rf"(?:^|; ){name}: ([^;]*?)(?: \(given as “[^”]*”\))?(?:;|$)"
             cited = mine["evidence"].str.extract(pattern)[0]
             cites = cited.notna().to_numpy()

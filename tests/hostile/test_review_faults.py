@@ -349,12 +349,25 @@ CASES: list[tuple[str, tuple[object, object, object], Expected]] = [
             4: ("confirmed", "A", "", dt.date(2026, 11, 28)),
         },
     ),
+    # text dates in the forms the records take; a bare number is not a date
     (
         "decided_on",
-        ("30.11.2026", 46000, DAY),
+        ("30.11.2026", "29/11/2026", "28-11-2026"),
+        {
+            2: ("confirmed", "A", "", DAY),
+            3: ("confirmed", "A", "", dt.date(2026, 11, 29)),
+            4: ("confirmed", "A", "", dt.date(2026, 11, 28)),
+        },
+    ),
+    (
+        "decided_on",
+        ("30.11", 46000, "03/11/2026"),
         [
-            "Findings row 2: decided_on '30.11.2026' is not a date (YYYY-MM-DD)",
-            "Findings row 3: decided_on '46000' is not a date (YYYY-MM-DD)",
+            "Findings row 2: decided_on '30.11' is not a date (dates are written YYYY-MM-DD, "
+            "DD.MM.YYYY, DD/MM/YYYY, DD-MM-YYYY or YYYY/MM/DD)",
+            "Findings row 3: decided_on '46000' is not a date (dates are written YYYY-MM-DD, ",
+            "Findings row 4: decided_on '03/11/2026' reads as one date day-first and another "
+            "month-first: write it YYYY-MM-DD or DD.MM.YYYY",
         ],
     ),
 ]
