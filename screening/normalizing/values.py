@@ -408,6 +408,14 @@ def parse_percentages(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return numbers, problems
 
 
+def read_number(text: str) -> float | str:
+    """One number as the records' are read: a share if it has a percent sign or a fraction
+    (`50%`, `1/3`), else an amount (`1 200,50`); the text itself when it reads as neither."""
+    shares = any(sign in text for sign in _PERCENT_SIGNS) or _FRACTION.search(text) is not None
+    number = _parse_percentage(text.strip()) if shares else _parse_number(text.strip())
+    return text if np.isnan(number) else number
+
+
 def _parse_percentage(text: str) -> float:
     """One share in percent: `parse_percentages`, NaN when it does not read."""
     body, percent = text, False

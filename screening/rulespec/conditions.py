@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from screening.normalizing.values import read_number
 from screening.records import RecordKind, ValueType
 
 AS_OF = "as_of"
@@ -175,6 +176,13 @@ class FieldCondition(_Spec):
         description="Name matches a designated person or entity on the sanctions lists",
         json_schema_extra=_operator(tests=(ValueType.text,)),
     )
+
+    @field_validator("gt", "ge", "lt", "le", mode="before")
+    @classmethod
+    def _number_as_records_write_it(cls, value: Any) -> Any:
+        """`50%`, `30,5` or `1/3` read as a share or an amount of the records is read; what
+        does not read is left to the number check, which names it."""
+        return read_number(value) if isinstance(value, str) else value
 
     @field_validator("in_group", mode="before")
     @classmethod

@@ -129,6 +129,11 @@ def _located(
     _, walked = lines.locate(first["loc"], data)
     if first["type"] == "extra_forbidden" and walked:
         message = _unknown_key(walked, data)
+    elif first["type"] == "float_parsing" and walked:
+        message = (
+            f"{_in_words(walked)}: {first.get('input')!r} is not a number: "
+            "write e.g. 50, 50%, 30,5 or 1/3"
+        )
     elif first["type"].startswith("date_") and walked:
         found = first.get("input")
         message = (

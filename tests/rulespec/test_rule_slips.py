@@ -158,3 +158,28 @@ def test_a_decision_no_register_writes_is_refused(runner: CliRunner, rule: Path)
     problem = _problem(runner, rule)
     assert problem.startswith(f"{rule}:{line}: 'maybe later' is no Committee decision")
     assert "approved, refused, pending" in problem
+
+
+@pytest.mark.parametrize("written", ["50%", "'50,0'", "'1/2'"])
+def test_a_share_written_as_records_write_it_is_read_as_theirs(
+    runner: CliRunner, tmp_path: Path, written: str
+) -> None:
+    folder = Path(shutil.copytree(rules_dir(), tmp_path / "all"))
+    rule = folder / "unscr1718-op8d-owned-through-designated-party.yaml"
+    text = rule.read_text("utf-8")
+    assert "ge: 50" in text
+    rule.write_text(text.replace("ge: 50", f"ge: {written}"), "utf-8")
+    assert run_cli(runner, "rules", "validate", rule).exit_code == 0
+    result = run_cli(runner, "rules", "test", "--rules", folder)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_number_no_record_could_hold_says_how_to_write_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = Path(shutil.copytree(rules_dir(), tmp_path / "all"))
+    rule = folder / "unscr1718-op8d-owned-through-designated-party.yaml"
+    line = _edit(rule, "ge: 50", "ge: half")
+    problem = _problem(runner, rule)
+    assert problem.startswith(f"{rule}:{line}:")
+    assert "'half' is not a number: write e.g. 50, 50%, 30,5 or 1/3" in problem
