@@ -42,6 +42,7 @@ import importlib.metadata
 import json
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rigour._core import codepoint_script, maybe_ascii, should_ascii
@@ -77,28 +78,26 @@ def latinizable_ranges() -> list[list[int]]:
 
 def latin_table() -> dict[str, str]:
     """rigour's ASCII for each non-ASCII Latin, Common or Inherited character it transliterates."""
-    table = {}
-    for cp in range(0x80, 0x110000):
-        if 0xD800 <= cp <= 0xDFFF or codepoint_script(cp) not in ("Latin", "Common", "Inherited"):
-            continue
-        char = chr(cp)
-        if not should_ascii(char):
-            continue
-        ascii_ = maybe_ascii(char)
-        if ascii_ != char and ascii_.isascii():
-            table[char] = ascii_
-    return table
+    return _ascii_table(lambda cp: codepoint_script(cp) in _LATIN_LIKE)
 
 
 def script_table() -> dict[str, str]:
     """rigour's ASCII for each other character it transliterates (Cyrillic, Greek, Armenian,
     Georgian...), character by character: rigour's own rules look at the word (Ukrainian г is h,
     Greek μπ is b), so this is only a last resort."""
+    return _ascii_table(
+        lambda cp: not 0xAC00 <= cp <= 0xD7A3 and codepoint_script(cp) not in _LATIN_LIKE
+    )
+
+
+_LATIN_LIKE = ("Latin", "Common", "Inherited")
+
+
+def _ascii_table(chosen: Callable[[int], bool]) -> dict[str, str]:
+    """rigour's ASCII for each chosen character (no surrogates) that it transliterates."""
     table = {}
     for cp in range(0x80, 0x110000):
-        if 0xD800 <= cp <= 0xDFFF or 0xAC00 <= cp <= 0xD7A3:
-            continue
-        if codepoint_script(cp) in ("Latin", "Common", "Inherited"):
+        if 0xD800 <= cp <= 0xDFFF or not chosen(cp):
             continue
         char = chr(cp)
         if not should_ascii(char):
