@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from screening.pipeline import ScreenRequest, ScreenResult, screen
+from screening.pipeline import ScreenRequest, screen
 from screening.resources import rules_dir, seeds_dir
+from screening.results import ScreenResult
 
 AS_OF = dt.date(2026, 11, 23)
 TABLES = ("findings", "data_issues", "rejected", "records")

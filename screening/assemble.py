@@ -11,7 +11,7 @@ from screening.engine.text import Text, arrow_text, joined, repeated, text_serie
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
-from screening.report.rows import RecordRow, columns
+from screening.rows import RecordRow, columns
 from screening.rulespec.rule import Severity
 from screening.rulespec.rulebook import Rulebook
 

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
+from screening.engine.evaluate import Results, evaluate
 from screening.engine.rows import take_rows
 from screening.engine.text import Text, arrow_text, joined, replaced, with_given
 from screening.normalizing.fingerprints import hex_text
@@ -283,3 +284,40 @@ def _says_nothing(key: str) -> str | None:
 
 
 _NOTHING = pa.scalar("", type=pa.large_string())
+
+
+def find(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
+    """The findings of all rules, in review order (most serious first, then by rule and record),
+    the order `assemble.sort_findings` then finds already in place.
+
+    Findings are built once every rule has run, when the records they name are known; rules
+    build theirs side by side (`parallel.each`), each from the finished masks."""
+    results = evaluate(rules, context)
+    named = {
+        kind: named_records(context, kind, rows) for kind, rows in _named_rows(results).items()
+    }
+    ordered = sorted(
+        (pair for pair in results if pair[0].rule.applies_to in named),
+        key=lambda pair: _review_order(pair[0]),
+    )
+    tables = each(
+        lambda pair: rule_findings(*pair, context, named[pair[0].rule.applies_to]), ordered
+    )
+    found = [findings for findings in tables if findings is not None]
+    if not found:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    return findings_frame(pa.concat_tables(found))
+
+
+def _named_rows(results: Results) -> dict[RecordKind, np.ndarray]:
+    """Per kind, the rows (positions, ascending) that at least one rule holds for."""
+    masks: dict[RecordKind, np.ndarray] = {}
+    for loaded, result in results:
+        kind, mask = loaded.rule.applies_to, result.mask.to_numpy(dtype=bool)
+        masks[kind] = mask | masks[kind] if kind in masks else mask
+    return {kind: np.flatnonzero(mask) for kind, mask in masks.items() if mask.any()}
+
+
+def _review_order(loaded: LoadedRule) -> tuple[int, str, str]:
+    rule = loaded.rule
+    return (-rule.severity.rank, rule.id, rule.applies_to.value)

@@ -20,7 +20,7 @@ import yaml
 from screening.display import display
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context
-from screening.engine.evaluate import evaluate
+from screening.findings import find
 from screening.normalizing.tables import empty_raw, normalize_table
 from screening.parallel import serial
 from screening.reading import FILE_COLUMN, LINE_COLUMN
@@ -137,7 +137,7 @@ def _run(
     for as_of, numbers in by_date.items():
         context = Context(tables=tables, as_of=pd.Timestamp(as_of), watchlists=watchlists)
         rules = _with_dependencies([batch[number][0] for number in numbers], rulebook)
-        findings = evaluate(rules, context)
+        findings = find(rules, context)
         fired = findings.set_index(["rule_id", "record_id"])["explanation"]
         fired = fired[~fired.index.duplicated()]
         for number in numbers:

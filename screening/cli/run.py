@@ -19,18 +19,11 @@ from screening.cli.errors import fatal_errors, printable
 from screening.cli.groups import BUNDLED_RULES, BUNDLED_SOURCES
 from screening.cli.inputs import check_input_file, check_input_files, check_rule_files
 from screening.errors import ScreeningError
-from screening.pipeline import (
-    FULL_LISTING_LIMIT,
-    RecordsListing,
-    ScreenRequest,
-    ScreenResult,
-    balance,
-    check_review_files,
-    screen,
-)
+from screening.pipeline import ScreenRequest, check_review_files, screen
 from screening.reading.headers import ColumnMap, check_mapped
 from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
+from screening.results import FULL_LISTING_LIMIT, RecordsListing, ScreenResult, balance
 from screening.review.decisions import STORE_NAME
 from screening.rulespec.rule import Severity
 

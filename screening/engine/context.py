@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from screening.engine import names
 from screening.engine.rows import index_in
 from screening.matching.matcher import ListNames, list_names
 from screening.normalizing.tables import RecordTable
@@ -118,9 +119,7 @@ class Context:
                 self._matching[key] = pool.submit(self._best_matches, key)
 
     def _best_matches(self, key: NameMatch) -> pd.DataFrame:
-        from screening.engine.names import best_matches  # names imports this module
-
-        return best_matches(self, *key)
+        return names.best_matches(self, *key)
 
     def all_name_matches(
         self, kind: RecordKind, field_name: str, threshold: float | None, schema: str | None
@@ -129,9 +128,7 @@ class Context:
         options: `in_force_on` only chooses among them."""
         key: NameMatching = (kind, field_name, threshold, schema)
         if key not in self._all_matches:
-            from screening.engine.names import all_matches  # names imports this module
-
-            self._all_matches[key] = all_matches(self, *key)
+            self._all_matches[key] = names.all_matches(self, *key)
         return self._all_matches[key]
 
     def list_names(self, schema: str | None) -> ListNames:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from screening.engine.context import Context
 from screening.lists.models import content_digest
 from screening.matching import CLOSE, COLUMNS, DEFAULT_THRESHOLD, match_names
 from screening.records import RecordKind
+
+if TYPE_CHECKING:  # the context calls these functions with itself; they only use it
+    from screening.engine.context import Context
 
 _BIRTH_DATE = {RecordKind.worker: "date_of_birth"}
 _NATIONALITY = {

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.engine.text import arrow_text
@@ -114,21 +113,6 @@ def matches_distinct(factorized: Factorized, index: pd.Index, pattern: str) -> p
     found = pc.match_substring_regex(arrow_text(pd.Series(distinct)), pattern=pattern)
     hit = np.append(found.fill_null(False).to_numpy(zero_copy_only=False), False)
     return pd.Series(hit[codes], index=index, dtype=bool)  # code -1 (missing): False
-
-
-_ONE_EMPTY_TEXT = pa.array([""], type=pa.large_string())
-
-
-def regex_error(pattern: str) -> str | None:
-    """Why RE2, the engine `matches` runs on, refuses `pattern`; None when it compiles.
-
-    The pattern is compiled the way `matches_distinct` runs it. Arrow compiles a pattern only when
-    there is a value to test, so it is tried on one empty text."""
-    try:
-        pc.match_substring_regex(_ONE_EMPTY_TEXT, pattern=pattern)
-    except pa.ArrowInvalid as error:
-        return str(error).removeprefix("Invalid regular expression: ")
-    return None
 
 
 OPERATORS: dict[str, Predicate] = {

@@ -20,7 +20,7 @@ entries:
     remarks: free text            # optional
 ```
 
-It is read by the one safe YAML loader (`screening.rulespec.yamlfile`), with its bounds on length,
+It is read by the one safe YAML loader (`screening.yamlfile`), with its bounds on length,
 nesting and aliases. Validation errors point at the line of the offending entry.
 """
 
@@ -34,7 +34,7 @@ from pydantic import ValidationError
 
 from screening.errors import InputFileError
 from screening.lists.models import Alias, ListEntry, Watchlist
-from screening.rulespec.yamlfile import parse_yaml
+from screening.yamlfile import parse_yaml
 
 FORMAT_TAG = "screening-list/1"
 

@@ -31,7 +31,7 @@ from screening.normalizing.values import (
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, TRIMMED, text_column
 from screening.records import Column, RecordKind, Schema, ValueType, schema_for
-from screening.report.rows import DataIssueRow, columns
+from screening.rows import DataIssueRow, columns
 
 DATA_ISSUE_COLUMNS = list(columns(DataIssueRow))
 # Dates of things that have happened by the time a record is screened; a later one is an error in

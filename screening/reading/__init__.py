@@ -41,7 +41,7 @@ from screening.reading.splitting import (
     text_column,
 )
 from screening.records import RecordKind, Schema, schema_for
-from screening.report.rows import RejectedRow, columns
+from screening.rows import RejectedRow, columns
 
 __all__ = [
     "FILE_COLUMN",

@@ -10,11 +10,11 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from screening.pipeline import ScreenResult
 from screening.report.cells import HEADER, PLAIN, WRAPPED, SheetCell, make_cell
 from screening.report.sheetdata import SheetBody
 from screening.report.sheets import SEVERITY_ORDER
 from screening.report.tables import new_table_sheet
+from screening.results import ScreenResult
 
 Note = tuple[str, Any]
 SUMMARY_WIDTHS = (30.0, 60.0, 12.0, 10.0)

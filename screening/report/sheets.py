@@ -16,7 +16,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from screening.report.rows import (
+from screening.report.sheetdata import SheetBody
+from screening.report.tables import table_sheet
+from screening.rows import (
+    DECISIONS,
+    DEFAULT_DECISION,
     ChangeRow,
     DataIssueRow,
     FindingRow,
@@ -27,9 +31,6 @@ from screening.report.rows import (
     SourceRow,
     columns,
 )
-from screening.report.sheetdata import SheetBody
-from screening.report.tables import table_sheet
-from screening.review.decisions import DECISIONS, DEFAULT_DECISION
 from screening.rulespec.rule import Severity
 
 FINDINGS_COLUMNS = columns(FindingRow)

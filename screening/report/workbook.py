@@ -31,7 +31,6 @@ import pandas as pd
 from openpyxl import Workbook
 
 from screening.errors import ScreeningError
-from screening.pipeline import ScreenResult
 from screening.report import sheetdata
 from screening.report.companion import (
     COMPANION_TABLES,
@@ -56,6 +55,7 @@ from screening.report.sheets import (
 )
 from screening.report.splice import RowSplicer
 from screening.report.tables import table_frame, table_sheet
+from screening.results import ScreenResult
 
 # Excel holds 1,048,576 rows a sheet; one is the header.
 MAX_SHEET_ROWS = 1_048_575

@@ -12,8 +12,9 @@ import datetime as dt
 import pandas as pd
 
 from screening.normalizing.fingerprints import FINGERPRINT_VERSION
-from screening.review.decisions import DEFAULT_DECISION, Decision
+from screening.review.decisions import Decision
 from screening.review.suppressions import Suppression
+from screening.rows import DEFAULT_DECISION
 
 REVIEW_COLUMNS = ["decision", "reviewer", "comment", "decided_on", "review_note"]
 

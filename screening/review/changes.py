@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from screening.report.rows import ChangeRow, columns
 from screening.review.workbook import read_findings_sheet, read_sheet
+from screening.rows import ChangeRow, columns
 
 CHANGE_COLUMNS = list(columns(ChangeRow))
 

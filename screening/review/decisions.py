@@ -17,8 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from screening.errors import InputFileError
 from screening.normalizing.values import WrittenDate
 
-DECISIONS = ("open", "confirmed", "false positive", "escalated")
-DEFAULT_DECISION = "open"
 STORE_NAME = "decisions.jsonl"
 """The store's file name; by default it sits next to the reports."""
 

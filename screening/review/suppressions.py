@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from screening.errors import InputFileError
 from screening.normalizing.values import WrittenDate
-from screening.rulespec.yamlfile import load_yaml, validation_problem
+from screening.yamlfile import load_yaml, validation_problem
 
 
 class Suppression(BaseModel):

@@ -18,11 +18,11 @@ import pandas as pd
 from screening.errors import InputFileError
 from screening.normalizing.fingerprints import FINGERPRINT_VERSION
 from screening.normalizing.values import DATE_FORMS, read_date
-from screening.report.rows import FindingRow, columns
-from screening.review.decisions import DECISIONS, DEFAULT_DECISION, Decision, Fingerprint
+from screening.review.decisions import Decision, Fingerprint
 from screening.review.idcheck import ShownFinding, finding_id_problems
 from screening.review.sheetxml import CellValue, column_letters
 from screening.review.xlsx import Package, Table, open_package
+from screening.rows import DECISIONS, DEFAULT_DECISION, FindingRow, columns
 
 FINDINGS_SHEET = "Findings"
 RUN_SHEET = "Run"

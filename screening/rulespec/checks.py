@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from screening.engine.operators import regex_error
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from screening.normalizing.countries import read_country
 from screening.normalizing.decisions import DECISION_VALUES, read_status
 from screening.normalizing.roles import vocabulary
@@ -277,6 +279,21 @@ def _check_date_field(field: str, kind: RecordKind, location: Location) -> None:
     column = schema_for(kind).columns.get(field)
     if column is None or column.type is not ValueType.date:
         raise CheckError(f"{field!r} is not a date field of {kind.value} records", location)
+
+
+_ONE_EMPTY_TEXT = pa.array([""], type=pa.large_string())
+
+
+def regex_error(pattern: str) -> str | None:
+    """Why RE2, the engine `matches` runs on, refuses `pattern`; None when it compiles.
+
+    The pattern is compiled the way the engine's `matches` runs it (Arrow's RE2). Arrow
+    compiles a pattern only when there is a value to test, so it is tried on one empty text."""
+    try:
+        pc.match_substring_regex(_ONE_EMPTY_TEXT, pattern=pattern)
+    except pa.ArrowInvalid as error:
+        return str(error).removeprefix("Invalid regular expression: ")
+    return None
 
 
 # What a pattern written for Perl or Python often uses and RE2 does not have: said plainly when

@@ -16,7 +16,7 @@ from screening.rulespec.checks import CheckError, check_condition, check_templat
 from screening.rulespec.conditions import OPERATOR_LOOK_ALIKES, OPERATORS
 from screening.rulespec.rule import Rule
 from screening.rulespec.sources import Corpus
-from screening.rulespec.yamlfile import LineMap, load_yaml, validation_problem
+from screening.yamlfile import LineMap, load_yaml, validation_problem
 
 
 @dataclass(frozen=True)

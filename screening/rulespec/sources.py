@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from screening.errors import RuleFileError
 from screening.rulespec.conditions import _Spec
-from screening.rulespec.yamlfile import load_yaml, validation_problem
+from screening.yamlfile import load_yaml, validation_problem
 
 REGISTRY_FILE = "sources.yaml"
 _WHITESPACE = re.compile(r"\s+")

@@ -14,7 +14,7 @@ from screening.assemble import records_table, sort_findings
 from screening.display import display
 from screening.engine import names
 from screening.engine.context import Context
-from screening.engine.evaluate import evaluate
+from screening.findings import find
 from screening.lists import bundled_list
 from screening.matching.matcher import list_names
 from screening.normalizing.tables import RecordTable, normalize_table
@@ -43,7 +43,7 @@ def tables() -> dict[RecordKind, RecordTable]:
 
 def _findings(rulebook: Rulebook, tables: dict[RecordKind, RecordTable]) -> pd.DataFrame:
     context = Context(tables=tables, as_of=AS_OF, watchlists=[bundled_list()])
-    return evaluate(rulebook.rules, context)
+    return find(rulebook.rules, context)
 
 
 def _rechunked(frame: pd.DataFrame, size: int) -> pd.DataFrame:
@@ -188,7 +188,7 @@ def test_names_prepared_beforehand_change_nothing(
     prepared = Context(
         tables=tables, as_of=AS_OF, watchlists=watchlists, prepared_names={None: every, **names}
     )
-    found = evaluate(rulebook.rules, prepared)
+    found = find(rulebook.rules, prepared)
     assert found["rule_id"].str.contains("designated").any()
     pd.testing.assert_frame_equal(found, _findings(rulebook, tables))
 

@@ -15,7 +15,7 @@ import pytest
 from screening.engine import names
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context
-from screening.engine.evaluate import evaluate
+from screening.findings import find
 from screening.lists.models import ListEntry, Watchlist
 from screening.normalizing.tables import RecordTable, empty_raw, normalize_table
 from screening.reading import FILE_COLUMN, LINE_COLUMN
@@ -159,7 +159,7 @@ def test_party_rule_and_review_split_at_the_listing_date(
     rows = [{"record_id": "R1", "company_id": "C1", "party_name": "Test Su Yong",
              "party_country": "KP", "role": "shareholder", "end_date": end}]  # fmt: skip
     context = Context(_tables(RecordKind.relationship, rows), AS_OF, [WATCHLIST])
-    findings = evaluate(rules, context)
+    findings = find(rules, context)
     fired = set(findings["rule_id"])
     assert ("unscr1718-op8d-designated-party" in fired) is violation
     assert ("review-unscr1718-op8d-stake-ended-before-listing" in fired) is review
@@ -177,7 +177,7 @@ def test_worker_rule_counts_from_the_listing_date(end: str, expected: bool) -> N
     rows = [{"record_id": "W1", "full_name": "Test Su Yong", "nationality": "KP",
              "employment_start": "2015-01-01", "employment_end": end}]  # fmt: skip
     context = Context(_tables(RecordKind.worker, rows), AS_OF, [WATCHLIST])
-    findings = evaluate([_rule("unscr1718-op8d-designated-worker")], context)
+    findings = find([_rule("unscr1718-op8d-designated-worker")], context)
     assert (len(findings) == 1) is expected
     if expected:
         assert "listed on 2017-08-05" in findings["explanation"].iloc[0]
@@ -198,5 +198,5 @@ def test_names_are_matched_once_for_every_in_force_on(monkeypatch: pytest.Monkey
         _rule("review-unscr1718-op8d-stake-ended-before-listing"),
     ]
     context = Context(_tables(RecordKind.relationship, _links("2017-08-04")), AS_OF, [WATCHLIST])
-    evaluate(rules, context)
+    find(rules, context)
     assert calls == [(RecordKind.relationship, "party_name", None, None)]

@@ -22,7 +22,7 @@ from screening.resources import seeds_dir
 from screening.review.suppressions import load_suppressions
 from screening.rulespec.rulebook import load_rulebook
 from screening.rulespec.sources import load_corpus
-from screening.rulespec.yamlfile import (
+from screening.yamlfile import (
     MAX_ALIAS_VALUES,
     MAX_YAML_CHARS,
     MAX_YAML_DEPTH,

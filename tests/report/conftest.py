@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from screening.assemble import sort_findings
-from screening.pipeline import InputSummary, ListSummary, ScreenResult
+from screening.results import InputSummary, ListSummary, ScreenResult
 
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
 LONG_TEXT = "x" * 40_000

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.pipeline import ScreenResult
 from screening.report import sheetdata
 from screening.report.cells import clean_text, needs_text_guard
 from screening.report.workbook import write_report
+from screening.results import ScreenResult
 from screening.review.workbook import read_findings_sheet
 
 

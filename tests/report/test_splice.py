@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from isal import isal_zlib
 
-from screening.pipeline import ScreenResult
 from screening.report import sheetdata, splice
 from screening.report.sheetdata import SheetBody
 from screening.report.workbook import write_report
+from screening.results import ScreenResult
 
 
 def with_changes(result: ScreenResult, count: int) -> ScreenResult:

@@ -13,9 +13,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from screening.assemble import sort_findings
 from screening.errors import ScreeningError
-from screening.pipeline import ScreenResult
 from screening.report.cells import EXCEL_CELL_LIMIT
 from screening.report.workbook import SHEET_NAMES, write_report
+from screening.results import ScreenResult
 
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
 

@@ -11,6 +11,10 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+DECISIONS = ("open", "confirmed", "false positive", "escalated")
+"""What a reviewer may write in a finding's `decision` cell."""
+DEFAULT_DECISION = "open"
+
 
 class FindingRow(BaseModel):
     """Findings: one rule that fired on one record, with everything a reviewer needs."""

@@ -1,0 +1,147 @@
+"""What a screen produced, as the report shows it: the inputs, the lists and every table.
+
+`pipeline.screen` fills a `ScreenResult`; the report writes it, sheet by sheet, and never
+re-derives anything. Kept apart from the pipeline so that the report depends on what a screen
+gives, not on how it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+RecordsListing = Literal["full", "summary", "auto"]
+FULL_LISTING_LIMIT = 100_000
+"""With `records="auto"`, screens up to this many records list every record on the Records sheet;
+larger ones count them by file, kind and status (listing costs ~10 µs a cell in openpyxl)."""
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """One input file of a run: what it was, and where each of its rows went."""
+
+    path: Path
+    kind: str
+    sha256: str
+    rows: int
+    screened: int
+    rejected: int
+    encoding: str = ""
+    delimiter: str = ""
+    lines: int = 0
+    """Lines after the header, counted from the file's bytes, not from the parser's rows."""
+    screened_lines: int = 0
+    rejected_lines: int = 0
+    blank_lines: int = 0
+    recognised: tuple[str, ...] = ()
+    """The file's headers that name a column of its kind (after the user's mapping)."""
+    extra_columns: tuple[str, ...] = ()
+    """The file's other headers: kept, and shown with each record, but read by no rule."""
+    absent_tested: tuple[str, ...] = ()
+    """Columns rules test that the file does not have: read as not recorded on its records."""
+
+    @property
+    def lines_balance(self) -> str:
+        """`lines = in screened rows + in rejected rows + blank`, with ≠ if they do not add up."""
+        parts = (self.screened_lines, self.rejected_lines, self.blank_lines)
+        return balance(self.lines, parts)
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    """One sanctions list used by a run."""
+
+    name: str
+    source: str
+    as_of: dt.date | None
+    entries: int
+    sha256: str
+
+
+@dataclass
+class ScreenResult:
+    """Everything a screen produced; each DataFrame is one sheet of the report.
+
+    - findings: finding_id, record_id, record_type, name, rule_id, rule_title, severity,
+      legal_basis, explanation, evidence, sources, file, line, decision, reviewer, comment
+    - records: record_id, record_type, file, line, name, status, findings, details
+    - rejected: file, line, reason, raw
+    - data_issues: record_id, record_type, file, line, field, value, problem
+    - rules: rule_id, title, severity, applies_to, legal_basis, file, sha256
+    - sources: source_id, title, publisher, date, file, url, quote, rule_id
+    """
+
+    as_of: dt.date
+    started: dt.datetime
+    duration_s: float
+    command: str
+    tool_version: str
+    rules_dir: Path
+    rules_hash: str
+    inputs: list[InputSummary]
+    lists: list[ListSummary]
+    findings: pd.DataFrame
+    records: pd.DataFrame
+    rejected: pd.DataFrame
+    data_issues: pd.DataFrame
+    rules: pd.DataFrame
+    sources: pd.DataFrame
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds each stage took; "lists" runs beside "read" and "normalize", not after them."""
+    changes: pd.DataFrame | None = None
+    """Findings new, gone or changed since `--baseline` (None when no baseline was given)."""
+    review_files: dict[str, str] = field(default_factory=dict)
+    """Decision store, suppressions and baseline used, for the Run sheet."""
+    records_listing: Literal["full", "summary"] = "full"
+    """Whether the Records sheet lists every record or counts them (see ScreenRequest.records)."""
+
+    @property
+    def input_rows(self) -> int:
+        return sum(item.rows for item in self.inputs)
+
+    @property
+    def screened_rows(self) -> int:
+        return sum(item.screened for item in self.inputs)
+
+    @property
+    def rejected_rows(self) -> int:
+        return sum(item.rejected for item in self.inputs)
+
+    @property
+    def rows_balance(self) -> str:
+        """`input rows = screened + rejected`, over every input file."""
+        return balance(self.input_rows, [self.screened_rows, self.rejected_rows])
+
+    @property
+    def line_counts(self) -> tuple[int, int, int, int]:
+        """Every input file's lines after its header, then those in screened rows, in rejected
+        rows, and blank: the last three add up to the first."""
+        return (
+            sum(item.lines for item in self.inputs),
+            sum(item.screened_lines for item in self.inputs),
+            sum(item.rejected_lines for item in self.inputs),
+            sum(item.blank_lines for item in self.inputs),
+        )
+
+    @property
+    def lines_balance(self) -> str:
+        """`lines = in screened rows + in rejected rows + blank`, over every input file."""
+        total, *parts = self.line_counts
+        return balance(total, parts)
+
+
+def balance(
+    total: int, parts: Sequence[int], names: Sequence[str] = (), total_name: str = ""
+) -> str:
+    """`total = a + b + …`, each number followed by its name when given ("1000 input rows =
+    999 screened + 1 rejected"); "≠" makes a broken invariant impossible to miss rather than
+    printing a false equation."""
+    relation = "=" if total == sum(parts) else "≠"
+    shown = [f"{part} {name}" for part, name in zip(parts, names, strict=True)] if names else parts
+    head = f"{total} {total_name}" if total_name else str(total)
+    return f"{head} {relation} " + " + ".join(str(part) for part in shown)
