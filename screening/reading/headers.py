@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from rapidfuzz.distance import OSA
 
 from screening.errors import InputFileError
 from screening.records import RecordKind, Schema, schema_for
+from screening.yamlfile import load_yaml
 
 _SEPARATORS = re.compile(r"[\s\-./]+")
 # Cyrillic letters that look like Latin ones, typed into a Latin header by a Russian keyboard
@@ -59,15 +59,9 @@ NO_MAP = ColumnMap({})
 
 
 def _read_map_file(path: Path) -> dict[str, str]:
-    """A YAML mapping of headers to columns (`natinality: nationality`), loaded safely."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputFileError(f"not a readable YAML mapping: {error}", path, line) from None
+    """A YAML mapping of headers to columns (`natinality: nationality`), loaded as rule files
+    are: safely, within bounds, a problem named at its line."""
+    data, _ = load_yaml(path, InputFileError)
     if not isinstance(data, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in data.items()
     ):
