@@ -11,11 +11,9 @@ from screening.engine.text import Text, arrow_text, joined, repeated, text_serie
 from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
-from screening.rows import RecordRow, columns
+from screening.rows import RECORD_COLUMNS
 from screening.rulespec.rule import Severity
 from screening.rulespec.rulebook import Rulebook
-
-RECORD_COLUMNS = list(columns(RecordRow))
 
 
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:

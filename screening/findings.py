@@ -14,39 +14,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from screening.arrowbytes import hex_text
 from screening.display import MISSING, display
 from screening.engine.context import Context, Evaluated
 from screening.engine.evaluate import Results, evaluate
 from screening.engine.rows import take_rows
 from screening.engine.text import Text, arrow_text, joined, replaced, with_given
-from screening.normalizing.fingerprints import hex_text
 from screening.normalizing.tables import record_fingerprints
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind, percent_fields
+from screening.rows import FOUND_COLUMNS
 from screening.rulespec.checks import PLACEHOLDER
 from screening.rulespec.rulebook import LoadedRule
 
-FINDING_COLUMNS = [
-    "finding_id",
-    "record_id",
-    "record_type",
-    "name",
-    "rule_id",
-    "rule_title",
-    "severity",
-    "legal_basis",
-    "explanation",
-    "evidence",
-    "sources",
-    "list_reference",
-    "file",
-    "line",
-    "record_sha",
-    "rule_sha",
-    "entry_sha",
-    "row",
-]
+FRAME_COLUMNS = (*FOUND_COLUMNS, "row")
+"""The findings table `find` returns: a finding as found, before review (`rows.FOUND_COLUMNS`),
+and the engine's row number of its record (dropped by `assemble.sort_findings`)."""
 
 
 def finding_id(rule_id: str, record_type: str, record_id: str, entry: str) -> str:
@@ -172,7 +156,7 @@ def findings_frame(findings: pa.Table) -> pd.DataFrame:
     """All rules' findings (`rule_findings`, concatenated) as the findings table: text as `str`
     columns, `file` as objects like the reader's column."""
     columns: dict[str, object] = {}
-    for name in FINDING_COLUMNS:
+    for name in FRAME_COLUMNS:
         if name == "file":
             columns[name] = pd.Series(findings.column(name).to_numpy(), dtype=object)
         elif name in ("line", "row"):
@@ -305,7 +289,7 @@ def find(rules: list[LoadedRule], context: Context) -> pd.DataFrame:
     )
     found = [findings for findings in tables if findings is not None]
     if not found:
-        return pd.DataFrame(columns=FINDING_COLUMNS)
+        return pd.DataFrame(columns=FRAME_COLUMNS)
     return findings_frame(pa.concat_tables(found))
 
 

@@ -1,18 +1,29 @@
-"""Independent whole-column work spread over the machine's cores, on threads.
+"""The threads a screen's work runs on: one runner per screen, used by every stage.
 
 The work a screen does per column or per rule runs in Arrow and NumPy kernels, which let go of
 the GIL while they run: threads keep every core busy without copying tables between processes.
+A `Runner` owns them: a pool of `WORKERS` threads for independent items (`each`, `stream`), and one
+lane for long work that runs beside the caller (`beside`: loading the lists while the records are
+read, matching names while the rules run). The screen opens one (`running`); the stages below
+take it from there, without a thread of their own:
+- outside a runner (a library call, a rule file's examples), every item runs in the calling
+  thread, and `beside` work runs when its result is asked for;
+- inside a pool thread, `each` and `stream` run their items in that thread: nested work never
+  waits for the pool it is running on, and never has more threads than cores.
 Results come back in the order of the input, so no result depends on which thread finished
 first; an exception raised by one item (or an interrupt) is raised to the caller once the items
-already running have finished.
+already running have finished, and the items not yet started are dropped.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -30,29 +41,150 @@ def _cores() -> int:
 WORKERS = max(1, min(_cores(), 4))
 
 
-_serial = False
+class Runner:
+    """The threads of one screen: a pool for items, a lane for work beside the caller."""
+
+    def __init__(self, workers: int = WORKERS) -> None:
+        self.workers = workers
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="screening")
+        self._lane = ThreadPoolExecutor(1, thread_name_prefix="screening-beside")
+        self._threads: set[int] = set()
+
+    def close(self, *, failed: bool) -> None:
+        """Join the threads; after a failure, work not yet started is dropped."""
+        self._lane.shutdown(wait=True, cancel_futures=failed)
+        self._pool.shutdown(wait=True, cancel_futures=failed)
+
+    def on_pool(self) -> bool:
+        """Whether the calling thread is one of the pool's (or the lane's)."""
+        return threading.get_ident() in self._threads
+
+    def submit(self, work: Callable[[], Result]) -> Future[Result]:
+        return self._pool.submit(self._marked, work)
+
+    def submit_beside(self, work: Callable[[], Result]) -> Future[Result]:
+        return self._lane.submit(self._marked, work)
+
+    def _marked(self, work: Callable[[], Result]) -> Result:
+        self._threads.add(threading.get_ident())
+        return work()
+
+
+_RUNNER: ContextVar[Runner | None] = ContextVar("runner", default=None)
+
+
+@contextmanager
+def running(workers: int = WORKERS) -> Iterator[Runner]:
+    """The runner of the work inside the block: a new one, or the one already running."""
+    current = _RUNNER.get()
+    if current is not None:
+        yield current
+        return
+    runner = Runner(workers)
+    token = _RUNNER.set(runner)
+    failed = True
+    try:
+        yield runner
+        failed = False
+    finally:
+        _RUNNER.reset(token)
+        runner.close(failed=failed)
 
 
 @contextmanager
 def serial() -> Iterator[None]:
-    """Run `each` in the calling thread meanwhile: for work on small tables (a rule file's
-    examples), where starting threads costs more than the work they would share."""
-    global _serial
-    before, _serial = _serial, True
+    """Run everything in the calling thread meanwhile: for work on small tables (a rule file's
+    examples), where handing items to threads costs more than the work they would share."""
+    token = _RUNNER.set(None)
     try:
         yield
     finally:
-        _serial = before
+        _RUNNER.reset(token)
+
+
+def _spreading() -> Runner | None:
+    """The runner to spread items over, or None to run them in the calling thread."""
+    runner = _RUNNER.get()
+    if runner is None or runner.workers < 2 or runner.on_pool():
+        return None
+    return runner
 
 
 def each(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
-    """`[work(item) for item in items]`, the items spread over `WORKERS` threads."""
+    """`[work(item) for item in items]`, the items spread over the runner's pool."""
     listed = list(items)
-    if WORKERS < 2 or len(listed) < 2 or _serial:
+    runner = _spreading()
+    if runner is None or len(listed) < 2:
         return [work(item) for item in listed]
-    pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(listed)))
+    return list(stream(work, listed))
+
+
+def stream(work: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
+    """`work(item)` for each item, in order, as each is ready: at most as many items are in
+    flight as the pool has threads, so results not yet taken do not pile up."""
+    runner = _spreading()
+    if runner is None:
+        yield from (work(item) for item in items)
+        return
+    pending: deque[Future[Result]] = deque()
     try:
-        return list(pool.map(work, listed))
+        for item in items:
+            if len(pending) >= runner.workers:
+                yield pending.popleft().result()
+            pending.append(runner.submit(lambda item=item: work(item)))  # type: ignore[misc]
+        while pending:
+            yield pending.popleft().result()
     finally:
-        # on an error or an interrupt, items not yet started are dropped, not waited for
-        pool.shutdown(wait=True, cancel_futures=True)
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            if not future.cancelled():
+                future.exception()  # wait for the items already running
+
+
+def start(work: Callable[[], Result]) -> Future[Result]:
+    """Start `work` on the runner's pool, for its result to be taken later (rows rendered ahead
+    of being written); without a runner, or on a pool thread, it runs when its result is first
+    asked for."""
+    runner = _spreading()
+    return runner.submit(work) if runner is not None else _Deferred(work)
+
+
+def beside(work: Callable[[], Result]) -> Future[Result]:
+    """Start `work` on the runner's lane, beside the caller: long work whose result is needed
+    later (loading the lists while records are read); without a runner, or on a pool thread, it
+    runs when its result is first asked for."""
+    runner = _RUNNER.get()
+    if runner is not None and not runner.on_pool():
+        return runner.submit_beside(work)
+    return _Deferred(work)
+
+
+class _Deferred(Future[Result]):
+    """A future that does its work in the first thread asking for its result."""
+
+    def __init__(self, work: Callable[[], Result]) -> None:
+        super().__init__()
+        self._work: Callable[[], Result] | None = work
+        self._running = threading.Lock()
+
+    def result(self, timeout: float | None = None) -> Result:
+        self._run()
+        return super().result(timeout)
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        self._run()
+        return super().exception(timeout)
+
+    def done(self) -> bool:
+        return self._work is None or super().done()
+
+    def _run(self) -> None:
+        with self._running:
+            work, self._work = self._work, None
+            if work is None:
+                return
+            try:
+                self.set_result(work())
+            except BaseException as error:  # handed to whoever asks, as a pool's future does
+                self.set_exception(error)

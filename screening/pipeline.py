@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
-from screening import __version__
+from screening import __version__, parallel
 from screening.assemble import (
     records_table,
     rules_table,
@@ -30,16 +31,9 @@ from screening.findings import find
 from screening.lists.loading import bundled_list, load_list
 from screening.lists.models import Watchlist, content_digest
 from screening.matching.matcher import ListNames, list_names
-from screening.memory import reuse_freed_memory
-from screening.normalizing.tables import DATA_ISSUE_COLUMNS, RecordTable, empty_raw, normalize_table
-from screening.reading import (
-    NO_MAP,
-    REJECTED_COLUMNS,
-    ColumnMap,
-    RawTable,
-    read_records,
-    reject_duplicate_ids,
-)
+from screening.memory import release_unused_memory
+from screening.normalizing.tables import RecordTable, empty_raw, normalize_table
+from screening.reading import NO_MAP, ColumnMap, RawTable, read_records, reject_duplicate_ids
 from screening.records import ALSO_FILLS, RecordKind
 from screening.results import (
     FULL_LISTING_LIMIT,
@@ -52,7 +46,8 @@ from screening.review.apply import apply_decisions, apply_suppressions
 from screening.review.changes import compare_with_baseline
 from screening.review.decisions import load_store
 from screening.review.suppressions import load_suppressions
-from screening.review.workbook import RUN_SHEET, read_sheet
+from screening.review.workbook import RUN_SHEET, check_findings_sheet, read_sheet
+from screening.rows import DATA_ISSUE_COLUMNS, REJECTED_COLUMNS
 from screening.rulespec.conditions import tested_fields
 from screening.rulespec.rulebook import LoadedRule, load_rulebook
 from screening.rulespec.sources import load_corpus
@@ -90,13 +85,14 @@ def check_review_files(request: ScreenRequest) -> None:
     """Open and check the decision store and the baseline report before any screening work, so a
     bad one fails the run at once rather than after the screen.
 
-    The store is read whole (`screen` reads it again: it is small). Of the baseline only the Run
-    sheet is read here, enough to tell a readable screening report; its findings are read, and
-    checked, when they are compared."""
+    The store is read whole (`screen` reads it again: it is small). Of the baseline the Run sheet
+    is read here, enough to tell a readable screening report, and the Findings sheet's header, to
+    refuse one lacking a column it must have; its findings are read when they are compared."""
     if request.decisions is not None:
         load_store(request.decisions)
     if request.baseline is not None:
         _check_baseline(request.baseline)
+        check_findings_sheet(request.baseline)
 
 
 def _check_baseline(path: Path) -> None:
@@ -109,9 +105,14 @@ def _check_baseline(path: Path) -> None:
 
 
 def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenResult:
-    """Run one screen and return everything the report shows."""
+    """Run one screen and return everything the report shows, on the runner's threads (a new
+    runner's, unless the caller runs one: `parallel.running`)."""
+    with parallel.running():
+        return _screen(request, progress)
+
+
+def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
     step = progress or _silent
-    reuse_freed_memory()
     started = dt.datetime.now().astimezone()
     clock = time.perf_counter()
     stages: dict[str, float] = {}
@@ -123,15 +124,14 @@ def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenRe
         rulebook = load_rulebook(request.rules_dir, corpus)
         store = load_store(request.decisions) if request.decisions else {}
         suppressions = load_suppressions(request.suppressions) if request.suppressions else []
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        loading = beside.submit(_prepared_lists, request)
-        with _timed(stages, "read"):
-            step("reading records")
-            raws = _read(request, loading)
-        with _timed(stages, "normalize"):
-            step("normalizing values")
-            tables = _normalize(raws, pd.Timestamp(request.as_of))
-        lists = loading.result()
+    loading = parallel.beside(partial(_prepared_lists, request))
+    with _timed(stages, "read"):
+        step("reading records")
+        raws = _read(request, loading)
+    with _timed(stages, "normalize"):
+        step("normalizing values")
+        tables = _normalize(raws, pd.Timestamp(request.as_of))
+    lists = loading.result()
     stages["lists"] = lists.seconds
     watchlists = lists.watchlists
     with _timed(stages, "evaluate"):
@@ -270,6 +270,7 @@ def _read(request: ScreenRequest, lists: Future[_PreparedLists]) -> list[RawTabl
             lists.result()  # raises the list's error, if loading it failed
         try:
             raws.append(read_records(path, request.encoding, request.columns))
+            release_unused_memory()  # the file's bytes and the parser's blocks
         except InputFileError:
             lists.result()  # waits for the lists: their error, if any, is the one reported
             raise

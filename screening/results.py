@@ -65,16 +65,10 @@ class ListSummary:
 
 @dataclass
 class ScreenResult:
-    """Everything a screen produced; each DataFrame is one sheet of the report.
-
-    - findings: finding_id, record_id, record_type, name, rule_id, rule_title, severity,
-      legal_basis, explanation, evidence, sources, file, line, decision, reviewer, comment
-    - records: record_id, record_type, file, line, name, status, findings, details
-    - rejected: file, line, reason, raw
-    - data_issues: record_id, record_type, file, line, field, value, problem
-    - rules: rule_id, title, severity, applies_to, legal_basis, file, sha256
-    - sources: source_id, title, publisher, date, file, url, quote, rule_id
-    """
+    """Everything a screen produced; each DataFrame is one sheet of the report, its columns
+    those of the sheet's row model in `screening.rows` (findings: `FindingRow`, records:
+    `RecordRow`, rejected: `RejectedRow`, data_issues: `DataIssueRow`, rules: `RuleRow`, sources:
+    `SourceRow`, changes: `ChangeRow`)."""
 
     as_of: dt.date
     started: dt.datetime

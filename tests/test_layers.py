@@ -12,8 +12,9 @@ from pathlib import Path
 PACKAGE = Path(__file__).parents[1] / "screening"
 
 LAYERS: list[set[str]] = [
-    # what every stage may use: errors, bundled resources, schemas, execution helpers
-    {"__init__", "errors", "resources", "parallel", "memory", "display"},
+    # what every stage may use: errors, bundled resources, schemas, execution helpers, byte-level
+    # views of Arrow arrays
+    {"__init__", "errors", "resources", "parallel", "memory", "display", "arrowbytes"},
     {"records", "rows", "yamlfile"},
     {"reading"},  # CSV bytes -> raw tables
     {"normalizing"},  # raw strings -> typed values

@@ -11,9 +11,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from screening.arrowbytes import may_have_blank_edges
 from screening.normalizing.tables import normalize_table
 from screening.reading import TRIMMED, read_records
-from screening.reading.splitting import BLANK, _may_have_blank_edges
+from screening.reading.splitting import _BLANK_EDGES, BLANK
 from screening.records import RecordKind
 
 HEADER = "record_id,full_name,nationality\n"
@@ -72,6 +73,10 @@ def test_frames_not_from_the_reader_are_still_stripped() -> None:
     assert values["full_name"].tolist() == ["Kim", "Pak"]
 
 
+def _blank(chunk: pa.Array) -> bool:
+    return may_have_blank_edges(chunk, _BLANK_EDGES)
+
+
 def test_a_chunk_whose_cell_strip_changes_is_always_looked_at() -> None:
     characters = [chr(code) for code in range(0x10000) if not 0xD800 <= code < 0xE000]
     for word in ("Ким", "中国", "김", "a", "カナ", ""):
@@ -79,17 +84,17 @@ def test_a_chunk_whose_cell_strip_changes_is_always_looked_at() -> None:
             if value.strip(BLANK) != value:
                 for others in ([], ["Pak", ""], ["", "x"]):
                     chunk = pa.array([*others, value], type=pa.large_string())
-                    assert _may_have_blank_edges(chunk), repr(value)
-                    assert _may_have_blank_edges(pa.array([value, *others], pa.large_string()))
+                    assert _blank(chunk), repr(value)
+                    assert _blank(pa.array([value, *others], pa.large_string()))
 
 
 def test_chunks_of_clean_cells_are_kept_as_parsed() -> None:
     clean = pa.array(["Ким Чоль", "Пак", "中国", "김정", "a", "Ли Ён Хо", "W-1"] * 100)
-    assert not _may_have_blank_edges(pa.array(clean.to_pylist(), pa.large_string()))
-    assert not _may_have_blank_edges(pa.array(["", ""], pa.large_string()))
+    assert not _blank(pa.array(clean.to_pylist(), pa.large_string()))
+    assert not _blank(pa.array(["", ""], pa.large_string()))
     sliced = pa.array([" x", "a", "b"], pa.large_string()).slice(1)
-    assert not _may_have_blank_edges(sliced)
-    assert _may_have_blank_edges(pa.array(["a", "b "], pa.large_string()).slice(1))
+    assert not _blank(sliced)
+    assert _blank(pa.array(["a", "b "], pa.large_string()).slice(1))
 
 
 def test_random_cells_read_as_stripped(tmp_path: Path) -> None:

@@ -15,10 +15,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from screening import parallel
 from screening.cli.errors import fatal_errors, printable
 from screening.cli.groups import BUNDLED_RULES, BUNDLED_SOURCES
 from screening.cli.inputs import check_input_file, check_input_files, check_rule_files
 from screening.errors import ScreeningError
+from screening.memory import reuse_freed_memory, settle_imports
 from screening.pipeline import ScreenRequest, check_review_files, screen
 from screening.reading.headers import ColumnMap, check_mapped
 from screening.report.workbook import check_destination, write_report
@@ -163,6 +165,8 @@ def demo(
 
 def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
     _check_before_screening(request, out)
+    reuse_freed_memory()
+    settle_imports()
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -176,9 +180,10 @@ def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
         def step(message: str) -> None:
             progress.update(task, description=message)
 
-        result = screen(request, progress=step)
-        step("writing report")
-        written = write_report(result, out)
+        with parallel.running():  # the screen's threads render the report's rows too
+            result = screen(request, progress=step)
+            step("writing report")
+            written = write_report(result, out)
     _print_summary(result, written)
     return result
 

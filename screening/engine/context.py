@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from screening import parallel
 from screening.engine import names
 from screening.engine.rows import index_in
 from screening.matching.matcher import ListNames, list_names
@@ -110,13 +112,13 @@ class Context:
             self._name_matches[key] = pending.result() if pending else self._best_matches(key)
         return self._name_matches[key]
 
-    def match_names_beside(self, wanted: Iterable[NameMatch], pool: Executor) -> None:
-        """Start the name matches `wanted` on `pool`: `name_matches` then waits for a result
-        instead of matching again. Matching is mostly one core's work, and so are the other
-        rules' masks: side by side they take both."""
+    def match_names_beside(self, wanted: Iterable[NameMatch]) -> None:
+        """Start the name matches `wanted` beside the caller (`parallel.beside`): `name_matches`
+        then waits for a result instead of matching again. Matching is mostly one core's work,
+        and so are the other rules' masks: side by side they take both."""
         for key in dict.fromkeys(wanted):
             if key not in self._name_matches and key not in self._matching:
-                self._matching[key] = pool.submit(self._best_matches, key)
+                self._matching[key] = parallel.beside(partial(self._best_matches, key))
 
     def _best_matches(self, key: NameMatch) -> pd.DataFrame:
         return names.best_matches(self, *key)

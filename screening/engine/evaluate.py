@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context, Evaluated, NameMatch
@@ -19,18 +18,12 @@ def evaluate(rules: list[LoadedRule], context: Context) -> Results:
     rules after it. The names the rules' `listed` conditions ask about are matched beside them
     (`Context.match_names_beside`)."""
     results: Results = []
-    beside = ThreadPoolExecutor(max_workers=1)
-    try:
-        context.match_names_beside(_name_matches(rules), beside)
-        for loaded in rules:
-            rule = loaded.rule
-            result = compile_condition(rule.when, rule.applies_to)(context)
-            context.fired[rule.id] = result.mask
-            results.append((loaded, result))
-    except BaseException:
-        beside.shutdown(wait=True, cancel_futures=True)  # an interrupt drops the queued matching
-        raise
-    beside.shutdown(wait=True)
+    context.match_names_beside(_name_matches(rules))
+    for loaded in rules:
+        rule = loaded.rule
+        result = compile_condition(rule.when, rule.applies_to)(context)
+        context.fired[rule.id] = result.mask
+        results.append((loaded, result))
     return results
 
 

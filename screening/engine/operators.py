@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from screening.arrowbytes import flags
 from screening.engine.text import arrow_text
 from screening.normalizing.roles import vocabulary
 from screening.rulespec.conditions import OPERATORS as DECLARED
@@ -111,7 +112,7 @@ def matches_distinct(factorized: Factorized, index: pd.Index, pattern: str) -> p
     roles, sectors and visa types heavily), so a column several rules test is factorized once."""
     codes, distinct = factorized
     found = pc.match_substring_regex(arrow_text(pd.Series(distinct)), pattern=pattern)
-    hit = np.append(found.fill_null(False).to_numpy(zero_copy_only=False), False)
+    hit = np.append(flags(found), False)
     return pd.Series(hit[codes], index=index, dtype=bool)  # code -1 (missing): False
 
 

@@ -10,10 +10,7 @@ goes through defusedxml, which refuses the DTD (or parses the text if the marker
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
@@ -139,31 +136,6 @@ class _EntryReader:
         return list(codes)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a list's tree and entries are built.
-
-    Building allocates hundreds of thousands of container objects that all stay alive, so each
-    collection the allocations trigger finds nothing to free, yet the full ones walk every object
-    in the process: on a 10,000-entry list they doubled the load time. Element trees hold no
-    reference cycles; whatever is freed is freed by reference counting as usual.
-
-    When building ends, the survivors are moved to the oldest generation at once (`gc.freeze`
-    then `gc.unfreeze`): left in the youngest, the next collections walked them all again.
-    Not when the host program has frozen objects of its own: unfreezing would thaw them too.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
 def _parse_without_dtd(text: str) -> Element:
     """The document's root element; a DTD raises DefusedXmlException."""
     data = text.encode("utf-8")
@@ -242,8 +214,7 @@ def _generated_on(root: Element, text: str, path: Path) -> dt.date | None:
 
 def parse_un_xml(text: str, path: Path) -> Watchlist:
     """Parse the UN consolidated list XML."""
-    with _collector_paused():
-        as_of, entries = _read_list(text, path)
+    as_of, entries = _read_list(text, path)
     return Watchlist(
         name="UN Security Council consolidated list",
         source=path.name,

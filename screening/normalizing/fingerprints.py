@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from screening.arrowbytes import hex_text
 from screening.errors import ScreeningError
 from screening.parallel import each
 from screening.reading import text_column
@@ -56,8 +57,6 @@ GOLDEN = (
     ({"record_id": "W-2", "full_name": "Pak", "residence_status": "student"}, "0f9ddb686ea1ce26"),
 )
 """Records (columns as given) and their version-1 fingerprints, checked by `check_fingerprints`."""
-
-_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 def fingerprints(given: pd.DataFrame, distinct: Collection[str] = ()) -> pd.Series:
@@ -114,16 +113,3 @@ def _hex(hashes: np.ndarray) -> pd.Series:
     """Each uint64 as 16 lowercase hex digits (what `"{:016x}".format` gives), without a loop."""
     octets = hashes.astype(">u8").view(np.uint8).reshape(-1, 8)
     return text_column(pa.chunked_array([hex_text(octets)]))
-
-
-def hex_text(octets: np.ndarray, prefix: bytes = b"") -> pa.Array:
-    """Each row of `octets` (uint8, one row per value) as `prefix` and lowercase hex digits, as
-    Arrow text, without a loop: the fingerprints here and the finding ids (`findings`)."""
-    width = len(prefix) + 2 * octets.shape[1]
-    chars = np.empty((len(octets), width), dtype=np.uint8)
-    chars[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
-    chars[:, len(prefix) :: 2] = _HEX_DIGITS[octets >> 4]
-    chars[:, len(prefix) + 1 :: 2] = _HEX_DIGITS[octets & 15]
-    offsets = np.arange(0, width * len(octets) + 1, width, dtype=np.int64)
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(chars)]
-    return pa.Array.from_buffers(pa.large_string(), len(octets), buffers)

@@ -14,6 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from screening.arrowbytes import (
+    ARROW_WHITESPACE,
+    EdgeBytes,
+    blank_edge_suspects,
+    empty_as_null,
+)
 from screening.normalizing.countries import normalize_countries
 from screening.normalizing.decisions import apply_decisions, read_statuses
 from screening.normalizing.fingerprints import fingerprints
@@ -31,9 +37,8 @@ from screening.normalizing.values import (
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, TRIMMED, text_column
 from screening.records import Column, RecordKind, Schema, ValueType, schema_for
-from screening.rows import DataIssueRow, columns
+from screening.rows import DATA_ISSUE_COLUMNS
 
-DATA_ISSUE_COLUMNS = list(columns(DataIssueRow))
 # Dates of things that have happened by the time a record is screened; a later one is an error in
 # the data (an expiry or an end date may well lie ahead, so those are not checked).
 PAST_EVENT_DATES = frozenset({"date_of_birth", "permit_issued", "contract_signed", "incorporated"})
@@ -41,12 +46,8 @@ PAST_EVENT_DATES = frozenset({"date_of_birth", "permit_issued", "contract_signed
 _PLAIN_TEXT = frozenset({ValueType.text, ValueType.identifier})
 # Mostly a different value on every record: fingerprints hash these cell by cell.
 _DISTINCT = frozenset({ValueType.identifier})
-# The first bytes of whitespace that stripping removes (Arrow's utf8_trim_whitespace): ASCII
-# whitespace is at most 0x20; U+0085 and U+00A0 start with 0xC2, and U+1680, U+2000-U+205F and
-# U+3000 (general categories Zs, Zl and Zp) with 0xE1, 0xE2 or 0xE3.
-_TWO_BYTE_SPACE_LEAD = 0xC2
-_THREE_BYTE_SPACE_LEADS = np.isin(np.arange(256), [0xE1, 0xE2, 0xE3])
-_SPACE_LEADS = (np.arange(256) <= 0x20) | (np.arange(256) == 0xC2) | _THREE_BYTE_SPACE_LEADS
+# What stripping a value removes (Arrow's utf8_trim_whitespace) shows at its edges as these bytes.
+_WHITESPACE_EDGES = EdgeBytes.of(ARROW_WHITESPACE)
 
 
 @dataclass
@@ -249,14 +250,16 @@ def _text(text: pd.Series, stripped: bool = False) -> pd.Series:
     given = pa.chunked_array(text.astype(TEXT))
     if not stripped and _strip_changes(given):
         given = pc.utf8_trim_whitespace(given)
-    return text_column(_empty_as_missing(given), text.index)
+    # only a validity bitmap is added to each chunk: the text is shared
+    return text_column(empty_as_null(given), text.index)
 
 
 def _strip_changes(text: pa.ChunkedArray) -> bool:
-    """Whether stripping whitespace changes any value. Only the values `_edge_suspects` names can
-    change, and those are few (the reader strips cells already), so only they are stripped."""
+    """Whether stripping whitespace changes any value. Only the values that may start or end with
+    whitespace (`blank_edge_suspects`) can change, and those are few (the reader strips cells
+    already), so only they are stripped. Text in other scripts (Cyrillic, CJK...) is no suspect."""
     for chunk in text.chunks:
-        positions = _edge_suspects(chunk)
+        positions = blank_edge_suspects(chunk, _WHITESPACE_EDGES)
         if not len(positions):
             continue
         suspects = chunk if 2 * len(positions) > len(chunk) else chunk.take(pa.array(positions))
@@ -265,64 +268,6 @@ def _strip_changes(text: pa.ChunkedArray) -> bool:
         if pc.sum(pc.binary_length(stripped)) != pc.sum(pc.binary_length(suspects)):
             return True
     return False
-
-
-def _edge_suspects(chunk: pa.Array) -> np.ndarray:
-    """Positions of the values that may start or end with whitespace: those whose first byte may
-    start a whitespace character, or whose last one, two or three bytes may be one (the UTF-8 of
-    whitespace, `_SPACE_LEADS`). Text in other scripts (Cyrillic, CJK...) is not suspect. All
-    positions for a type whose buffers are not read."""
-    if chunk.type not in (pa.string(), pa.large_string()):
-        return np.arange(len(chunk))
-    _, offset_buffer, data_buffer = chunk.buffers()
-    width = np.int64 if chunk.type == pa.large_string() else np.int32
-    given = np.frombuffer(offset_buffer, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-    offsets = given.astype(np.int64, copy=False)
-    if not data_buffer or offsets[-1] == offsets[0]:
-        return np.empty(0, dtype=np.intp)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
-    starts, ends = offsets[:-1], offsets[1:]
-    first = data[np.minimum(starts, offsets[-1] - 1)]  # an empty last value starts past the end
-    last = data[ends - 1]  # an empty first value may read a byte before it: it is left out below
-    # Printable ASCII at both ends rules a value out: x - 0x21 wraps below 0x21 round to 0xDF and
-    # up, so outside 0x21..0x7E is above 0x5D. The rest are looked at closer.
-    odd = np.flatnonzero(
-        (((first - np.uint8(0x21)) > 0x5D) | ((last - np.uint8(0x21)) > 0x5D)) & (ends > starts)
-    )
-    # a value shorter than three bytes may read bytes of another: a suspect too many at worst
-    before_last = data[np.maximum(ends[odd] - 2, 0)]
-    third_last = data[np.maximum(ends[odd] - 3, 0)]
-    spaced = (
-        _SPACE_LEADS[first[odd]]
-        | _SPACE_LEADS[last[odd]]
-        | (before_last == _TWO_BYTE_SPACE_LEAD)
-        | _THREE_BYTE_SPACE_LEADS[third_last]
-    )
-    suspects: np.ndarray = odd[spaced]
-    return suspects
-
-
-def _empty_as_missing(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """The column with '' turned missing: only a validity bitmap is added to each chunk, the text
-    is shared (copied only for a chunk that is a slice or already has missing values). The
-    lengths are read in one call for the whole column and the bitmaps packed by numpy: an Arrow
-    call per chunk costs more than its work."""
-    present = pc.binary_length(text).to_numpy(zero_copy_only=False) != 0
-    bounds = np.cumsum([0, *(len(chunk) for chunk in text.chunks)])
-    chunks = [
-        _with_validity(chunk, present[begin:end])
-        for chunk, begin, end in zip(text.chunks, bounds[:-1], bounds[1:], strict=True)
-    ]
-    return pa.chunked_array(chunks, type=text.type)
-
-
-def _with_validity(chunk: pa.Array, present: np.ndarray) -> pa.Array:
-    """The chunk valid where `present` says (it is missing nowhere yet, and not a slice), else
-    missing where it is empty or missing already."""
-    if chunk.offset or chunk.null_count:
-        return pc.if_else(pc.not_equal(chunk, ""), chunk, None)
-    bitmap = pa.py_buffer(np.packbits(present, bitorder="little"))
-    return pa.Array.from_buffers(chunk.type, len(chunk), [bitmap, *chunk.buffers()[1:]])
 
 
 def _issues(kind: RecordKind, raw: pd.DataFrame, problems: dict[str, pd.Series]) -> pd.DataFrame:

@@ -29,6 +29,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BeforeValidator
 
+from screening.arrowbytes import (
+    byte_pattern,
+    data_bytes,
+    every_byte_below_ten,
+    flags,
+    offsets,
+    words_at_each_byte,
+)
+
 _DATE_FORMATS: list[tuple[str, str]] = [
     (r"\d{4}-\d{1,2}-\d{1,2}", "%Y-%m-%d"),
     (r"\d{4}/\d{1,2}/\d{1,2}", "%Y/%m/%d"),
@@ -56,13 +65,6 @@ _MONTH_STARTS = (
 _PLAIN_WIDTH = 10
 
 
-def _byte_pattern(bytes_at: dict[int, int]) -> tuple[np.uint64, np.uint64]:
-    """(mask, value) of the given bytes at the given positions of a little-endian uint64."""
-    mask = sum(0xFF << (8 * position) for position in bytes_at)
-    value = sum(byte << (8 * position) for position, byte in bytes_at.items())
-    return np.uint64(mask), np.uint64(value)
-
-
 @dataclass(frozen=True)
 class _PlainForm:
     """Where a fixed-width form has its separators (mask and value over the first eight bytes),
@@ -79,23 +81,23 @@ class _PlainForm:
 
 _PLAIN_FORMS = (
     _PlainForm(  # YYYY-MM-DD
-        _byte_pattern({4: ord("-"), 7: ord("-")}),
-        _byte_pattern(dict.fromkeys((0, 1, 2, 3, 5, 6), 0))[0],
+        byte_pattern({4: ord("-"), 7: ord("-")}),
+        byte_pattern(dict.fromkeys((0, 1, 2, 3, 5, 6), 0))[0],
         century=0,
         year=2,
         month=5,
         day=8,
     ),
     _PlainForm(  # DD.MM.YYYY
-        _byte_pattern({2: ord("."), 5: ord(".")}),
-        _byte_pattern(dict.fromkeys((0, 1, 3, 4, 6, 7), 0))[0],
+        byte_pattern({2: ord("."), 5: ord(".")}),
+        byte_pattern(dict.fromkeys((0, 1, 3, 4, 6, 7), 0))[0],
         century=6,
         year=8,
         month=3,
         day=0,
     ),
 )
-_ZEROS = _byte_pattern(dict.fromkeys(range(8), ord("0")))[1]
+_ZEROS = byte_pattern(dict.fromkeys(range(8), ord("0")))[1]
 _NANOSECONDS_A_DAY = 86_400 * 10**9
 _ISO_DATETIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
@@ -145,10 +147,11 @@ def plain_dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     rows = np.flatnonzero(lengths == _PLAIN_WIDTH)
     if not len(rows):
         return plain, dates
-    offsets, data = _offsets_and_data(text)
-    starts = offsets[rows]
-    head = _every_byte_on(data, np.dtype("<u8"))[starts]
-    tail = _every_byte_on(data, np.dtype("<u2"))[starts + 8]
+    array = pc.cast(text, pa.large_string()).combine_chunks()
+    data = data_bytes(array)
+    starts = offsets(array)[rows]
+    head = words_at_each_byte(data, np.dtype("<u8"))[starts]
+    tail = words_at_each_byte(data, np.dtype("<u2"))[starts + 8]
     for form in _PLAIN_FORMS:
         mask, value = form.separators
         shaped = np.flatnonzero((head & mask) == value)
@@ -159,22 +162,6 @@ def plain_dates(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return plain, dates
 
 
-def _offsets_and_data(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """The value offsets (int64, one more than values) and the bytes of the text as one array."""
-    array = pc.cast(text, pa.large_string()).combine_chunks()
-    _, offset_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[array.offset :][: len(array) + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.empty(0, np.uint8)
-    return offsets, data
-
-
-def _every_byte_on(data: np.ndarray, dtype: np.dtype[np.unsignedinteger]) -> np.ndarray:
-    """Element i: the integer the bytes of `data` from i on spell (a view, no copy)."""
-    return np.ndarray(
-        (max(len(data) - dtype.itemsize + 1, 0),), dtype=dtype, buffer=data, strides=(1,)
-    )
-
-
 def _days_in_form(
     form: _PlainForm, head: np.ndarray, tail: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +170,7 @@ def _days_in_form(
     ASCII digit, as in the format patterns (RE2 reads their digit class so)."""
     head_digits = (head ^ _ZEROS) & form.digits
     tail_digits = tail ^ np.uint16(ord("0") * 0x101)
-    digits = _all_digits(head_digits) & _all_digits(tail_digits)
+    digits = every_byte_below_ten(head_digits) & every_byte_below_ten(tail_digits)
     # byte k becomes the two-digit number of bytes k and k + 1 (at most 99: nothing carries)
     pairs = (head_digits * np.uint64(10) + (head_digits >> np.uint64(8))).view(np.uint8)
     pairs = pairs.reshape(-1, 8)
@@ -195,15 +182,6 @@ def _days_in_form(
 
     year = pair(form.century).astype(np.int32) * 100 + pair(form.year)
     return _days_since_epoch(np.where(digits, year, 0), pair(form.month), pair(form.day))
-
-
-def _all_digits(digits: np.ndarray) -> np.ndarray:
-    """Whether every byte of each integer is 0 to 9: none has a high bit, and none reaches 16
-    when 6 is added to it (nothing carries: every byte is below 16 by then)."""
-    high = digits.dtype.type(0xF0F0F0F0F0F0F0F0 & np.iinfo(digits.dtype).max)
-    sixes = digits.dtype.type(0x0606060606060606 & np.iinfo(digits.dtype).max)
-    over_nine = (digits & high) | ((digits + sixes) & high)
-    return np.asarray(over_nine == 0, dtype=bool)
 
 
 def _days_since_epoch(
@@ -324,18 +302,13 @@ def plain_numbers(text: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     lengths = pc.fill_null(pc.binary_length(text), -1).to_numpy()
     plain = lengths == 0
     numbers = np.full(len(text), np.nan)
-    shaped = _matches(text, _PLAIN_NUMBER) & (lengths <= _PLAIN_NUMBER_WIDTH)
+    matched = flags(pc.match_substring_regex(text, _PLAIN_NUMBER))  # a missing value: no match
+    shaped = matched & (lengths <= _PLAIN_NUMBER_WIDTH)
     rows = np.flatnonzero(shaped)
     if len(rows):
         numbers[rows] = pc.cast(text.take(pa.array(rows)), pa.float64()).to_numpy()
         plain[rows] = True
     return plain, numbers
-
-
-def _matches(text: pa.ChunkedArray, pattern: str) -> np.ndarray:
-    """Which values match the RE2 pattern (a missing value does not)."""
-    found = pc.fill_null(pc.match_substring_regex(text, pattern), False)
-    return np.asarray(found.to_numpy(), dtype=bool)
 
 
 def parse_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:

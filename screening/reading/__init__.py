@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from screening import parallel
 from screening.errors import InputFileError
 from screening.reading.encodings import decode
 from screening.reading.headers import (
@@ -41,14 +42,13 @@ from screening.reading.splitting import (
     text_column,
 )
 from screening.records import RecordKind, Schema, schema_for
-from screening.rows import RejectedRow, columns
+from screening.rows import REJECTED_COLUMNS
 
 __all__ = [
     "FILE_COLUMN",
     "NO_MAP",
     "ColumnMap",
     "LINE_COLUMN",
-    "REJECTED_COLUMNS",
     "TEXT",
     "TRIMMED",
     "RawTable",
@@ -62,7 +62,6 @@ __all__ = [
 
 FILE_COLUMN = "_file"
 LINE_COLUMN = "_line"
-REJECTED_COLUMNS = list(columns(RejectedRow))
 
 MAX_COLUMNS = 1_000
 """Records exports have tens of columns; every column costs time in every stage, so a header of
@@ -143,12 +142,10 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
     except OSError as error:
         raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
     # hashlib and pyarrow's parser both let go of the GIL: the digest costs no time of its own
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(_sha256, data)
-        cells, found, delimiter = _cells(data, path, encoding)
-        sha256 = digest.result()
+    digest = parallel.start(partial(_sha256, data))
+    cells, found, delimiter = _cells(data, path, encoding)
+    sha256 = digest.result()
     del data  # the file's bytes: its cells are all that is needed from here on
-    pa.default_memory_pool().release_unused()  # the parser's blocks, else kept by the allocator
     header = columns.apply([canonical_header(name) for name in cells.header])
     where = (path, cells.header_line)
     _check_header(header, *where)

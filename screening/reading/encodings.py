@@ -15,11 +15,10 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
 from charset_normalizer import from_bytes
 from charset_normalizer.models import CharsetMatch
 
+from screening.arrowbytes import valid_utf8
 from screening.errors import InputFileError
 
 _BOMS = [
@@ -75,7 +74,7 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
             if name == "utf-8-sig":
                 return _validated(data, path, name)
             return _recoded(_strip_bom(_decode_as(data, path, name)), name)
-    if _valid_utf8(data):
+    if valid_utf8(data):
         return Decoded(data, "utf-8")
     return _detected(data, path, _first_bad_byte(data))
 
@@ -92,7 +91,7 @@ def _validated(data: bytes, path: Path, encoding: str) -> Decoded:
 
     Skips what decoding and `_strip_bom` would drop: one BOM, and for utf-8-sig (whose codec
     drops one itself) a second one."""
-    if not _valid_utf8(data):
+    if not valid_utf8(data):
         _decode_as(data, path, encoding)  # raises, naming the first bad byte
     marks = 2 if codecs.lookup(encoding).name == "utf-8-sig" else 1
     start = 0
@@ -113,18 +112,6 @@ def _first_bad_byte(data: bytes) -> int:
 
 def _recoded(text: str, encoding: str) -> Decoded:
     return Decoded(text.encode("utf-8"), encoding, _text=text)
-
-
-def _valid_utf8(data: bytes) -> bool:
-    """Whether the bytes are valid UTF-8, checked by pyarrow over the buffer in place."""
-    buffer = pa.py_buffer(data)
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buffer])
-    try:
-        whole.cast(pa.large_string())
-    except pa.ArrowInvalid:
-        return False
-    return True
 
 
 def _decode_as(data: bytes, path: Path, encoding: str) -> str:

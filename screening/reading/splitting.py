@@ -17,7 +17,6 @@ import io
 import re
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
@@ -29,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from screening import parallel
+from screening.arrowbytes import EdgeBytes, may_have_blank_edges
 from screening.reading.encodings import Decoded
 from screening.reading.lines import SCAN_BYTES, LineIndex, count_lines, long_lines
 
@@ -55,13 +55,8 @@ _NON_SPACE = re.compile(rb"\S")
 # chunks; 16 MiB and more parse slower. A row longer than a block is refused, and the exact
 # splitter takes over.
 _BLOCK_BYTES = 4 << 20
-# The bytes a BLANK character may start with, and (one byte long) end with; the second of two
-# bytes and the first of three bytes of the longer ones (inclusive ranges). Checked against BLANK
-# in the tests.
-_BLANK_LAST = ((0x00, 0x20),)
-_BLANK_SECOND_LAST = ((0xC2, 0xC2),)
-_BLANK_THIRD_LAST = ((0xE1, 0xE3), (0xEF, 0xEF))
-_BLANK_FIRST = _BLANK_LAST + _BLANK_SECOND_LAST + _BLANK_THIRD_LAST
+# What BLANK at the edges of a cell shows as: the bytes its characters start with.
+_BLANK_EDGES = EdgeBytes.of(BLANK)
 
 
 class Rejection(NamedTuple):
@@ -495,11 +490,10 @@ def _trim_each(columns: list[pa.ChunkedArray]) -> None:
     parsed column is let go as soon as its new copy exists, not after all of them (which is why
     this is not `parallel.each`, which returns all results at once).
 
-    Columns are done on `parallel.WORKERS` threads (Arrow lets go of the GIL): each is a copy of
-    every cell."""
-    with ThreadPoolExecutor(max_workers=parallel.WORKERS) as pool:
-        for index, trimmed in enumerate(pool.map(_trim, columns)):
-            columns[index] = trimmed
+    Columns are done on the runner's threads (`parallel.stream`; Arrow lets go of the GIL): each
+    is a copy of every cell."""
+    for index, trimmed in enumerate(parallel.stream(_trim, columns)):
+        columns[index] = trimmed
 
 
 def _trim(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -507,48 +501,14 @@ def _trim(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
     The parser's blocks are joined: later steps pay per chunk (taking a few rows of a column of
     50 chunks cost 5x more than of one), the join is a copy at memory speed. Trimming copies
-    again, so it runs only when some cell may start or end with BLANK (`_may_have_blank_edges`):
-    seldom."""
+    again, so it runs only when some cell may start or end with BLANK (`may_have_blank_edges`,
+    which looks at the cells' edge bytes): seldom."""
     if column.num_chunks == 0:
         return column
     whole = column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
-    if _may_have_blank_edges(whole):
+    if may_have_blank_edges(whole, _BLANK_EDGES):
         whole = pc.utf8_trim(whole, characters=BLANK)
     return pa.chunked_array([whole], type=column.type)
-
-
-def _may_have_blank_edges(chunk: pa.Array) -> bool:
-    """Whether a cell of the (large string) chunk may start or end with a BLANK character.
-
-    A BLANK character is one byte up to 0x20, or two bytes starting 0xC2, or three starting
-    0xE1, 0xE2, 0xE3 or 0xEF: a cell is looked at through its first byte and its last, and only
-    a cell ending in a continuation byte (0x80 and up) through its last three. Bytes read for a
-    short or empty cell may belong to another: a cell too many, never one too few, so the answer
-    may be a needless yes, never a wrong no. The edge bytes are compared with BLANK's byte
-    ranges in place, not looked up one by one: this runs over every column the reader returns."""
-    if chunk.type != pa.large_string():
-        return True
-    _, offset_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int64)[chunk.offset :][: len(chunk) + 1]
-    if not data_buffer or not len(chunk) or offsets[-1] == offsets[0]:
-        return False
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
-    ends = offsets[1:]
-    if _found(data.take(offsets[:-1], mode="clip"), _BLANK_FIRST):
-        return True
-    last = data.take(ends - 1, mode="clip")
-    if _found(last, _BLANK_LAST):
-        return True
-    longer = ends[last >= 0x80]
-    return _found(data.take(longer - 2, mode="clip"), _BLANK_SECOND_LAST) or _found(
-        data.take(longer - 3, mode="clip"), _BLANK_THIRD_LAST
-    )
-
-
-def _found(octets: np.ndarray, wanted: tuple[tuple[int, int], ...]) -> bool:
-    """Whether some byte of `octets` lies in one of the `wanted` ranges (inclusive): compared
-    in place, without a lookup per byte."""
-    return any(bool(((octets >= low) & (octets <= high)).any()) for low, high in wanted)
 
 
 def text_column(column: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:

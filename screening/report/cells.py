@@ -1,71 +1,66 @@
-"""Safe cell values: every cell of every sheet is made here, so input text never becomes a formula.
+"""The cell policy: what a value becomes in a cell, so input text never becomes a formula.
 
-Three dangers are handled for each value before openpyxl sees it:
+Every cell of every sheet is made under it, one value at a time (`clean_value`, `needs_text_guard`)
+or a whole column of text at a time (`cleaned`, `formula_like`; tested equal to the scalar forms):
 - formula / CSV injection: text starting with `=`, `+`, `-`, `@`, tab or carriage return (and text
-  that looks like an Excel error code such as `#N/A`) is stored as a string cell with the
-  `quotePrefix` style, so Excel shows it as text and keeps it text when a reviewer edits the cell;
+  that is an Excel error code such as `#N/A`) is stored as a string cell with the `quotePrefix`
+  style, so Excel shows it as text and keeps it text when a reviewer edits the cell;
 - Excel's 32,767-character cell limit: longer text is cut, ending in a visible marker;
 - characters XML cannot carry (C0 controls other than tab, newline, carriage return) are replaced by
   their visible Unicode "control picture" (U+2400 block), so nothing silently disappears; the
-  non-characters U+FFFE and U+FFFF become U+FFFD.
+  non-characters U+FFFE and U+FFFF become U+FFFD;
+- numbers Excel cannot hold (infinity) become text; dates and times are Excel serial numbers,
+  time zones shown in UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from copy import copy
-from dataclasses import dataclass
-from functools import cache
+import re
 from pathlib import PurePath
 from typing import Any, TypeAlias
-from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ERROR_CODES, Cell, WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.hyperlink import Hyperlink
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from screening.arrowbytes import flags, joined_bytes
 
 CellValue: TypeAlias = str | int | float | bool | dt.date | dt.datetime | None
-SheetCell: TypeAlias = Cell | CellValue
 
 EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = "… [truncated: {cut} characters]"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# The error values Excel would read such text as.
+ERROR_CODES = frozenset(
+    (
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+    )
+)
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 # XML 1.0 forbids C0 controls except tab, newline and carriage return (shown as their control
 # pictures), and the non-characters U+FFFE and U+FFFF (shown as the replacement character).
 ILLEGAL_XML = {code: chr(0x2400 + code) for code in (*range(0x00, 0x09), 0x0B, 0x0C)}
 ILLEGAL_XML.update({code: chr(0x2400 + code) for code in range(0x0E, 0x20)})
 ILLEGAL_XML.update({0xFFFE: "\ufffd", 0xFFFF: "\ufffd"})
-
-_BOLD = Font(bold=True)
-_LINK_FONT = Font(color="0563C1", underline="single")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-@dataclass(frozen=True)
-class CellStyle:
-    """How a cell looks: bold header, wrapped long text, a fill colour (hex RGB), or a link font."""
-
-    bold: bool = False
-    wrap: bool = False
-    fill: str | None = None
-
-    @property
-    def plain(self) -> bool:
-        return not (self.bold or self.wrap or self.fill)
-
-
-PLAIN = CellStyle()
-HEADER = CellStyle(bold=True)
-WRAPPED = CellStyle(wrap=True)
 
 
 def clean_text(text: str) -> str:
@@ -79,7 +74,7 @@ def clean_text(text: str) -> str:
 
 
 def clean_value(value: Any) -> CellValue:
-    """A value openpyxl can write unchanged: NaN/None → None, numpy → Python, text cleaned."""
+    """A value a cell can hold: NaN/None → None, numpy → Python, text cleaned."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, str):
@@ -114,94 +109,67 @@ def needs_text_guard(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES
 
 
-def make_cell(
-    ws: WriteOnlyWorksheet,
-    value: Any,
-    style: CellStyle = PLAIN,
-    link: str | None = None,
-) -> SheetCell:
-    """One safe cell for a write-only sheet; a bare value when no styling is needed (fastest)."""
-    clean = clean_value(value)
-    if (clean is None or clean == "") and link is None:
-        return None  # no cell at all: a third of Findings cells are empty, each costs ~10 µs
-    guard = isinstance(clean, str) and needs_text_guard(clean)
-    number_format = _date_format(clean) if isinstance(clean, dt.date) else None
-    if style.plain and link is None and not guard and number_format is None:
-        return clean
-    cell = WriteOnlyCell(ws, clean)
-    if guard:
-        # openpyxl types "=..." as a formula and "#N/A" as an error; force plain text instead.
-        cell.data_type = "s"
-    _set_style(cell, _Look(style, guard, number_format, link is not None))
-    if link is not None:
-        # An internal location ("'Rules'!A5"), never an external target.
-        cell.hyperlink = Hyperlink(ref="", location=link)
-    return cell
+def cleaned(text: pa.Array) -> pa.Array:
+    """`clean_text` over a column of text (large strings, null: no text): applied in Python
+    where it changes something, which is rare."""
+    if not _may_need_cleaning(text):
+        return text
+    needs = pc.or_(
+        pc.match_substring_regex(text, _ILLEGAL_XML_PATTERN),
+        pc.greater(pc.utf8_length(text), EXCEL_CELL_LIMIT),
+    )
+    where = np.flatnonzero(flags(needs))
+    if not len(where):
+        return text
+    values = text.to_pylist()
+    for index in where:
+        values[index] = clean_text(values[index])
+    return pa.array(values, type=text.type)
 
 
-def style_id(
-    ws: WriteOnlyWorksheet,
-    style: CellStyle,
-    *,
-    quote_prefix: bool = False,
-    number_format: str | None = None,
-    link: bool = False,
-) -> int:
-    """The index of a cell look in the workbook's style table (added on first use), for cells
-    written as XML rather than through openpyxl (`sheetdata`)."""
-    cell = WriteOnlyCell(ws)
-    _set_style(cell, _Look(style, quote_prefix, number_format, link))
-    return int(cell.style_id)
+def formula_like(text: pa.Array, first: np.ndarray) -> np.ndarray:
+    """`needs_text_guard` over a column of clean text, given each string's first byte (0 for
+    none, `arrowbytes.edges`)."""
+    flagged = np.isin(first, _FORMULA_BYTES)
+    maybe_error = np.flatnonzero(first == ord("#"))
+    if len(maybe_error):
+        candidates = text.take(pa.array(maybe_error))
+        flagged[maybe_error] = flags(pc.is_in(candidates, value_set=_ERROR_CODE_TEXTS))
+    return flagged
 
 
-@dataclass(frozen=True)
-class _Look:
-    """Everything that decides a cell's style record."""
-
-    style: CellStyle
-    quote_prefix: bool
-    number_format: str | None
-    link: bool
-
-
-# Style records index the workbook's own font/fill/format tables, so they are cached per workbook.
-_LOOKS: WeakKeyDictionary[Workbook, dict[_Look, StyleArray]] = WeakKeyDictionary()
+_ILLEGAL_XML_PATTERN = "[" + "".join(re.escape(chr(code)) for code in ILLEGAL_XML) + "]"
+# Every trigger is one ASCII character, and every error code starts with "#".
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_TRIGGERS).encode("ascii"), dtype=np.uint8)
+_ERROR_CODE_TEXTS = pa.array(sorted(ERROR_CODES), pa.large_string())
+# XML carries these C0 controls; the others, and U+FFFE and U+FFFF (led by the byte 0xEF, as are
+# other characters), it cannot.
+_XML_CONTROLS = np.frombuffer(b"\t\n\r", dtype=np.uint8)
 
 
-def _set_style(cell: Cell, look: _Look) -> None:
-    # openpyxl's style setters look every font/fill up again on every cell; copying the finished
-    # record (openpyxl's own way of copying styles) cut about 8% off writing 100,000 findings.
-    looks = _LOOKS.setdefault(cell.parent.parent, {})
-    known = looks.get(look)
-    if known is not None:
-        cell._style = copy(known)
-        return
-    _apply_look(cell, look)
-    looks[look] = copy(cell._style)
+def _may_need_cleaning(text: pa.Array) -> bool:
+    """Whether any string could hold a character XML cannot carry or be over Excel's limit: a
+    quick look at the bytes, so the regular expression only runs where it may find something."""
+    if len(text) == 0:
+        return False
+    if (pc.max(pc.binary_length(text)).as_py() or 0) > EXCEL_CELL_LIMIT:
+        return True
+    data = np.frombuffer(joined_bytes(text), dtype=np.uint8)
+    if not len(data) or (data.min() >= 0x20 and data.max() < 0xEF):
+        return False  # no control byte and no 0xEF: two quick passes, no copy
+    controls = data[data < 0x20]
+    return bool((data == 0xEF).any()) or not np.isin(controls, _XML_CONTROLS).all()
 
 
-def _apply_look(cell: Cell, look: _Look) -> None:
-    if look.quote_prefix:
-        cell.quotePrefix = True
-    if look.number_format:
-        cell.number_format = look.number_format
-    if look.style.bold:
-        cell.font = _BOLD
-    if look.style.wrap:
-        cell.alignment = _WRAP
-    if look.style.fill:
-        cell.fill = _solid_fill(look.style.fill)
-    if look.link:
-        cell.font = _LINK_FONT
-
-
-def _date_format(value: dt.date) -> str:
-    return DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
-
-
-@cache
-def _solid_fill(rgb: str) -> PatternFill:
-    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+def excel_serial(value: dt.date) -> float:
+    """A date's or (naive) datetime's Excel serial number: days since 1899-12-30 (the 1900 date
+    system)."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    days = (moment - _EXCEL_EPOCH).days
+    if 0 < days <= 60:
+        days -= 1  # Excel counts 1900-02-29, a day that never was, as Lotus 1-2-3 did
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
+    return days + seconds / 86_400
 
 
 def _naive(value: dt.datetime) -> dt.datetime:

@@ -6,17 +6,16 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from screening.report.cells import HEADER, PLAIN, WRAPPED, SheetCell, make_cell
-from screening.report.sheetdata import SheetBody
+from screening.report.sheetdata import row_xml
 from screening.report.sheets import SEVERITY_ORDER
-from screening.report.tables import new_table_sheet
+from screening.report.styles import HEADER, PLAIN, WRAPPED, CellStyle
+from screening.report.tables import Table, table_sheet
+from screening.report.xlsx import BarChart, Sheet
 from screening.results import ScreenResult
 
 Note = tuple[str, Any]
+Line = list[tuple[Any, CellStyle]]
 SUMMARY_WIDTHS = (30.0, 60.0, 12.0, 10.0)
 RULE_COUNT_COLUMNS = ("rule_id", "title", "severity", "findings")
 
@@ -51,29 +50,26 @@ def findings_by_severity(findings: pd.DataFrame) -> list[tuple[str, int]]:
     return [(name, int(counts.get(name, 0))) for name in (*SEVERITY_ORDER, *others)]
 
 
-def write_summary(wb: Workbook, result: ScreenResult, notes: Sequence[Note]) -> None:
-    """The Summary sheet: overview, notes (companion files), counts by rule and severity, chart."""
-    ws: WriteOnlyWorksheet = wb.create_sheet("Summary")
-    for letter, width in zip("ABCD", SUMMARY_WIDTHS, strict=True):
-        ws.column_dimensions[letter].width = width
+def summary_sheet(result: ScreenResult, notes: Sequence[Note]) -> tuple[Sheet, list[bytes]]:
+    """The Summary sheet and its rows: overview, notes (companion files), counts by rule and
+    severity, chart."""
     by_severity = findings_by_severity(result.findings)
-    lines: list[list[SheetCell]] = [[make_cell(ws, "Screening report", HEADER)]]
-    lines += [_pair(ws, key, value) for key, value in _overview(result, by_severity)]
-    lines += [_pair(ws, key, value) for key, value in notes]
-    lines += [[], [make_cell(ws, "Findings by rule", HEADER)]]
-    lines.append([make_cell(ws, name, HEADER) for name in RULE_COUNT_COLUMNS])
+    lines: list[Line] = [[("Screening report", HEADER)]]
+    lines += [_pair(key, value) for key, value in _overview(result, by_severity)]
+    lines += [_pair(key, value) for key, value in notes]
+    lines += [[], [("Findings by rule", HEADER)]]
+    lines.append([(name, HEADER) for name in RULE_COUNT_COLUMNS])
     header_row = len(lines)
     by_rule = findings_by_rule(result.findings, result.rules)
     for values in by_rule[list(RULE_COUNT_COLUMNS)].itertuples(index=False, name=None):
-        lines.append([make_cell(ws, value) for value in values])
+        lines.append([(value, PLAIN) for value in values])
     last_rule_row = len(lines)
-    lines += [[], [make_cell(ws, "Findings by severity", HEADER)]]
-    lines.append([make_cell(ws, "severity", HEADER), make_cell(ws, "findings", HEADER)])
-    lines += [_pair(ws, name, count) for name, count in by_severity]
-    if last_rule_row > header_row:
-        ws.add_chart(_rule_chart(ws, header_row, last_rule_row), "F2")
-    for line in lines:
-        ws.append(line)
+    lines += [[], [("Findings by severity", HEADER)]]
+    lines.append([("severity", HEADER), ("findings", HEADER)])
+    lines += [_pair(name, count) for name, count in by_severity]
+    chart = _rule_chart(header_row, last_rule_row) if last_rule_row > header_row else None
+    sheet = Sheet("Summary", widths=SUMMARY_WIDTHS, chart=chart)
+    return sheet, [row_xml(number, line) for number, line in enumerate(lines, start=1) if line]
 
 
 LINES_BALANCE = "lines = screened + rejected + blank"
@@ -81,12 +77,10 @@ LINES_BALANCE = "lines = screened + rejected + blank"
 row shows here) against the lines of its screened rows, its rejected rows, and blank lines."""
 
 
-def write_run(wb: Workbook, result: ScreenResult) -> SheetBody:
+def run_sheet(result: ScreenResult) -> Table:
     """The Run sheet: key/value provenance — versions, inputs, lists, hashes, timings."""
     pairs = pd.DataFrame(list(_run_pairs(result)), columns=["key", "value"], dtype=object)
-    ws = new_table_sheet(wb, "Run", ("key", "value"), (42.0, 90.0))
-    ws.auto_filter.ref = f"A1:B{len(pairs) + 1}"
-    return SheetBody(ws, pairs, [PLAIN, WRAPPED])
+    return table_sheet("Run", pairs, ("key", "value"), widths=(42.0, 90.0), wrapped={"value"})
 
 
 def _overview(result: ScreenResult, by_severity: Sequence[tuple[str, int]]) -> Iterator[Note]:
@@ -142,22 +136,23 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield f"stage: {stage} (s)", round(seconds, 3)
 
 
-def _pair(ws: WriteOnlyWorksheet, key: str, value: Any) -> list[SheetCell]:
-    return [make_cell(ws, key), make_cell(ws, value, WRAPPED if isinstance(value, str) else PLAIN)]
+def _pair(key: str, value: Any) -> Line:
+    return [(key, PLAIN), (value, WRAPPED if isinstance(value, str) else PLAIN)]
 
 
-def _rule_chart(ws: WriteOnlyWorksheet, header_row: int, last_row: int) -> BarChart:
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Findings by rule"
-    chart.y_axis.title = "findings"
-    chart.legend = None
-    data = Reference(ws, min_col=4, min_row=header_row, max_row=last_row)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
-    chart.height = max(7.5, 0.6 * (last_row - header_row) + 3)
-    chart.width = 18
-    return chart
+def _rule_chart(header_row: int, last_row: int) -> BarChart:
+    rules = last_row - header_row
+    return BarChart(
+        title="Findings by rule",
+        axis_title="findings",
+        series_name=f"$D${header_row}",
+        categories=f"$A${header_row + 1}:$A${last_row}",
+        values=f"$D${header_row + 1}:$D${last_row}",
+        column=5,
+        row=1,
+        width_cm=18.0,
+        height_cm=max(7.5, 0.6 * rules + 3),
+    )
 
 
 def _rule_ids(frame: pd.DataFrame) -> pd.Series:

@@ -1,13 +1,12 @@
-"""The rows of the table sheets as SpreadsheetML, rendered a whole column at a time.
+"""The rows of the sheets as SpreadsheetML `<row>` elements, rendered a whole column at a time.
 
-openpyxl builds and serializes a Python object for every cell, about 10 µs each; the Findings sheet
-of a million-record screen holds millions of cells. So openpyxl writes each table sheet's frame —
-column widths, frozen header, autofilter, decision dropdown, the header row — and the data rows are
-rendered here with Arrow string kernels over whole columns, then spliced into the saved workbook's
-`<sheetData>` (`splice.RowSplicer`). Each cell keeps the protection `cells.py` gives a single cell:
-text is cleaned (`clean_text`) where it holds a character XML cannot carry or runs over Excel's cell
-limit, formula-like text is a string cell with the `quotePrefix` style, and nothing is ever a
-formula: every text cell is a string, inline or shared.
+The Findings sheet of a million-record screen holds millions of cells: a Python object per cell
+would cost more than the screen. So a table's rows are rendered here with Arrow string kernels over
+whole columns (`SheetBody`); the few rows of the overview sheets, and each table's header, one cell
+at a time (`row_xml`). Both keep the cell policy of `cells.py`: text is cleaned where it holds a
+character XML cannot carry or runs over Excel's cell limit, formula-like text is a string cell with
+the `quotePrefix` style, and nothing is ever a formula: every text cell is a string, inline or
+shared.
 
 Most of a Findings row is text repeated down its column: the rule's title, legal basis and quoted
 sources, the file, the severity. Such a column goes into the workbook's shared-string table
@@ -19,8 +18,6 @@ looks like Excel's `_xHHHH_` escapes, which readers would decode differently in 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,31 +26,24 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from screening.arrowbytes import edges, empty_as_null, flags, holds_byte, joined_bytes
 from screening.report.cells import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    EXCEL_CELL_LIMIT,
-    FORMULA_TRIGGERS,
-    ILLEGAL_XML,
-    CellStyle,
     CellValue,
-    clean_text,
     clean_value,
-    style_id,
+    cleaned,
+    excel_serial,
+    formula_like,
+    needs_text_guard,
 )
+from screening.report.styles import CellLook, CellStyle, NumberFormat
+from screening.report.xlsx import column_letter
 
 # Excel keeps at most 65,530 hyperlinks a sheet and drops (or repairs away) the rest.
 HYPERLINK_LIMIT = 65_530
 CHUNK_ROWS = 20_000
 _REPEAT_SAMPLE = 1_000
 
-# A cell holding any of these goes through `clean_text`.
-_ILLEGAL_XML = "[" + "".join(re.escape(chr(code)) for code in ILLEGAL_XML) + "]"
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
 
@@ -72,38 +62,16 @@ _ESCAPE_LIKE = r"x005F_|_[xX][0-9A-Fa-f]{4}_"
 
 @dataclass
 class SheetBody:
-    """The data rows of one table sheet, to be spliced in after the workbook is saved.
+    """The data rows of one table sheet (its header is row 1; they start at row 2).
 
     `fills` colours a column's cells by their value (severity); `links` gives a column's cells an
     internal hyperlink ("'Rules'!A5"; missing: none)."""
 
-    sheet: WriteOnlyWorksheet
     frame: pd.DataFrame
     styles: Sequence[CellStyle]
     fills: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     links: Mapping[str, pd.Series] = field(default_factory=dict)
-    style_ids: dict[_Look, int] = field(init=False, default_factory=dict)
     _shared: dict[str, _SharedColumn | None] = field(init=False, default_factory=dict)
-
-    def __post_init__(self) -> None:
-        # openpyxl writes its style table when the workbook is saved, before the rows are
-        # rendered: every look a cell of this sheet could need is registered now.
-        # In the columns' order (a set's would vary with string hashing, and so the style ids).
-        looks = dict.fromkeys(
-            look
-            for position, base in enumerate(self.styles)
-            for look in _looks(base, self.fills.get(str(self.frame.columns[position]), {}))
-        )
-        for look, quoted, number_format, link in itertools.product(
-            looks, (False, True), range(len(_FORMATS)), (False, True)
-        ):
-            self.style_ids[_Look(look, quoted, number_format, link)] = style_id(
-                self.sheet,
-                look,
-                quote_prefix=quoted,
-                number_format=_FORMATS[number_format],
-                link=link,
-            )
 
     def prepare(self, strings: SharedStrings) -> None:
         """Make what every chunk needs: the columns whose text goes into `strings` (which must
@@ -171,7 +139,7 @@ class SheetBody:
         for raw, entity in _ATTRIBUTE_ESCAPES:
             locations = pc.replace_substring(locations, raw, entity)
         elements = _join('<hyperlink ref="', letters, rows, '" location="', locations, '"/>')
-        return b"<hyperlinks>" + bytes(_joined_bytes(elements)) + b"</hyperlinks>"
+        return b"<hyperlinks>" + bytes(joined_bytes(elements)) + b"</hyperlinks>"
 
 
 class SharedStrings:
@@ -190,24 +158,50 @@ class SharedStrings:
 
     def xml(self) -> bytes:
         """The `xl/sharedStrings.xml` part."""
-        kept = pa.array(_Edges.of(self.texts).loose_whitespace())
+        kept = pa.array(_loose_whitespace(self.texts))
         opening = pc.if_else(kept, '<si><t xml:space="preserve">', "<si><t>")
         items = _join(opening, _escaped(self.texts), "</t></si>")
         return (
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             + f'uniqueCount="{len(self.texts)}">'.encode()
-            + bytes(_joined_bytes(items))
+            + bytes(joined_bytes(items))
             + b"</sst>"
         )
+
+
+def row_xml(number: int, cells: Sequence[tuple[object, CellStyle]]) -> bytes:
+    """One `<row>` of a few cells (a header, a line of the Summary), each a value and its style;
+    an empty value is no cell."""
+    rendered = []
+    for position, (value, style) in enumerate(cells, start=1):
+        text, other, number_format = _mixed_value(clean_value(value))
+        if text is None and other is None:
+            continue
+        quoted = text is not None and needs_text_guard(text)
+        index = CellLook(style, quoted, NumberFormat(number_format)).index
+        head = f'<c r="{column_letter(position)}{number}"' + (f' s="{index}"' if index else "")
+        if other is not None:
+            rendered.append(head + other)
+        else:
+            assert text is not None
+            opening = _TEXT_KEPT if text[0] in _WHITESPACE or text[-1] in _WHITESPACE else _TEXT
+            rendered.append(head + opening + _escape_text(text) + _TEXT_END)
+    return f'<row r="{number}">{"".join(rendered)}</row>'.encode()
+
+
+_WHITESPACE = " \t\n\r"
+
+
+def _escape_text(text: str) -> str:
+    for raw, entity in _XML_ESCAPES:
+        text = text.replace(raw, entity)
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
 # Rendering one chunk of rows
 # ---------------------------------------------------------------------------------------------
-
-# A cell's number format: none, a date, a date and time (`cells.DATE_FORMAT`, `DATETIME_FORMAT`).
-_FORMATS = (None, DATE_FORMAT, DATETIME_FORMAT)
 
 
 @dataclass
@@ -257,7 +251,7 @@ def _render_chunk(body: SheetBody, start: int, stop: int) -> memoryview:
         if column.closing:
             parts.append(_where(pa.array(column.present), column.closing))
     rows = _join('<row r="', row_numbers, '">', *parts, "</row>", skip_nulls=True)
-    return _joined_bytes(rows)
+    return joined_bytes(rows)
 
 
 def _where(mask: pa.Array, value: str) -> pa.Array:
@@ -268,7 +262,7 @@ def _where(mask: pa.Array, value: str) -> pa.Array:
 
 def _column_letters(count: int) -> pa.Array:
     """The letters of the first `count` columns: A, B, ... AA, AB..."""
-    return pa.array([get_column_letter(position) for position in range(1, count + 1)])
+    return pa.array([column_letter(position) for position in range(1, count + 1)])
 
 
 def _join(*parts: str | pa.Array, skip_nulls: bool = False) -> pa.Array:
@@ -288,16 +282,6 @@ def _join(*parts: str | pa.Array, skip_nulls: bool = False) -> pa.Array:
     return pc.binary_join_element_wise(*arrays, nothing)
 
 
-def _joined_bytes(strings: pa.Array) -> memoryview:
-    """All strings of an Arrow string array back to back: its data buffer between the offsets,
-    shared, not copied (the view keeps the buffer alive)."""
-    if len(strings) == 0:
-        return memoryview(b"")
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
-    first, last = offsets[strings.offset], offsets[strings.offset + len(strings)]
-    return memoryview(strings.buffers()[2])[first:last]
-
-
 def _column_cells(column: pd.Series) -> _Cells:
     inferred = pd.api.types.infer_dtype(column, skipna=True)
     if inferred in ("string", "empty"):
@@ -307,7 +291,7 @@ def _column_cells(column: pd.Series) -> _Cells:
         nothing = np.zeros(len(column), dtype=np.int8)
         return _Cells(
             pa.array([_NUMBER], pa.large_string()),
-            _codes(_flags(pc.is_valid(numbers))),
+            _codes(flags(pc.is_valid(numbers))),
             pc.cast(numbers, pa.large_string()),
             _VALUE_END,
             nothing.astype(bool),
@@ -329,7 +313,7 @@ def _large_strings(column: pd.Series) -> pa.Array:
 
 def _text_cells(text: pa.Array) -> _Cells:
     """Inline string cells; "" is no cell."""
-    return _inline_cells(_cleaned(_blank_as_null(text)))
+    return _inline_cells(cleaned(empty_as_null(text)))
 
 
 _INLINE_SUFFIXES = pa.array([_TEXT, _TEXT_KEPT], pa.large_string())
@@ -337,90 +321,39 @@ _INLINE_SUFFIXES = pa.array([_TEXT, _TEXT_KEPT], pa.large_string())
 
 def _inline_cells(text: pa.Array) -> _Cells:
     """Inline string cells of clean text (null: no cell)."""
-    edges = _Edges.of(text)
+    first, last = edges(text)
+    loose = _loose_whitespace(text, first, last).astype(np.int64)
     return _Cells(
         _INLINE_SUFFIXES,
-        np.where(_flags(pc.is_valid(text)), edges.loose_whitespace().astype(np.int64), -1),
+        np.where(flags(pc.is_valid(text)), loose, -1),
         _escaped(text),
         _TEXT_END,
-        edges.formula_like(text),
+        formula_like(text, first),
         np.zeros(len(text), dtype=np.int8),
     )
 
 
-def _blank_as_null(text: pa.Array) -> pa.Array:
-    """The text (large strings) with "" as null. Only the validity bitmap is new: the offsets and
-    the characters are shared, not copied."""
-    offsets = _offsets(text)
-    present = _flags(pc.is_valid(text)) & (offsets[1:] > offsets[:-1])
-    characters = text.buffers()[2] or pa.py_buffer(b"")
-    validity = pa.py_buffer(np.packbits(present, bitorder="little"))
-    return pa.Array.from_buffers(
-        pa.large_string(), len(text), [validity, pa.py_buffer(offsets), characters]
-    )
-
-
-def _offsets(text: pa.Array) -> np.ndarray:
-    """Where each string of a large-string array starts in its data buffer, and the last ends."""
-    if len(text) == 0:
-        return np.zeros(1, dtype=np.int64)
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)
-    return offsets[text.offset : text.offset + len(text) + 1]
-
-
-@dataclass
-class _Edges:
-    """The first and last byte of each string (0 when empty or null): enough to tell formula-like
-    text and whitespace a reader might trim, without scanning the text."""
-
-    first: np.ndarray
-    last: np.ndarray
-
-    @classmethod
-    def of(cls, text: pa.Array) -> _Edges:
-        first = np.zeros(len(text), dtype=np.uint8)
-        last = np.zeros(len(text), dtype=np.uint8)
-        offsets = _offsets(text)
-        starts, ends = offsets[:-1], offsets[1:]
-        filled = np.flatnonzero(ends > starts)
-        if len(filled):
-            data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
-            first[filled] = data[starts[filled]]
-            last[filled] = data[ends[filled] - 1]
-        return cls(first, last)
-
-    def loose_whitespace(self) -> np.ndarray:
-        """Text starting or ending in whitespace, which needs xml:space="preserve" to be kept."""
-        return np.isin(self.first, _XML_WHITESPACE) | np.isin(self.last, _XML_WHITESPACE)
-
-    def formula_like(self, text: pa.Array) -> np.ndarray:
-        """Text Excel would take for a formula or an error value (`cells.needs_text_guard`)."""
-        flagged = np.isin(self.first, _FORMULA_BYTES)
-        maybe_error = np.flatnonzero(self.first == ord("#"))
-        if len(maybe_error):
-            candidates = text.take(pa.array(maybe_error))
-            flagged[maybe_error] = _flags(pc.is_in(candidates, value_set=_ERROR_CODES))
-        return flagged
+def _loose_whitespace(
+    text: pa.Array, first: np.ndarray | None = None, last: np.ndarray | None = None
+) -> np.ndarray:
+    """Text starting or ending in whitespace, which needs xml:space="preserve" to be kept
+    (`first` and `last`: its edge bytes, when already read)."""
+    if first is None or last is None:
+        first, last = edges(text)
+    return np.isin(first, _XML_WHITESPACE) | np.isin(last, _XML_WHITESPACE)
 
 
 _XML_WHITESPACE = np.frombuffer(b" \t\n\r", dtype=np.uint8)
-# Every trigger is one ASCII character, and every error code starts with "#".
-_FORMULA_BYTES = np.frombuffer("".join(FORMULA_TRIGGERS).encode("ascii"), dtype=np.uint8)
-_ERROR_CODES = pa.array(sorted(ERROR_CODES), pa.large_string())
 
 
 def _escaped(text: pa.Array) -> pa.Array:
     """The text with XML's special characters (and carriage returns, which a reader would turn
     into line feeds) as entities."""
-    present = _joined_bytes(text)  # to skip the kernels whose characters never occur
+    present = joined_bytes(text)  # to skip the kernels whose characters never occur
     for raw, entity in _XML_ESCAPES:
-        if _holds_byte(present, ord(raw)):
+        if holds_byte(present, ord(raw)):
             text = pc.replace_substring(text, raw, entity)
     return text
-
-
-def _holds_byte(data: memoryview, byte: int) -> bool:
-    return bool(len(data)) and bool((np.frombuffer(data, dtype=np.uint8) == byte).any())
 
 
 @dataclass
@@ -434,7 +367,7 @@ class _SharedColumn:
 
     def chunk(self, start: int, stop: int) -> _Cells:
         codes = self.codes[start:stop]
-        present = _flags(pc.is_valid(self.cells))[codes]
+        present = flags(pc.is_valid(self.cells))[codes]
         return _Cells(
             self.cells,
             np.where(present, codes, -1),
@@ -451,13 +384,13 @@ def _shared_column(column: pd.Series, strings: SharedStrings) -> _SharedColumn |
     if not _repeats(column) or pd.api.types.infer_dtype(column, skipna=True) != "string":
         return None
     codes, dictionary = _encoded(column)
-    distinct = _cleaned(_blank_as_null(dictionary))
+    distinct = cleaned(empty_as_null(dictionary))
     inline = _inline_cells(distinct)
     shared = pa.array(
-        _flags(pc.is_valid(distinct)) & ~_flags(pc.match_substring_regex(distinct, _ESCAPE_LIKE))
+        flags(pc.is_valid(distinct)) & ~flags(pc.match_substring_regex(distinct, _ESCAPE_LIKE))
     )
     indices = np.zeros(len(distinct), dtype=np.int64)
-    indices[_flags(shared)] = strings.indices(distinct.filter(shared))
+    indices[flags(shared)] = strings.indices(distinct.filter(shared))
     cells = pc.if_else(
         shared,
         _join(_SHARED, pc.cast(pa.array(indices), pa.large_string()), _VALUE_END),
@@ -495,42 +428,6 @@ def _repeats(column: pd.Series) -> bool:
     )
 
 
-def _cleaned(text: pa.Array) -> pa.Array:
-    """The text with `clean_text` applied where it changes something (rare: done in Python)."""
-    if not _may_need_cleaning(text):
-        return text
-    needs = pc.or_(
-        pc.match_substring_regex(text, _ILLEGAL_XML),
-        pc.greater(pc.utf8_length(text), EXCEL_CELL_LIMIT),
-    )
-    where = np.flatnonzero(_flags(needs))
-    if not len(where):
-        return text
-    values = text.to_pylist()
-    for index in where:
-        values[index] = clean_text(values[index])
-    return pa.array(values, type=text.type)
-
-
-# XML carries these C0 controls; the others, and U+FFFE and U+FFFF (led by the byte 0xEF, as are
-# other characters), it cannot.
-_XML_CONTROLS = np.frombuffer(b"\t\n\r", dtype=np.uint8)
-
-
-def _may_need_cleaning(text: pa.Array) -> bool:
-    """Whether any string could hold a character XML cannot carry or be over Excel's limit: a
-    quick look at the bytes, so the regular expression only runs where it may find something."""
-    if len(text) == 0:
-        return False
-    if (pc.max(pc.binary_length(text)).as_py() or 0) > EXCEL_CELL_LIMIT:
-        return True
-    data = np.frombuffer(_joined_bytes(text), dtype=np.uint8)
-    if not len(data) or (data.min() >= 0x20 and data.max() < 0xEF):
-        return False  # no control byte and no 0xEF: two quick passes, no copy
-    controls = data[data < 0x20]
-    return bool((data == 0xEF).any()) or not np.isin(controls, _XML_CONTROLS).all()
-
-
 def _mixed_cells(column: pd.Series) -> _Cells:
     """A column of several kinds (numbers and text, dates...): each value sorted out in Python;
     its text still goes through `_text_cells`."""
@@ -547,7 +444,7 @@ def _mixed_cells(column: pd.Series) -> _Cells:
     xml = pc.if_else(pc.is_valid(other_cells), other_cells, text_cells.xml())
     return _Cells(
         pa.array([""], pa.large_string()),
-        _codes(_flags(pc.is_valid(xml))),
+        _codes(flags(pc.is_valid(xml))),
         xml,
         "",
         text_cells.quote_prefix,
@@ -564,7 +461,7 @@ def _mixed_value(value: CellValue) -> tuple[str | None, str | None, int]:
     if isinstance(value, int | float):
         return None, _NUMBER + _number_text(value) + _VALUE_END, 0
     if isinstance(value, dt.date):
-        serial = _number_text(to_excel(value))
+        serial = _number_text(excel_serial(value))
         return None, _NUMBER + serial + _VALUE_END, 2 if isinstance(value, dt.datetime) else 1
     return str(value), None, 0
 
@@ -576,23 +473,9 @@ def _number_text(number: float) -> str:
     return repr(number) if isinstance(number, float) else str(number)
 
 
-def _flags(mask: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
 # ---------------------------------------------------------------------------------------------
 # Styles and links
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Look:
-    """Everything that decides a cell's style in a table sheet."""
-
-    style: CellStyle
-    quote_prefix: bool
-    number_format: int  # index into _FORMATS
-    link: bool
 
 
 def _looks(base: CellStyle, fills: Mapping[str, str]) -> list[CellStyle]:
@@ -608,7 +491,7 @@ def _tags(
     linked: np.ndarray | None,
 ) -> pa.Array:
     """Each cell's tag after its reference: `"`, its ` s="N"` attribute ("" for the default
-    style, N from openpyxl's style table) and its suffix; null for no cell. Made once per
+    style, N its index in the style table) and its suffix; null for no cell. Made once per
     combination of style and suffix, then taken."""
     styles, attributes = _style_attributes(body, position, values, cells, linked)
     combined = styles * len(cells.suffixes) + cells.suffix
@@ -636,15 +519,16 @@ def _style_attributes(
         look = pd.Categorical(values.astype(object), categories=list(fills)).codes + 1
     link = linked if linked is not None else np.zeros(len(values), dtype=bool)
     # One number per combination of look, quote prefix, number format and link.
-    code = ((look * 2 + cells.quote_prefix) * len(_FORMATS) + cells.number_format) * 2 + link
+    code = ((look * 2 + cells.quote_prefix) * len(NumberFormat) + cells.number_format) * 2 + link
     combinations, codes = _distinct(code)
     attributes = []
     for combination in combinations:
         rest, has_link = divmod(int(combination), 2)
-        rest, number_format = divmod(rest, len(_FORMATS))
+        rest, number_format = divmod(rest, len(NumberFormat))
         look_index, quoted = divmod(rest, 2)
-        key = _Look(looks[look_index], bool(quoted), number_format, bool(has_link))
-        number = body.style_ids[key]
+        number = CellLook(
+            looks[look_index], bool(quoted), NumberFormat(number_format), bool(has_link)
+        ).index
         attributes.append(f' s="{number}"' if number else "")
     return codes, pa.array(attributes, type=pa.large_string())
 

@@ -1,4 +1,4 @@
-"""The table sheets: their names and promised columns (a public interface), and the Findings sheet.
+"""The Findings sheet (colours, links, the decision dropdown) and the Records summary.
 
 Findings are written in the order given: the pipeline sorts them (`assemble.sort_findings`).
 """
@@ -11,40 +11,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from screening.report.sheetdata import SheetBody
-from screening.report.tables import table_sheet
-from screening.rows import (
-    DECISIONS,
-    DEFAULT_DECISION,
-    ChangeRow,
-    DataIssueRow,
-    FindingRow,
-    RecordCountRow,
-    RecordRow,
-    RejectedRow,
-    RuleRow,
-    SourceRow,
-    columns,
-)
+from screening.report.styles import AMBER, RED, SLATE
+from screening.report.tables import Table, table_sheet
+from screening.report.xlsx import LAST_ROW, ListValidation, column_letter
+from screening.rows import DECISIONS, DEFAULT_DECISION, FINDING_COLUMNS
 from screening.rulespec.rule import Severity
 
-FINDINGS_COLUMNS = columns(FindingRow)
-RECORDS_COLUMNS = columns(RecordRow)
-RECORDS_SUMMARY_COLUMNS = columns(RecordCountRow)
-REJECTED_COLUMNS = columns(RejectedRow)
-DATA_ISSUES_COLUMNS = columns(DataIssueRow)
-RULES_COLUMNS = columns(RuleRow)
-SOURCES_COLUMNS = columns(SourceRow)
-CHANGES_COLUMNS = columns(ChangeRow)
-
 SEVERITY_ORDER = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
-SEVERITY_FILLS = {"violation": "F4CCCC", "indicator": "FFE599", "review": "DDE3EC"}
-EXCEL_LAST_ROW = 1_048_576
+SEVERITY_FILLS = {"violation": RED, "indicator": AMBER, "review": SLATE}
 # Findings cells that link to the rule's row on Rules and its first source on Sources.
 FINDING_LINKS = ("rule_id", "sources")
 
@@ -124,12 +99,11 @@ def _text(column: pd.Series) -> pa.Array:
     return pa.array(column.astype("string").array, type=pa.large_string(), from_pandas=True)
 
 
-def write_findings(
-    wb: Workbook,
+def findings_sheet(
     findings: pd.DataFrame,
     rule_rows: Mapping[str, int],
     source_rows: Mapping[str, int],
-) -> SheetBody:
+) -> Table:
     """The Findings sheet: severity colours, rule/source links, decision dropdown."""
     decision = findings["decision"].astype(object) if "decision" in findings else None
     if decision is not None:
@@ -137,11 +111,18 @@ def write_findings(
         findings = findings.assign(decision=decision.where(~blank, DEFAULT_DECISION))
     rule_ids = _text_key(findings, "rule_id")
     targets = (("Rules", rule_rows), ("Sources", source_rows))
-    body = table_sheet(
-        wb,
+    # The whole column, so rows a reviewer adds by hand get the dropdown too.
+    letter = column_letter(list(FINDING_COLUMNS).index("decision") + 1)
+    dropdown = ListValidation(
+        f"{letter}2:{letter}{LAST_ROW}",
+        DECISIONS,
+        error_title="Unknown decision",
+        error="Choose one of: " + ", ".join(DECISIONS),
+    )
+    return table_sheet(
         "Findings",
         findings,
-        FINDINGS_COLUMNS,
+        FINDING_COLUMNS,
         fills={"severity": SEVERITY_FILLS},
         links=dict(
             zip(
@@ -150,24 +131,8 @@ def write_findings(
                 strict=True,
             )
         ),
+        validations=(dropdown,),
     )
-    _add_decision_dropdown(body.sheet, list(body.frame.columns).index("decision") + 1)
-    return body
-
-
-def _add_decision_dropdown(ws: WriteOnlyWorksheet, column: int) -> None:
-    # The whole column, so rows a reviewer adds by hand get the dropdown too.
-    letter = get_column_letter(column)
-    validation = DataValidation(
-        type="list",
-        formula1='"' + ",".join(DECISIONS) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Unknown decision",
-        error="Choose one of: " + ", ".join(DECISIONS),
-    )
-    validation.add(f"{letter}2:{letter}{EXCEL_LAST_ROW}")
-    ws.data_validations.append(validation)
 
 
 def _locations(keys: pd.Series, sheet: str, rows: Mapping[str, int]) -> pd.Series:

@@ -1,21 +1,16 @@
-"""Table sheets: bold frozen header, autofilter, widths from a sample, wrapped long text.
-
-The sheet is write-only, so everything openpyxl writes before the first row — column widths and the
-frozen pane — is set from the DataFrame first; the data rows follow as a `SheetBody`.
-"""
+"""Table sheets: bold frozen header, autofilter, widths from a sample, wrapped long text."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from screening.report.cells import HEADER, PLAIN, WRAPPED, make_cell
-from screening.report.sheetdata import SheetBody
+from screening.report.sheetdata import SheetBody, row_xml
+from screening.report.styles import HEADER, PLAIN, WRAPPED
+from screening.report.xlsx import ListValidation, Sheet, column_letter
 
 WRAPPED_COLUMNS = frozenset({"explanation", "evidence", "sources", "quote", "raw", "details"})
 WIDTH_SAMPLE_ROWS = 200
@@ -53,36 +48,44 @@ def column_widths(frame: pd.DataFrame, columns: Sequence[str]) -> list[float]:
     return widths
 
 
-def new_table_sheet(
-    wb: Workbook, title: str, columns: Sequence[str], widths: Sequence[float]
-) -> WriteOnlyWorksheet:
-    """A write-only sheet with widths and a frozen header row, its header already written."""
-    ws: WriteOnlyWorksheet = wb.create_sheet(title)
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
-    ws.append([make_cell(ws, name, HEADER) for name in columns])
-    return ws
+@dataclass(frozen=True)
+class Table:
+    """A table sheet: its frame (widths, frozen header, filter), header row and data rows."""
+
+    sheet: Sheet
+    header: bytes
+    body: SheetBody
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(name) for name in self.body.frame.columns]
 
 
 def table_sheet(
-    wb: Workbook,
     title: str,
     frame: pd.DataFrame,
     columns: Sequence[str],
     *,
     fills: Mapping[str, Mapping[str, str]] | None = None,
     links: Mapping[str, pd.Series] | None = None,
-) -> SheetBody:
-    """A table sheet from a DataFrame (promised columns first), long-text columns wrapped.
-
-    openpyxl writes the sheet's frame and header now; the returned body holds the rows, which
-    `splice.RowSplicer` puts in once the workbook is saved."""
+    widths: Sequence[float] | None = None,
+    validations: Sequence[ListValidation] = (),
+    wrapped: Collection[str] = WRAPPED_COLUMNS,
+) -> Table:
+    """A table sheet from a DataFrame (promised columns first), long-text columns wrapped,
+    the header frozen, filtered and printed on every page."""
     table, ordered = table_frame(frame, columns)
-    ws = new_table_sheet(wb, title, ordered, column_widths(table, ordered))
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(ordered), 1))}{len(table) + 1}"
-    styles = [WRAPPED if name in WRAPPED_COLUMNS else PLAIN for name in ordered]
-    return SheetBody(ws, table, styles, fills or {}, links or {})
+    sheet = Sheet(
+        title,
+        widths=widths if widths is not None else column_widths(table, ordered),
+        frozen_rows=1,
+        filter_range=f"A1:{column_letter(max(len(ordered), 1))}{len(table) + 1}",
+        print_titles=True,
+        validations=validations,
+    )
+    styles = [WRAPPED if name in wrapped else PLAIN for name in ordered]
+    header = row_xml(1, [(name, HEADER) for name in ordered])
+    return Table(sheet, header, SheetBody(table, styles, fills or {}, links or {}))
 
 
 def _display_length(value: Any) -> int:

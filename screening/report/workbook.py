@@ -1,10 +1,10 @@
 """Write a `ScreenResult` as the reviewer's Excel workbook, streamed and atomically.
 
-openpyxl builds the workbook (write-only mode): the overview sheets, and each table sheet's frame
-and header; the table rows are rendered a column at a time (`sheetdata`), starting as soon as each
-table is known, and spliced in after the workbook is saved (`splice`). It is saved to a temporary
-file beside `out` and moved into place with `os.replace`, so a failed or interrupted write never
-leaves a partial report (nor a partial companion CSV).
+Every sheet is planned first (what goes where, and what the Summary must say about it); the table
+rows are rendered a column at a time (`sheetdata`) on the report's threads, ahead of the sheet
+being written (`rendering`), and the package is streamed into a zip (`xlsx`, `archive`). It is
+written to a temporary file beside `out` and moved into place with `os.replace`, so a failed or
+interrupted write never leaves a partial report (nor a partial companion CSV).
 
 A writer that is killed outright (SIGKILL, a power cut) cannot remove its temporary files, so the
 next report written into the same folder removes them (`remove_stale_parts`). A writer holds a
@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import io
+import itertools
 import os
 import re
 import stat
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from openpyxl import Workbook
 
 from screening.errors import ScreeningError
 from screening.report import sheetdata
@@ -38,24 +37,22 @@ from screening.report.companion import (
     companion_paths,
     write_companion_csv,
 )
-from screening.report.overview import Note, write_run, write_summary
-from screening.report.sheets import (
-    CHANGES_COLUMNS,
-    DATA_ISSUES_COLUMNS,
-    FINDING_LINKS,
-    FINDINGS_COLUMNS,
-    RECORDS_COLUMNS,
-    RECORDS_SUMMARY_COLUMNS,
-    REJECTED_COLUMNS,
-    RULES_COLUMNS,
-    SOURCES_COLUMNS,
-    first_rows,
-    summarise_records,
-    write_findings,
-)
-from screening.report.splice import RowSplicer
-from screening.report.tables import table_frame, table_sheet
+from screening.report.overview import Note, run_sheet, summary_sheet
+from screening.report.rendering import RowRenderer
+from screening.report.sheets import FINDING_LINKS, findings_sheet, first_rows, summarise_records
+from screening.report.tables import Table, table_frame, table_sheet
+from screening.report.xlsx import XlsxWriter
 from screening.results import ScreenResult
+from screening.rows import (
+    CHANGE_COLUMNS,
+    DATA_ISSUE_COLUMNS,
+    FINDING_COLUMNS,
+    RECORD_COLUMNS,
+    RECORD_COUNT_COLUMNS,
+    REJECTED_COLUMNS,
+    RULE_COLUMNS,
+    SOURCE_COLUMNS,
+)
 
 # Excel holds 1,048,576 rows a sheet; one is the header.
 MAX_SHEET_ROWS = 1_048_575
@@ -74,7 +71,7 @@ RecordsMode = Literal["full", "summary"]
 
 PART_NAME = re.compile(r"\..+\.(?:xlsx|csv)\.[a-z0-9_]{8}\.part(?:\.rows)?")
 """A writer's temporary file: `.<final name>.<tempfile.mkstemp's eight characters>.part`, and the
-`.part.rows` the splice writes beside it."""
+`.part.rows` that versions before 0.2 wrote beside it."""
 PART_GRACE_S = 10.0
 """A temporary file this recent is left alone even when unlocked: its writer may be between
 creating it and locking it."""
@@ -115,21 +112,15 @@ def write_report(
     remove_stale_parts(out.parent)
     plan = _plan(result, out, records or result.records_listing, max_sheet_rows)
     staged: list[_Part] = []
-    wb = Workbook(write_only=True)
-    wb.properties.creator = f"screening {result.tool_version}"  # `review import` checks it
     try:
         for overflow in plan.overflows:
             staged.append(_Part.beside(overflow.path))
             write_companion_csv(overflow.frame, overflow.columns, staged[-1].path)
         staged.append(_Part.beside(out))
-        with RowSplicer() as rows:
-            _fill(wb, result, plan, max_sheet_rows, rows)
-            staged[-1].path.write_bytes(_saved(wb))
-            rows.splice(staged[-1].path)
+        _write(staged[-1].path, result, plan, max_sheet_rows, RowRenderer())
         for part in staged:
             os.replace(part.path, part.final)
     except BaseException as error:
-        _abandon(wb)
         for part in staged:
             part.path.unlink(missing_ok=True)
         if isinstance(error, OSError):
@@ -190,9 +181,9 @@ def remove_stale_parts(folder: Path) -> None:
 def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) -> _Plan:
     plan = _Plan(findings=result.findings, records=records)
     tables = (
-        ("Findings", plan.findings, FINDINGS_COLUMNS),
+        ("Findings", plan.findings, FINDING_COLUMNS),
         ("Rejected", result.rejected, REJECTED_COLUMNS),
-        ("Data issues", result.data_issues, DATA_ISSUES_COLUMNS),
+        ("Data issues", result.data_issues, DATA_ISSUE_COLUMNS),
     )
     for sheet, frame, columns in tables:
         if len(frame) > max_rows:
@@ -237,53 +228,44 @@ def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) 
     return plan
 
 
-def _fill(wb: Workbook, result: ScreenResult, plan: _Plan, max_rows: int, rows: RowSplicer) -> None:
-    """Every sheet in order; each table sheet's rows start rendering as soon as it is made, to be
-    spliced in after saving."""
-    write_summary(wb, result, plan.notes)
+def _write(
+    path: Path, result: ScreenResult, plan: _Plan, max_rows: int, renderer: RowRenderer
+) -> None:
+    """Every sheet in order; every table's rows start rendering before the first is written."""
+    summary, summary_rows = summary_sheet(result, plan.notes)
+    tables = _tables(result, plan, max_rows)
+    for table in tables:
+        renderer.start(table.body)
+    with XlsxWriter(path, creator=f"screening {result.tool_version}") as book:
+        book.add_sheet(summary, summary_rows)
+        for table in tables:
+            rows: Iterable[bytes | memoryview] = itertools.chain(
+                (table.header,), renderer.rows(table.body)
+            )
+            book.add_sheet(table.sheet, rows, table.body.hyperlinks_xml())
+        book.close(renderer.shared_strings())
+
+
+def _tables(result: ScreenResult, plan: _Plan, max_rows: int) -> list[Table]:
+    """The table sheets after Summary, in the workbook's order."""
     rule_rows = first_rows(result.rules, "rule_id")
     source_rows = first_rows(result.sources, "rule_id")
-    rows.start(write_findings(wb, plan.findings.iloc[:max_rows], rule_rows, source_rows))
+    tables = [findings_sheet(plan.findings.iloc[:max_rows], rule_rows, source_rows)]
     if result.changes is not None:
-        rows.start(table_sheet(wb, "Changes", result.changes, CHANGES_COLUMNS))
+        tables.append(table_sheet("Changes", result.changes, CHANGE_COLUMNS))
     if plan.records == "summary":
         records = summarise_records(result.records)
-        rows.start(table_sheet(wb, "Records", records, RECORDS_SUMMARY_COLUMNS))
+        tables.append(table_sheet("Records", records, RECORD_COUNT_COLUMNS))
     else:
-        rows.start(table_sheet(wb, "Records", result.records, RECORDS_COLUMNS))
-    rows.start(table_sheet(wb, "Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS))
-    data_issues = result.data_issues.iloc[:max_rows]
-    rows.start(table_sheet(wb, "Data issues", data_issues, DATA_ISSUES_COLUMNS))
-    rows.start(table_sheet(wb, "Rules", result.rules, RULES_COLUMNS))
-    rows.start(table_sheet(wb, "Sources", result.sources, SOURCES_COLUMNS))
-    rows.start(write_run(wb, result))
-
-
-def _abandon(wb: Workbook) -> None:
-    """Close the sheets of a failed write, so their row streams do not complain when collected."""
-    for ws in wb.worksheets:
-        if not ws.closed:
-            # The original error is what matters; a second one while closing would only hide it.
-            with contextlib.suppress(Exception):
-                ws.close()
-
-
-def _saved(wb: Workbook) -> bytes:
-    """The workbook as openpyxl saves it, in memory: its table sheets are still empty, so it is
-    small. When saving fails, openpyxl leaves its zip archive unclosed, and the archive closes
-    itself when collected; written to a file (a full disk), or to a buffer already closed, that
-    fails again and prints "Exception ignored in ZipFile.__del__"."""
-    buffer = _OpenBuffer()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-class _OpenBuffer(io.BytesIO):
-    """A buffer that stays open until it is freed: collected in the same cycle as an archive left
-    unclosed, it may be finalized (closed) first, and the archive's closing then fail."""
-
-    def close(self) -> None:
-        """Nothing to release that freeing the buffer does not."""
+        tables.append(table_sheet("Records", result.records, RECORD_COLUMNS))
+    tables += [
+        table_sheet("Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS),
+        table_sheet("Data issues", result.data_issues.iloc[:max_rows], DATA_ISSUE_COLUMNS),
+        table_sheet("Rules", result.rules, RULE_COLUMNS),
+        table_sheet("Sources", result.sources, SOURCE_COLUMNS),
+        run_sheet(result),
+    ]
+    return tables
 
 
 @dataclass(frozen=True)
@@ -300,7 +282,18 @@ class _Part:
         # Same folder as the destination, so os.replace is an atomic rename, not a copy.
         handle, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # new and unshared: never blocks
+        # mkstemp makes the file private (0600); the report gets a new file's usual mode.
+        os.fchmod(handle, 0o666 & ~_umask())
         return cls(Path(name), final, handle)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux tells it in /proc)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    return 0o022
 
 
 def _stale(path: Path, now: float) -> bool:

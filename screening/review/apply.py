@@ -14,19 +14,16 @@ import pandas as pd
 from screening.normalizing.fingerprints import FINGERPRINT_VERSION
 from screening.review.decisions import Decision
 from screening.review.suppressions import Suppression
-from screening.rows import DEFAULT_DECISION
-
-REVIEW_COLUMNS = ["decision", "reviewer", "comment", "decided_on", "review_note"]
+from screening.rows import DEFAULT_DECISION, REVIEW_COLUMNS
 
 
 def apply_decisions(findings: pd.DataFrame, store: dict[str, Decision]) -> pd.DataFrame:
     """Findings with the reviewer columns filled from the store where the decision still holds."""
     result = findings.copy()
-    result["decision"] = DEFAULT_DECISION
-    for column in REVIEW_COLUMNS[1:]:
+    for column in REVIEW_COLUMNS:
         result[column] = ""
+    result["decision"] = DEFAULT_DECISION
     result["decided_on"] = result["decided_on"].astype(object)
-    result["suppressed_until"] = ""
     known = result["finding_id"].isin(list(store))
     for index in result.index[known]:
         # one iteration per previously decided finding, not per record

@@ -7,9 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from screening.review.workbook import read_findings_sheet, read_sheet
-from screening.rows import ChangeRow, columns
-
-CHANGE_COLUMNS = list(columns(ChangeRow))
+from screening.rows import CHANGE_COLUMNS
 
 
 def compare_with_baseline(

@@ -10,17 +10,15 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from screening.errors import InputFileError
 from screening.normalizing.values import WrittenDate
+from screening.rows import DecisionValue
 
 STORE_NAME = "decisions.jsonl"
 """The store's file name; by default it sits next to the reports."""
-
-DecisionValue = Literal["open", "confirmed", "false positive", "escalated"]
 
 
 class Fingerprint(BaseModel):

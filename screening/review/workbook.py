@@ -4,6 +4,10 @@ The workbook comes from outside (it went to a reviewer and back), so it is read 
 sizes checked before anything is inflated, no DTD, only the columns needed, the stored dimension
 ignored, no formula calculated. Every problem is reported with its sheet and row (or cell); if there
 is one, nothing is imported.
+
+The report may come from another version of screening: its Findings sheet must have the columns
+`rows.FINDING_REQUIRED_ON_IMPORT`; any other column it lacks reads as blank, and a column this
+version does not know is ignored.
 """
 
 from __future__ import annotations
@@ -22,26 +26,21 @@ from screening.review.decisions import Decision, Fingerprint
 from screening.review.idcheck import ShownFinding, finding_id_problems
 from screening.review.sheetxml import CellValue, column_letters
 from screening.review.xlsx import Package, Table, open_package
-from screening.rows import DECISIONS, DEFAULT_DECISION, FindingRow, columns
+from screening.rows import (
+    DECISIONS,
+    DEFAULT_DECISION,
+    FINDING_COLUMNS,
+    FINDING_REQUIRED_ON_IMPORT,
+    REVIEWER_COLUMNS,
+)
 
 FINDINGS_SHEET = "Findings"
 RUN_SHEET = "Run"
-REQUIRED_COLUMNS = columns(FindingRow)
-REVIEWER_COLUMNS = ("decision", "reviewer", "comment", "decided_on")
-IMPORT_COLUMNS = (
-    "finding_id",
-    "rule_id",
-    "record_type",
-    "record_id",
-    "list_reference",
-    *REVIEWER_COLUMNS,
-    "record_sha",
-    "rule_sha",
-    "entry_sha",
-    "evidence",
+IMPORT_COLUMNS = tuple(
+    name for name in FINDING_COLUMNS if name in FINDING_REQUIRED_ON_IMPORT + REVIEWER_COLUMNS
 )
-"""What `review import` reads of the Findings sheet: the id and what it is made of, the reviewer's
-columns, and the fingerprints and evidence the decision is kept with."""
+"""What `review import` reads of the Findings sheet: the columns it requires (the id and what it
+is made of, the fingerprints and evidence a decision is kept with) and the reviewer's columns."""
 
 NamedRow = dict[str, CellValue]
 """A Findings row by column name, with its sheet row number under "sheet_row"."""
@@ -59,12 +58,20 @@ class ReviewProblems(InputFileError):
         return "\n".join([*lines, f"{self.path}: {self.message}"])
 
 
-def read_findings_sheet(path: Path, columns: Sequence[str] = REQUIRED_COLUMNS) -> pd.DataFrame:
+def read_findings_sheet(path: Path, columns: Sequence[str] = FINDING_COLUMNS) -> pd.DataFrame:
     """The given columns of a screening report's Findings sheet, each row with its sheet row
-    number (`sheet_row`); cells are left as read (text, numbers, datetimes, None)."""
+    number (`sheet_row`); cells are left as read (text, numbers, datetimes, None), and a column
+    the sheet lacks is None throughout. The sheet must have every required column."""
     with open_package(path) as package:
         table = _findings_table(package, columns)
     return pd.DataFrame(_rows(table, columns), columns=["sheet_row", *columns], dtype=object)
+
+
+def check_findings_sheet(path: Path) -> None:
+    """Refuse a report whose Findings sheet cannot be read back (a required column missing or
+    repeated) before any work is done with it."""
+    with open_package(path) as package:
+        _findings_table(package, ())
 
 
 def read_sheet(path: Path, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
@@ -105,15 +112,16 @@ def _findings_table(package: Package, wanted: Sequence[str]) -> Table:
         raise InputFileError("not a screening report (no Findings or Run sheet)", path)
     if not package.creator.startswith("screening ") or not _written_by_screening(package):
         raise InputFileError("not a screening report (its Run sheet names no tool)", path)
-    table = package.read_table(FINDINGS_SHEET, wanted)
-    missing = [column for column in wanted if not table.columns(column)]
+    table = package.read_table(FINDINGS_SHEET, wanted)  # the header is read whole
+    missing = [column for column in FINDING_REQUIRED_ON_IMPORT if not table.columns(column)]
     if missing:
         raise InputFileError(
-            f"{FINDINGS_SHEET} sheet lacks columns {', '.join(missing)}: was it written "
-            "by screening and its columns kept?",
+            f"{FINDINGS_SHEET} sheet lacks column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}, which a report read back must have: was it written by "
+            "screening and its columns kept?",
             path,
         )
-    for column in wanted:
+    for column in dict.fromkeys([*FINDING_REQUIRED_ON_IMPORT, *wanted]):
         found = table.columns(column)
         if len(found) > 1:
             letters = " and ".join(column_letters(number) for number in found)
@@ -136,7 +144,8 @@ def _written_by_screening(package: Package) -> bool:
 
 
 def _rows(table: Table, wanted: Sequence[str]) -> list[NamedRow]:
-    where = {name: table.columns(name)[0] for name in wanted}
+    """Each row's wanted cells by name; None for a column the sheet lacks (read as blank)."""
+    where = {name: (table.columns(name) or [0])[0] for name in wanted}  # no column 0: None
     return [
         {"sheet_row": number, **{name: cells.get(column) for name, column in where.items()}}
         for number, cells in table.rows

@@ -196,8 +196,8 @@ def test_names_prepared_beforehand_change_nothing(
 def test_each_name_match_runs_once_beside_the_rules(
     rulebook: Rulebook, tables: dict[RecordKind, RecordTable], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rules' `listed` conditions are found before the rules run and matched on another
-    thread: none is left for the rules to match themselves."""
+    """The rules' `listed` conditions are found before the rules run and matched beside them
+    on the runner's lane: none is left for the rules to match themselves."""
     matched: list[tuple[object, ...]] = []
     original = names.best_matches
 
@@ -206,7 +206,8 @@ def test_each_name_match_runs_once_beside_the_rules(
         return original(context, *key)  # type: ignore[arg-type]
 
     monkeypatch.setattr(names, "best_matches", recorded)
-    found = _findings(rulebook, tables)
+    with parallel.running():
+        found = _findings(rulebook, tables)
     assert {kind for kind, *_ in matched} == set(RecordKind)
     assert len(matched) == len(set(matched))
     assert not any(on_main_thread for *_, on_main_thread in matched)

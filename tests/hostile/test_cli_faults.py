@@ -36,30 +36,30 @@ LONG_AGO = 1_000_000_000.0
 """A modification time (2001) that makes a temporary file old enough to be judged stale."""
 
 # Runs the CLI as `python -m screening` does, after announcing on stdout when a stage is reached:
-# "screen" as the screen starts, "write <part file>" when the report's temporary file is saved,
-# then waiting there (so that a signal lands while the part file exists).
+# "screen" as the screen starts, "write <part file>" when every sheet of the report's temporary
+# file is written, then waiting there (so that a signal lands while the part file exists).
 _STAGED_CLI = """
 import sys, time
 import screening.cli.run as command
 from screening.cli import main
-from screening.report.splice import RowSplicer
+from screening.report.xlsx import XlsxWriter
 
 stage = sys.argv.pop(1)
-screen, splice = command.screen, RowSplicer.splice
+screen, close = command.screen, XlsxWriter.close
 
 def announced_screen(*args, **kwargs):
     print("STAGE screen", flush=True)
     return screen(*args, **kwargs)
 
-def waiting_splice(self, path):
-    print(f"STAGE write {path}", flush=True)
+def waiting_close(self, shared_strings):
+    print(f"STAGE write {self.path}", flush=True)
     time.sleep(600)
-    return splice(self, path)
+    return close(self, shared_strings)
 
 if stage == "screen":
     command.screen = announced_screen
 else:
-    RowSplicer.splice = waiting_splice
+    XlsxWriter.close = waiting_close
 sys.argv[0] = "screening"
 main()
 """
@@ -517,7 +517,8 @@ def test_memory_and_recursion_errors_are_one_clear_line(
 def test_a_full_disk_while_writing_is_one_line_and_leaves_nothing(
     runner: CliRunner, tmp_path: Path, workers: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each size limit fails the write at another point: openpyxl's save, the splice, a rename.
+    """Each size limit fails the write at another point: a sheet, the package's last parts, the
+    archive's directory, a companion file.
     None may leave a part file, nor let a half-written zip archive complain when collected
     ("Exception ignored in ZipFile.__del__")."""
     whole = tmp_path / "whole.xlsx"

@@ -115,16 +115,6 @@ def test_the_garbage_collector_is_left_as_it_was(tmp_path: Path) -> None:
         gc.enable()
 
 
-def test_loaded_entries_go_to_the_oldest_generation_and_nothing_stays_frozen(
-    tmp_path: Path,
-) -> None:
-    people = "".join(_person(f"KPi.{number}") for number in range(1, 4))
-    entries = load_list(_write(tmp_path, f"<INDIVIDUALS>\n{people}</INDIVIDUALS>\n")).entries
-    assert gc.get_freeze_count() == 0
-    oldest = gc.get_objects(generation=2)
-    assert any(item is entries[0] for item in oldest)
-
-
 def test_objects_the_host_program_froze_stay_frozen(tmp_path: Path) -> None:
     good = _write(tmp_path, f"<INDIVIDUALS>\n{_person('KPi.1')}</INDIVIDUALS>\n")
     gc.freeze()

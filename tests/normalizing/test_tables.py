@@ -10,8 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from screening.arrowbytes import blank_edge_suspects
 from screening.normalizing.tables import (
-    _edge_suspects,
+    _WHITESPACE_EDGES,
     _strip_changes,
     empty_raw,
     normalize_table,
@@ -107,7 +108,7 @@ def test_every_value_stripping_changes_is_a_suspect_and_other_scripts_are_not() 
                 zero_copy_only=False
             )
             suspects = np.zeros(len(values), dtype=bool)
-            suspects[_edge_suspects(values)] = True
+            suspects[blank_edge_suspects(values, _WHITESPACE_EDGES)] = True
             assert not (changed & ~suspects).any(), word
     plain = pa.array(["Ким Чоль", "Пак", "中国", "김정", "a", "Ли Ён Хо", ""] * 100)
-    assert len(_edge_suspects(plain)) == 0
+    assert len(blank_edge_suspects(plain, _WHITESPACE_EDGES)) == 0

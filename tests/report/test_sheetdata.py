@@ -191,7 +191,7 @@ def test_repeated_text_is_shared_and_reads_back_in_openpyxl_pandas_and_review(
         types = package.read("[Content_Types].xml").decode()
         relations = package.read("xl/_rels/workbook.xml.rels").decode()
         sheet = package.read("xl/worksheets/sheet2.xml").decode()  # Findings
-    assert "/xl/sharedStrings.xml" in types and 'Target="sharedStrings.xml"' in relations
+    assert "/xl/sharedStrings.xml" in types and 'Target="/xl/sharedStrings.xml"' in relations
     # Each repeated text once in the table; escape-like text stays inline, where it always was.
     assert table.count("<t>Kim &amp; &lt;Sons&gt;</t>") == 1
     assert table.count('<t xml:space="preserve"> spaced </t>') == 1
