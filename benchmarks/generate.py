@@ -757,7 +757,10 @@ def _random_dates(rng: np.random.Generator, n: int, start: str, end: str) -> np.
 
 def _shift(dates: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Dates moved by a number of days, never later than :data:`LATEST_DATE`."""
-    return np.minimum(dates + days.astype("timedelta64[D]"), np.datetime64(LATEST_DATE, "D"))
+    shifted: np.ndarray = np.minimum(
+        dates + days.astype("timedelta64[D]"), np.datetime64(LATEST_DATE, "D")
+    )
+    return shifted
 
 
 def _date_parts(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -850,11 +853,13 @@ def _table(columns: dict[str, tuple[Strings, Mask | None]]) -> pd.DataFrame:
         )
         for name, (values, missing) in columns.items()
     }
-    return pa.table(arrays).to_pandas()
+    frame: pd.DataFrame = pa.table(arrays).to_pandas()
+    return frame
 
 
 def _empty(values: Strings) -> Mask:
-    return values == ""
+    empty: Mask = values == ""
+    return empty
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1018,9 +1023,9 @@ def generate_workers(rng: np.random.Generator, n: int, companies: Companies) -> 
     group = _category(rng, n, [g.share for g in NATIONALITIES])
     is_dprk = group == 0
     names = np.full(n, "", dtype="<U60")
-    for i, nationality in enumerate(NATIONALITIES):
+    for i, origin in enumerate(NATIONALITIES):
         rows = group == i
-        names[rows] = _names(rng, nationality.names, int(rows.sum()), nationality.cyrillic_share)
+        names[rows] = _names(rng, origin.names, int(rows.sum()), origin.cyrillic_share)
     names, designated = _sprinkle(rng, names, DESIGNATED_PEOPLE, 1 / 50_000)
     group[designated] = 0
     is_dprk = group == 0

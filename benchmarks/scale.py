@@ -237,7 +237,7 @@ def capture_context(folder: Path) -> tuple[list[Any], Any]:
         files=csv_paths(folder), as_of=AS_OF, rules_dir=rules_dir(), seeds_dir=seeds_dir()
     )
     try:
-        with patched(pipeline, "evaluate", capture):
+        with patched(pipeline, "find", capture):
             pipeline.screen(request, progress=_progress)
     except _Captured as captured:
         return captured.rules, captured.context
@@ -396,7 +396,7 @@ def _with_dependencies(rules: list[Any], wanted: tuple[str, ...]) -> list[Any]:
 def run_ours(rules: list[Any], context: Any) -> dict[str, float]:
     """Our engine on the same two rules: masks only, and masks with their findings."""
     from screening.engine.compile import compile_condition
-    from screening.engine.evaluate import evaluate
+    from screening.findings import find
     from screening.records import RecordKind
 
     chosen = _with_dependencies(rules, PEER_RULES)
@@ -409,7 +409,7 @@ def run_ours(rules: list[Any], context: Any) -> dict[str, float]:
         context.fired[loaded.rule.id] = masks[loaded.rule.id]
     mask_s = time.perf_counter() - began
     began = time.perf_counter()
-    findings = evaluate(chosen, context)
+    findings = find(chosen, context)
     findings_s = time.perf_counter() - began
     findings = findings[findings["rule_id"].isin(PEER_RULES)]
     counts = {rule_id: int(mask.sum()) for rule_id, mask in masks.items()}

@@ -12,6 +12,7 @@ from screening.normalizing.tables import RecordTable
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
 from screening.rows import RECORD_COLUMNS
+from screening.rulespec.catalogue import describe
 from screening.rulespec.rule import Severity
 from screening.rulespec.rulebook import Rulebook
 
@@ -122,7 +123,11 @@ def rules_table(rulebook: Rulebook) -> pd.DataFrame:
                 "title": item.rule.title,
                 "severity": item.rule.severity.value,
                 "applies_to": item.rule.applies_to.value,
+                "description": " ".join(item.rule.description.split()),
                 "legal_basis": item.rule.legal_basis.citation,
+                "provision": " ".join(item.rule.legal_basis.summary.split()),
+                "conditions": describe(item.rule.when),
+                "exceptions": "\n".join(f"- {text}" for text in item.rule.exceptions),
                 "file": item.path.name,
                 "sha256": item.sha256,
             }
@@ -145,7 +150,8 @@ def sources_table(rulebook: Rulebook) -> pd.DataFrame:
                     "date": source.date,
                     "file": source.file,
                     "quote": " ".join(citation.quote.split()),
-                    "url": source.url or "",
+                    "url": source.url or "not given in the article's text",
+                    "notes": " ".join((source.notes or "").split()),
                     "rule_id": item.rule.id,
                 }
             )

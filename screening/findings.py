@@ -15,17 +15,24 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.arrowbytes import hex_text
-from screening.display import MISSING, display
+from screening.display import MISSING
 from screening.engine.context import Context, Evaluated
 from screening.engine.evaluate import Results, evaluate
 from screening.engine.rows import take_rows
+from screening.engine.shown import (
+    SCORE_KEY,
+    field_vocabulary,
+    is_percent,
+    shown_text,
+    with_vocabulary_note,
+)
 from screening.engine.text import Text, arrow_text, joined, replaced, with_given
 from screening.normalizing.tables import record_fingerprints
 from screening.parallel import each
 from screening.reading import FILE_COLUMN, LINE_COLUMN
-from screening.records import RecordKind, percent_fields
+from screening.records import RecordKind
 from screening.rows import FOUND_COLUMNS
-from screening.rulespec.checks import PLACEHOLDER
+from screening.rulespec.checks import PLACEHOLDER, plural_forms
 from screening.rulespec.rulebook import LoadedRule
 
 FRAME_COLUMNS = (*FOUND_COLUMNS, "row")
@@ -115,13 +122,31 @@ def rule_findings(
     record_ids = _taken(context.column(kind, "record_id"), rows)
     order = pc.sort_indices(record_ids)
     rows, record_ids = rows[order.to_numpy()], record_ids.take(order)
-    evidence = {key: at(rows) for key, at in result.evidence.items()}
+    cited = dict.fromkeys(name for name, _ in PLACEHOLDER.findall(rule.explain))
+    evidence = {
+        key: at(rows)
+        for key, at in result.evidence.items()
+        if key in cited or not _not_evidence(key)
+    }
     values = context.values(kind)
-    for name, _ in PLACEHOLDER.findall(rule.explain):
+    for name in cited:
         # values the sentence cites are evidence too, even where the condition did not test them
         if name not in evidence and name in values.columns:
             evidence[name] = take_rows(context.column(kind, name), rows)
-    shown = {key: _shown(series, _percent(key)) for key, series in evidence.items()}
+    shown = {key: shown_text(series, key, kind) for key, series in evidence.items()}
+    at = named.at(rows)
+    for key, series in evidence.items():
+        if key in named.given:  # a vocabulary's word, and what the file wrote where it matters
+            noted = with_vocabulary_note(series, key, kind, named.given[key].take(at))
+            if noted is not None:
+                shown[key] = noted
+    # a branch that did not hold is left out, but a field of the record the sentence cites is
+    # always shown: the evidence backs what the sentence says
+    held = {
+        key: where[rows]
+        for key, where in result.held.items()
+        if key in shown and not (key in cited and key in values.columns)
+    }
     count = len(rows)
     entries = shown.get("list.reference", joined([""], count))
     record_type = kind.value
@@ -134,8 +159,8 @@ def rule_findings(
         "rule_title": joined([rule.title], count),
         "severity": joined([rule.severity.value], count),
         "legal_basis": joined([rule.legal_basis.citation], count),
-        "explanation": render(rule.explain, values, rows, shown, context),
-        "evidence": _evidence_text(shown, named, rows),
+        "explanation": render(rule.explain, values, rows, shown, context, kind),
+        "evidence": _evidence_text(shown, named, rows, held, kind),
         "sources": joined(["; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources)], count),
         "list_reference": replaced(entries, MISSING, ""),
         "file": pa.array(values[FILE_COLUMN].to_numpy()[rows], type=pa.large_string()),
@@ -171,42 +196,28 @@ def _taken(column: pd.Series, rows: np.ndarray) -> Text:
     return arrow_text(take_rows(column, rows))
 
 
-def _shown(values: pd.Series, percent: bool = False) -> Text:
-    """Evidence as `display` shows it, as Arrow text (text needs no pandas round trip);
-    `percent`: the values are percentages (40%).
-
-    Numbers and dates are shown a distinct value at a time: `display` formats value by value
-    (~2 µs a number), and amounts and dates repeat across findings."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        return pc.fill_null(arrow_text(values), MISSING)
-    if not (pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_dtype(values)):
-        return arrow_text(display(values))
-    codes, distinct = pd.factorize(values)  # missing values: code -1
-    shown = arrow_text(display(pd.Series(distinct, dtype=values.dtype), percent))
-    return pc.fill_null(shown.take(pa.array(codes, mask=codes < 0)), MISSING)
-
-
-def _percent(key: str) -> bool:
-    """Whether an evidence key or placeholder names a percentage (share_pct, company.share_pct)."""
-    return key.rsplit(".", 1)[-1] in percent_fields()
-
-
 def render(
     template: str,
     values: pd.DataFrame,
     rows: np.ndarray,
     shown: dict[str, Text],
     context: Context,
+    kind: RecordKind,
 ) -> Text:
     """Fill `{placeholders}` from evidence, then record fields, for every finding at once.
 
-    `{field|words}` shows the words where the value is missing."""
+    `{field|words}` shows the words where the value is missing; `{count|plural:noun}` the noun
+    in the number's form (1 DPRK national, 5 DPRK nationals)."""
     parts: list[str | Text] = []
     position = 0
     for match in PLACEHOLDER.finditer(template):
         parts.append(template[position : match.start()])
-        filled = _placeholder(match.group(1), values, rows, shown, context)
-        if match.group(2) is not None:
+        filled = _placeholder(match.group(1), values, rows, shown, context, kind)
+        forms = plural_forms(match.group(2))
+        if forms is not None:
+            singular, plural = forms
+            filled = pc.if_else(pc.equal(filled, _ONE), _text(singular), _text(plural))
+        elif match.group(2) is not None:
             filled = replaced(filled, MISSING, match.group(2))
         parts.append(filled)
         position = match.end()
@@ -215,55 +226,97 @@ def render(
 
 
 def _placeholder(
-    name: str, values: pd.DataFrame, rows: np.ndarray, shown: dict[str, Text], context: Context
+    name: str,
+    values: pd.DataFrame,
+    rows: np.ndarray,
+    shown: dict[str, Text],
+    context: Context,
+    kind: RecordKind,
 ) -> Text:
     if name in shown:
         return shown[name]
     if name == "as_of":
         return joined([context.as_of.strftime("%Y-%m-%d")], len(rows))
-    return _shown(take_rows(values[name], rows), _percent(name))
+    return shown_text(take_rows(values[name], rows), name, kind)
 
 
-def _evidence_text(shown: dict[str, Text], named: Named, rows: np.ndarray) -> Text:
-    """`field: value` pairs; a value that was normalized also shows what the file said. Whether
-    another rule fired is shown where it did: a rule that did not is no evidence of this one.
+_ONE = pa.scalar("1", type=pa.large_string())
 
-    One join over every pair: a join per pair cost as much again (only a rule's pair is joined
-    on its own, to be left out where it says no)."""
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, type=pa.large_string())
+
+
+def _evidence_text(
+    shown: dict[str, Text],
+    named: Named,
+    rows: np.ndarray,
+    held: dict[str, np.ndarray],
+    kind: RecordKind,
+) -> Text:
+    """`field: value` pairs; a value that was normalized also shows what the file said. A pair
+    that says nothing of the finding is left out: a branch of an `any` that did not hold
+    (`held`), another rule that did not fire, no other entry matched, a name matched in full.
+
+    One join over every pair: a join per pair cost as much again (only a pair that may be left
+    out is joined on its own)."""
     parts: list[str | Text] = []
     at = named.at(rows)
     count = len(rows)
-    for key, value in shown.items():
-        if key in named.given:
+    pairs = [(key, value) for key, value in shown.items() if not _not_evidence(key)]
+    for key, value in pairs:
+        if key in named.given and field_vocabulary(kind, key) is None:  # vocabularies: noted
             given = pc.fill_null(named.given[key].take(at), "")
-            if _percent(key):  # 40 is what 40% says: no "given as"
+            if is_percent(key):  # 40 is what 40% says: no "given as"
                 given = pc.if_else(pc.equal(joined([given, "%"], count), value), value, given)
             value = with_given(value, value, given)
         separator = "; " if parts else ""
         silent = _says_nothing(key)
-        if silent is not None:
+        if silent is not None or key in held:
             pair = joined([separator, key + ": ", value], count)
-            left_out = pc.fill_null(pc.equal(value, silent), True)
+            left_out = (
+                pc.fill_null(pc.equal(value, silent), True)
+                if silent is not None
+                else pa.array(np.zeros(count, dtype=bool))
+            )
+            if key in held:
+                left_out = pc.or_(left_out, pa.array(~held[key]))
             parts.append(pc.if_else(left_out, _NOTHING, pair))
         else:
             parts += [separator, key + ": ", value]
     text = joined(parts, count)
-    if shown and _says_nothing(next(iter(shown))) is not None:  # the first pair may be left out
+    if pairs and _may_be_left_out(pairs[0][0], held):  # the first pair may be left out
         text = pc.replace_substring_regex(text, pattern="^; ", replacement="")
     return text
 
 
-_ONLY_WHEN_GIVEN = ("list.also_matched",)
-"""Evidence keys shown only where they hold something: no other entry matched says nothing."""
+def _may_be_left_out(key: str, held: dict[str, np.ndarray]) -> bool:
+    return key in held or _says_nothing(key) is not None
+
+
+_NOT_EVIDENCE = ("list.alignment",)
+"""Evidence keys a template may cite but the evidence never shows: the token alignment is the
+matcher's working (the name it was read as, where not as written, is `list.read_as`)."""
+_ONLY_WHEN_GIVEN = ("list.also_matched", "list.read_as")
+"""Evidence keys shown only where they hold something: no other entry matched, or a name read
+as written, says nothing."""
 _FINDING_KEY = ".finding."
 """Evidence keys `finding.ID` and `<move>.finding.ID` say whether another rule fired."""
+_FULL_SCORE = "100%"
+"""A name match's full score: the matched name and the corroboration say all a reviewer needs."""
+
+
+def _not_evidence(key: str) -> bool:
+    return key.endswith(_NOT_EVIDENCE)
 
 
 def _says_nothing(key: str) -> str | None:
     """The value for which the evidence pair of `key` is left out (another rule that did not
-    fire, no other entry matched); None: the pair is always shown."""
+    fire, no other entry matched, a full score); None: the pair is always shown."""
     if _FINDING_KEY in f".{key}":
         return "no"
+    if key == SCORE_KEY or key.endswith("." + SCORE_KEY):
+        return _FULL_SCORE
     return "" if key.endswith(_ONLY_WHEN_GIVEN) else None
 
 

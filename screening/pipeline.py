@@ -18,7 +18,8 @@ from typing import Literal
 
 import pandas as pd
 
-from screening import __version__, parallel
+import screening
+from screening import parallel
 from screening.assemble import (
     records_table,
     rules_table,
@@ -42,10 +43,16 @@ from screening.results import (
     RecordsListing,
     ScreenResult,
 )
-from screening.review.apply import apply_decisions, apply_suppressions
-from screening.review.changes import compare_with_baseline
+from screening.review.apply import apply_suppressions, carry_decisions, check_suppressions
+from screening.review.changes import (
+    Screen,
+    change_counts,
+    compare_with_baseline,
+    read_baseline,
+    record_details,
+)
 from screening.review.decisions import load_store
-from screening.review.suppressions import load_suppressions
+from screening.review.suppressions import load_listed_suppressions
 from screening.review.workbook import RUN_SHEET, check_findings_sheet, read_sheet
 from screening.rows import DATA_ISSUE_COLUMNS, REJECTED_COLUMNS
 from screening.rulespec.conditions import tested_fields
@@ -123,7 +130,9 @@ def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
         corpus = load_corpus(request.seeds_dir)
         rulebook = load_rulebook(request.rules_dir, corpus)
         store = load_store(request.decisions) if request.decisions else {}
-        suppressions = load_suppressions(request.suppressions) if request.suppressions else []
+        suppressions = (
+            load_listed_suppressions(request.suppressions) if request.suppressions else []
+        )
     loading = parallel.beside(partial(_prepared_lists, request))
     with _timed(stages, "read"):
         step("reading records")
@@ -152,14 +161,20 @@ def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
         )
         rules = rules_table(rulebook)
         tested = _tested(rulebook.rules)
-        findings = apply_decisions(sort_findings(findings), store)
-        findings = apply_suppressions(findings, suppressions, request.as_of)
+        baseline = read_baseline(request.baseline) if request.baseline is not None else None
+        findings, decision_counts = carry_decisions(
+            sort_findings(findings), store, record_details(baseline, records)
+        )
+        unmatched = check_suppressions(findings, suppressions, rules["rule_id"], records)
+        findings = apply_suppressions(
+            findings, [listed.suppression for listed in suppressions], request.as_of
+        )
         result = ScreenResult(
             as_of=request.as_of,
             started=started,
             duration_s=0.0,
             command=request.command,
-            tool_version=__version__,
+            tool_version=screening.__version__,
             rules_dir=request.rules_dir,
             rules_hash=rulebook.sha256,
             inputs=[_input_summary(raw, tested) for raw in raws],
@@ -172,10 +187,20 @@ def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
             sources=sources_table(rulebook),
             review_files=_review_files(request),
             records_listing=listing,
+            decision_counts=decision_counts,
+            unmatched_suppressions=unmatched,
         )
-        if request.baseline is not None:
+        if baseline is not None:
             step("comparing with the baseline")
-            result.changes = compare_with_baseline(request.baseline, findings, records, rules)
+            screened = Screen(
+                findings=findings,
+                records=records,
+                rules=rules,
+                as_of=request.as_of,
+                list_shas=frozenset(summary.sha256 for summary in lists.summaries),
+            )
+            result.changes = compare_with_baseline(baseline, screened)
+            result.change_counts = change_counts(result.changes)
     result.stage_seconds = stages
     result.duration_s = time.perf_counter() - clock
     return result

@@ -63,6 +63,51 @@ class ListSummary:
     sha256: str
 
 
+@dataclass(frozen=True)
+class DecisionCounts:
+    """What happened to the decision store's decisions on this screen's findings."""
+
+    carried: int = 0
+    """Findings whose earlier decision was carried (what it was made on is unchanged)."""
+    reopened: int = 0
+    """Findings decided earlier whose decision was not carried, because the record, the rule
+    file or the matched list entry changed since: open again, `review_note` says what changed."""
+    undecided: int = 0
+    """Findings never decided (no decision in the store): open."""
+
+
+@dataclass(frozen=True)
+class ChangeCounts:
+    """The Changes sheet's rows by kind (see `ChangeRow.change`)."""
+
+    new: int = 0
+    """Findings not in the baseline report."""
+    gone: int = 0
+    """Findings of the baseline report not in this screen."""
+    changed: int = 0
+    """Findings in both whose record, rule file or matched list entry changed."""
+
+
+@dataclass(frozen=True)
+class UnmatchedSuppression:
+    """A suppression that set aside no finding of this screen (a typo'd id, a record not in the
+    input, a rule that did not fire)."""
+
+    file: str
+    line: int
+    target: str
+    """What the suppression names: `finding F-…` or `rule_id …, record_id …`."""
+    problem: str
+    """Why it matched nothing, e.g. "no rule 'x' is loaded", "no record W-9 in the input"."""
+
+    def __str__(self) -> str:
+        """`file:line: suppression of <target> matches no finding: <problem>`"""
+        return (
+            f"{self.file}:{self.line}: suppression of {self.target} matches no finding: "
+            f"{self.problem}"
+        )
+
+
 @dataclass
 class ScreenResult:
     """Everything a screen produced; each DataFrame is one sheet of the report, its columns
@@ -93,6 +138,13 @@ class ScreenResult:
     """Decision store, suppressions and baseline used, for the Run sheet."""
     records_listing: Literal["full", "summary"] = "full"
     """Whether the Records sheet lists every record or counts them (see ScreenRequest.records)."""
+    decision_counts: DecisionCounts = field(default_factory=DecisionCounts)
+    """Decisions carried, findings reopened and findings never decided (decision store applied;
+    all findings undecided when there is no store)."""
+    change_counts: ChangeCounts | None = None
+    """The Changes sheet's rows by kind (None when no baseline was given)."""
+    unmatched_suppressions: list[UnmatchedSuppression] = field(default_factory=list)
+    """Suppressions (of `--suppressions`) that matched no finding, in file order."""
 
     @property
     def input_rows(self) -> int:

@@ -39,28 +39,17 @@ def _written_by(who: str, *, required_on_import: bool = False) -> dict[str, Json
 
 
 class FindingRow(BaseModel):
-    """Findings: one rule that fired on one record, with everything a reviewer needs."""
+    """Findings: one rule that fired on one record, with everything a reviewer needs.
 
-    finding_id: str = Field(
-        description="Stable id from rule, record and matched list entry",
-        json_schema_extra=_required_on_import(),
-    )
+    In the order a reviewer reads them: which record and rule (kept in view), what was found,
+    the decision, then the evidence and the law; the columns that identify and fingerprint the
+    finding last (the report groups and folds the technical ones away)."""
+
     record_id: str = Field(json_schema_extra=_required_on_import())
-    record_type: str = Field(
-        description="worker, company or relationship", json_schema_extra=_required_on_import()
-    )
     name: str | None = Field(description="The record's name")
     rule_id: str = Field(json_schema_extra=_required_on_import())
-    rule_title: str
     severity: str = Field(description="violation, indicator or review")
-    legal_basis: str = Field(description="e.g. UNSCR 2375 (2017) OP17")
     explanation: str = Field(description="The rule's sentence, filled with the evidence")
-    evidence: str = Field(
-        description="field: value pairs the rule looked at (kept with a decision, compared with "
-        "the baseline's)",
-        json_schema_extra=_required_on_import(),
-    )
-    sources: str = Field(description="Quoted passages of the source articles")
     decision: str = Field(
         description="open, confirmed, false positive or escalated",
         json_schema_extra=_written_by("reviewer", required_on_import=True),
@@ -74,14 +63,29 @@ class FindingRow(BaseModel):
         description="Blank on import: the day of the import",
         json_schema_extra=_written_by("reviewer"),
     )
-    file: str
-    line: int
     review_note: str | None = Field(
         default=None,
         description="Decision carried, re-review (what changed), suppression",
         json_schema_extra=_written_by("review"),
     )
     suppressed_until: str | None = Field(default=None, json_schema_extra=_written_by("review"))
+    evidence: str = Field(
+        description="field: value pairs the rule looked at (kept with a decision, compared with "
+        "the baseline's)",
+        json_schema_extra=_required_on_import(),
+    )
+    rule_title: str
+    legal_basis: str = Field(description="e.g. UNSCR 2375 (2017) OP17")
+    sources: str = Field(description="Quoted passages of the source articles")
+    record_type: str = Field(
+        description="worker, company or relationship", json_schema_extra=_required_on_import()
+    )
+    finding_id: str = Field(
+        description="Stable id from rule, record and matched list entry",
+        json_schema_extra=_required_on_import(),
+    )
+    file: str
+    line: int
     list_reference: str | None = Field(
         default=None,
         description="Matched list entry, if any (part of the finding id)",
@@ -103,13 +107,22 @@ class FindingRow(BaseModel):
 class ChangeRow(BaseModel):
     """Changes: a finding new, gone or changed since the baseline report."""
 
-    change: str = Field(description="new, gone or evidence changed")
+    change: str = Field(
+        description="new, gone, or changed (in both reports; its record, rule file or matched "
+        "list entry changed)"
+    )
     finding_id: str
     rule_id: str
     record_type: str
     record_id: str
     name: str | None = None
-    why: str = Field(description="record new/removed/changed, rule new/removed/changed, ...")
+    why: str = Field(
+        description="What changed: record new/removed/changed, rule new/removed/changed, list "
+        "entry changed, as-of date; each changed field as `field: before → after`"
+    )
+    changed_fields: str | None = Field(
+        default=None, description="The names of the changed fields, comma-separated"
+    )
     before: str | None = None
     after: str | None = None
 
@@ -160,28 +173,34 @@ class DataIssueRow(BaseModel):
 
 
 class RuleRow(BaseModel):
-    """Rules: every rule applied."""
+    """Rules: every rule applied, explained as `screening rules show` explains it."""
 
     rule_id: str
     title: str
     severity: str
     applies_to: str
+    description: str = Field(description="What the rule finds and why")
     legal_basis: str
+    provision: str = Field(description="What the provision requires, in a sentence or two")
+    conditions: str = Field(description="When the rule fires, in words, one clause per line")
+    exceptions: str = Field(description="What clears a record, one per line")
     file: str
     sha256: str
 
 
 class SourceRow(BaseModel):
-    """Sources: every cited passage."""
+    """Sources: every cited passage, by the rule citing it (a finding's `sources` cell links to
+    its rule's first)."""
 
-    source_id: str
-    title: str
-    publisher: str
-    date: str
-    file: str
-    quote: str
-    url: str | None = None
     rule_id: str
+    publisher: str
+    title: str
+    date: str = Field(description="As precise as the article allows: YYYY, YYYY-MM or YYYY-MM-DD")
+    quote: str = Field(description="The passage, verbatim")
+    url: str = Field(description="Where the article is published, or why no address is given")
+    notes: str | None = Field(default=None, description="How the title, publisher or date was read")
+    source_id: str
+    file: str = Field(description="The article's text in the bundled corpus (seeds/)")
 
 
 def columns(model: type[BaseModel]) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,7 @@ from screening.display import display
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context
 from screening.findings import find
-from screening.normalizing.tables import empty_raw, normalize_table
+from screening.normalizing.tables import RecordTable, empty_raw, normalize_table
 from screening.parallel import serial
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
@@ -129,7 +130,12 @@ def _run(
             rows[kind].extend(_tagged(record, tag, ids) for record in records)
             paths[kind].extend(str(loaded.path) for _ in records)
         judged.append(f"{test.record['record_id']}{tag}")
-    tables = {kind: normalize_table(kind, _raw(kind, rows[kind], paths[kind])) for kind in rows}
+    tables = {
+        kind: normalize_table(kind, _raw(kind, rows[kind], paths[kind]))
+        if rows[kind]
+        else _no_records(kind)
+        for kind in rows
+    }
     by_date: dict[dt.date, list[int]] = {}
     for number, (_, test) in enumerate(batch):
         by_date.setdefault(test.as_of or DEFAULT_TEST_AS_OF, []).append(number)
@@ -194,6 +200,13 @@ def _deciding(rule: Rule, context: Context, row: int) -> str:
                 seen = f": {part.field} was {shown}"
             return f"condition {number} of {len(parts)} was false, {written}{seen}"
     return f"all {len(parts)} conditions held"
+
+
+@cache
+def _no_records(kind: RecordKind) -> RecordTable:
+    """The normalized table of no records of a kind: most examples give records of one kind
+    only, and normalizing nothing is not free. Shared by the runs: nothing changes a table."""
+    return normalize_table(kind, _raw(kind, [], []))
 
 
 def _raw(kind: RecordKind, rows: list[dict[str, str]], paths: list[str]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from screening.cli import app
 
@@ -32,7 +32,7 @@ def write_csv(tmp_path: Path) -> Callable[[str, str], Path]:
     return write
 
 
-def run_cli(runner: CliRunner, *args: str | Path):  # type: ignore[no-untyped-def]
+def run_cli(runner: CliRunner, *args: str | Path) -> Result:
     return runner.invoke(app, [str(arg) for arg in args])
 
 

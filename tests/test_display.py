@@ -24,7 +24,7 @@ def test_numbers_show_whole_values_without_a_point_and_never_overflow() -> None:
 
 
 def test_dates_text_and_missing() -> None:
-    dates = pd.Series(pd.to_datetime(["2017-09-11", None]))
+    dates = pd.to_datetime(pd.Series(["2017-09-11", None]))
     assert display(dates).tolist() == ["2017-09-11", MISSING]
     text = pd.Series(["Ri Chol", None], dtype="str")
     assert display(text).tolist() == ["Ri Chol", MISSING]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from screening.resources import rules_dir
 from tests.conftest import AS_OF, run_cli, sheet_rows
@@ -26,10 +26,12 @@ Record ID,Name,Country,Sector
 C1,Vostok Stroy Alliance LLC,Russia,construction
 """
 
+Writer = Callable[[str, str], Path]
+
 
 def _screen(
-    runner: CliRunner, write_csv: Callable[[str, str], Path], tmp_path: Path, *extra: str
-) -> tuple[Path, object]:
+    runner: CliRunner, write_csv: Writer, tmp_path: Path, *extra: str
+) -> tuple[Path, Result]:
     workers = write_csv("workers.csv", WORKERS)
     companies = write_csv("companies.csv", COMPANIES)
     out = tmp_path / "report.xlsx"
@@ -37,7 +39,9 @@ def _screen(
     return out, result
 
 
-def test_run_writes_an_explainable_report(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_run_writes_an_explainable_report(
+    runner: CliRunner, write_csv: Writer, tmp_path: Path
+) -> None:
     out, result = _screen(runner, write_csv, tmp_path)
     assert result.exit_code == 0, result.output
     findings = sheet_rows(out, "Findings")
@@ -65,12 +69,13 @@ def test_run_writes_an_explainable_report(runner, write_csv, tmp_path) -> None: 
     assert "nationality: KP (given as “КНДР”)" in str(w2["evidence"])
 
 
-def test_nothing_is_lost(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_is_lost(runner: CliRunner, write_csv: Writer, tmp_path: Path) -> None:
     out, result = _screen(runner, write_csv, tmp_path)
     assert result.exit_code == 0, result.output
     records = sheet_rows(out, "Records")
     rejected = sheet_rows(out, "Rejected")
-    assert sorted(r["record_id"] for r in records) == ["C1", "W1", "W2", "W3", "W4", "W5", "W8"]
+    record_ids = sorted(str(r["record_id"]) for r in records)
+    assert record_ids == ["C1", "W1", "W2", "W3", "W4", "W5", "W8"]
     assert [(r["line"], r["reason"]) for r in rejected] == [
         (7, "missing required value: record_id"),
         (8, "has 4 fields, the header has 13"),
@@ -82,7 +87,9 @@ def test_nothing_is_lost(runner, write_csv, tmp_path) -> None:  # type: ignore[n
     assert "badge: B-7" in str(extra["details"])
 
 
-def test_bad_values_keep_the_record_and_are_listed(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_values_keep_the_record_and_are_listed(
+    runner: CliRunner, write_csv: Writer, tmp_path: Path
+) -> None:
     out, _ = _screen(runner, write_csv, tmp_path)
     issues = {
         (r["record_id"], r["field"], r["value"]): r["problem"]
@@ -93,7 +100,9 @@ def test_bad_values_keep_the_record_and_are_listed(runner, write_csv, tmp_path) 
     assert "ambiguous" in str(issues[("W5", "nationality", "Korea")])
 
 
-def test_formula_text_from_input_is_never_a_formula(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_formula_text_from_input_is_never_a_formula(
+    runner: CliRunner, write_csv: Writer, tmp_path: Path
+) -> None:
     import openpyxl
 
     out, _ = _screen(runner, write_csv, tmp_path)
@@ -106,7 +115,7 @@ def test_formula_text_from_input_is_never_a_formula(runner, write_csv, tmp_path)
     assert any(str(r["name"]).startswith("=HYPERLINK") for r in records)
 
 
-def test_fail_on_gates_ci(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_fail_on_gates_ci(runner: CliRunner, write_csv: Writer, tmp_path: Path) -> None:
     _, result = _screen(runner, write_csv, tmp_path, "--fail-on", "violation")
     assert result.exit_code == 1
     companies = write_csv("only-companies.csv", COMPANIES)
@@ -124,7 +133,9 @@ def test_fail_on_gates_ci(runner, write_csv, tmp_path) -> None:  # type: ignore[
     assert clean.exit_code == 0, clean.output
 
 
-def test_rules_are_judged_at_the_as_of_date(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_rules_are_judged_at_the_as_of_date(
+    runner: CliRunner, write_csv: Writer, tmp_path: Path
+) -> None:
     out, result = _screen(runner, write_csv, tmp_path)
     workers = tmp_path / "workers.csv"
     early = tmp_path / "early.xlsx"
@@ -136,7 +147,7 @@ def test_rules_are_judged_at_the_as_of_date(runner, write_csv, tmp_path) -> None
     assert "unscr2397-op8-income-after-repatriation-deadline" not in rules
 
 
-def test_demo_writes_a_report_with_evidence_everywhere(runner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_writes_a_report_with_evidence_everywhere(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "demo.xlsx"
     result = run_cli(runner, "demo", "--out", out, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
@@ -162,7 +173,9 @@ def test_demo_writes_a_report_with_evidence_everywhere(runner, tmp_path) -> None
     assert openpyxl.load_workbook(out, read_only=True).sheetnames == sheets
 
 
-def test_records_can_be_counted_instead_of_listed(runner, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_records_can_be_counted_instead_of_listed(
+    runner: CliRunner, write_csv: Writer, tmp_path: Path
+) -> None:
     out, result = _screen(runner, write_csv, tmp_path, "--records", "summary")
     assert result.exit_code == 0, result.output
     counts = sheet_rows(out, "Records")

@@ -66,8 +66,12 @@ def test_nested_work_runs_in_the_pool_thread_it_is_on_and_never_waits_for_the_po
 
 
 def test_work_beside_runs_on_its_own_lane_while_the_pool_works() -> None:
+    def slow_name() -> str:
+        time.sleep(0.1)
+        return _name()
+
     with parallel.running(workers=2):
-        lane = parallel.beside(lambda: (time.sleep(0.1), _name())[1])
+        lane = parallel.beside(slow_name)
         pool = parallel.each(_name, range(4))
         assert lane.result().startswith("screening-beside")
     assert not any(name.startswith("screening-beside") for name in pool)

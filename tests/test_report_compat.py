@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from screening.resources import demo_dir
 from screening.review.decisions import STORE_NAME, load_store
@@ -80,7 +80,7 @@ def _decided_ids(report: Path) -> dict[str, tuple[str, str]]:
     }
 
 
-def _run_with_baseline(runner: CliRunner, baseline: Path, out: Path):  # type: ignore[no-untyped-def]
+def _run_with_baseline(runner: CliRunner, baseline: Path, out: Path) -> Result:
     demo = sorted(demo_dir().glob("*.csv"))
     return run_cli(runner, "run", *demo, "--baseline", baseline, "--as-of", AS_OF, "--out", out)
 

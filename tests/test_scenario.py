@@ -138,5 +138,5 @@ def test_ambiguous_korea_shows_the_raw_value(findings: list[dict[str, object]]) 
 
 def test_employer_finding_counts_its_workers(findings: list[dict[str, object]]) -> None:
     row = next(r for r in findings if r["record_id"] == "SC-01" and r["rule_id"] == EMPLOYER)
-    assert "employed 2 DPRK national(s)" in str(row["explanation"])
+    assert "employed 2 DPRK nationals" in str(row["explanation"])
     assert "SW-06" in str(row["explanation"]) and "SW-07" in str(row["explanation"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from screening import __version__
+import screening
 from screening.cli.errors import state
 from screening.cli.groups import PLAIN_HELP, Lazy, LazyGroup
 
@@ -58,7 +58,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"screening {__version__}")
+        typer.echo(f"screening {screening.__version__}")
         raise typer.Exit()
 
 

@@ -266,4 +266,25 @@ def _print_summary(result: ScreenResult, report: Path) -> None:
                     highlight=False,
                     soft_wrap=True,
                 )
-    out.print(f"report: {printable(str(report))}", markup=False, highlight=False)
+    decided = result.decision_counts
+    out.print(
+        f"decisions: {decided.carried} carried, {decided.reopened} reopened (what was decided on "
+        f"changed), {decided.undecided} findings never decided",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    if result.change_counts is not None:
+        changes = result.change_counts
+        out.print(
+            f"since the baseline: {changes.new} new, {changes.gone} gone, "
+            f"{changes.changed} changed",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    for unmatched in result.unmatched_suppressions:
+        console.print(
+            f"warning: {printable(str(unmatched))}", markup=False, highlight=False, soft_wrap=True
+        )
+    out.print(f"report: {printable(str(report))}", markup=False, highlight=False, soft_wrap=True)

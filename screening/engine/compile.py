@@ -16,14 +16,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from screening.display import MISSING, display
+from screening.display import MISSING
 from screening.engine.context import Context, Evaluated, Evidence
 from screening.engine.operators import OPERATORS, matches_distinct
 from screening.engine.ownership import chain_column, chain_paths, walk_chains
 from screening.engine.rows import distinct_rows, take_rows
-from screening.engine.text import Text, arrow_text
+from screening.engine.shown import shown_text
+from screening.engine.text import Text, arrow_text, joined
 from screening.normalizing.decisions import named_in
-from screening.records import NAME_FIELD, RecordKind, percent_fields, schema_for
+from screening.records import NAME_FIELD, RecordKind, ValueType, schema_for
 from screening.rulespec.checks import LIST_EVIDENCE, literal_values
 from screening.rulespec.conditions import (
     AS_OF,
@@ -214,9 +215,51 @@ def _combine(parts: list[Compiled], every: bool) -> Compiled:
                 entry_sha = (
                     result.entry_sha if entry_sha is None else _first(entry_sha, result.entry_sha)
                 )
-        return Evaluated(mask, evidence, entry_sha)
+        held = _held_in_all(results) if every else _held_in_any(results)
+        return Evaluated(mask, evidence, entry_sha, held)
 
     return run
+
+
+def _held_in_any(results: list[Evaluated]) -> dict[str, np.ndarray]:
+    """Of an `any`, each key is evidence where a branch that gives it held: a branch that did
+    not hold (another rule that did not fire, a link count below its `at_least`) says nothing
+    of the record."""
+    held: dict[str, np.ndarray] = {}
+    for result in results:
+        mask = result.mask.to_numpy(dtype=bool)
+        for key in result.evidence:
+            where = mask & result.held[key] if key in result.held else mask
+            held[key] = held[key] | where if key in held else where
+    return held
+
+
+def _held_in_all(results: list[Evaluated]) -> dict[str, np.ndarray]:
+    """Of an `all`, each key is evidence where any part that gives it would show it."""
+    held: dict[str, np.ndarray] = {}
+    everywhere: set[str] = set()
+    for result in results:
+        for key in result.evidence:
+            if key not in result.held:
+                everywhere.add(key)
+            else:
+                where = result.held[key]
+                held[key] = held[key] | where if key in held else where
+    return {key: where for key, where in held.items() if key not in everywhere}
+
+
+def _held_through(
+    held: dict[str, np.ndarray], links: np.ndarray, prefix: str
+) -> dict[str, np.ndarray]:
+    """Where the keys of related records are evidence, seen from the records that link to them
+    (`links`: each record's related row, -1: none), under `prefix`."""
+    linked = links >= 0
+    seen: dict[str, np.ndarray] = {}
+    for key, where in held.items():
+        mapped = np.zeros(len(links), dtype=bool)
+        mapped[linked] = where[links[linked]]
+        seen[f"{prefix}.{key}"] = mapped
+    return seen
 
 
 _LIST_REFERENCE = "list.reference"
@@ -257,6 +300,7 @@ def _matched_first(reference: Evidence, first: Evidence, second: Evidence) -> Ev
 def _negate(part: Compiled) -> Compiled:
     def run(context: Context) -> Evaluated:
         result = part(context)
+        # what did not hold is what the `not` asks for: all its evidence says something
         return Evaluated(~result.mask, result.evidence, result.entry_sha)
 
     return run
@@ -270,7 +314,9 @@ def _compile_as_of(condition: AsOfCondition, kind: RecordKind) -> Compiled:
         index = context.values(kind).index
         as_of = pd.Series(context.as_of, index=index)
         date, evidence = date_operand(test.argument, context, kind)
-        return Evaluated(predicate(as_of, date), {"as_of": _column(as_of), **evidence})
+        # the as-of date is the screen's, not the record's: the explanation may say it
+        # (`{as_of}`), the evidence does not (a later screen would show every finding changed)
+        return Evaluated(predicate(as_of, date), evidence)
 
     return run
 
@@ -308,7 +354,7 @@ def _compile_count_increase(condition: CountIncreaseCondition, kind: RecordKind)
             f"{COUNT}.now": _group_count(counted, slot, now_counts),
             **later.evidence,
         }
-        return Evaluated(pd.Series(mask, index=index), evidence)
+        return Evaluated(pd.Series(mask, index=index), evidence, held=later.held)
 
     return run
 
@@ -353,7 +399,8 @@ def _compile_owned_through(condition: OwnedThroughCondition) -> Compiled:
         }
         for key, values in top.evidence.items():
             evidence[f"{OWNER}.{key}"] = _through(owners, values)
-        return Evaluated(pd.Series(chains.depth[firsts] > 0, index=index), evidence)
+        held = _held_through(top.held, owners, OWNER)
+        return Evaluated(pd.Series(chains.depth[firsts] > 0, index=index), evidence, held=held)
 
     return run
 
@@ -378,7 +425,8 @@ def _compile_lookup(
         }
         for field_name, values in result.evidence.items():
             evidence[f"{name}.{field_name}"] = _through(rows, values)
-        return Evaluated(pd.Series(mask, index=index), evidence)
+        held = _held_through(result.held, rows, name)
+        return Evaluated(pd.Series(mask, index=index), evidence, held=held)
 
     return run
 
@@ -402,8 +450,8 @@ def _compile_aggregate(
         ids = _text(context.column(target, "record_id"))
         evidence: dict[str, Evidence] = {
             f"{name}.count": _column(counts),
-            f"{name}.ids": _joined(companies, held, owners, ids, ", "),
-            f"{name}.names": _joined(companies, held, owners, described, "; "),
+            f"{name}.ids": _joined(companies, held, owners, ids, ", ", ids),
+            f"{name}.names": _joined(companies, held, owners, described, "; ", ids),
         }
         return Evaluated(counts.ge(at_least), evidence)
 
@@ -411,16 +459,24 @@ def _compile_aggregate(
 
 
 def _joined(
-    companies: np.ndarray, held: np.ndarray, owners: np.ndarray, parts: Evidence, separator: str
+    companies: np.ndarray,
+    held: np.ndarray,
+    owners: np.ndarray,
+    parts: Evidence,
+    separator: str,
+    ids: Evidence,
 ) -> Evidence:
     """Per company asked for: the parts of the related records that hold and name it, joined in
-    file order; missing where there are none. `owners`: the company row of each `held` record."""
+    the order of their `ids` (whatever the order of the rows in the file); missing where there
+    are none. `owners`: the company row of each `held` record."""
 
     def at(rows: np.ndarray) -> pd.Series:
         wanted = np.zeros(len(companies) + 1, dtype=bool)  # the extra slot is row -1: no company
         wanted[companies[rows]] = True
         wanted[-1] = False
-        chosen = wanted[owners]
+        chosen = np.flatnonzero(wanted[owners])
+        # by id (Arrow's sort is stable: records sharing an id stay in file order)
+        chosen = chosen[pc.sort_indices(arrow_text(ids(held[chosen]))).to_numpy()]
         joined = _join_groups(owners[chosen], arrow_text(parts(held[chosen])), separator)
         return joined.reindex(companies[rows]).reset_index(drop=True)
 
@@ -445,9 +501,10 @@ def _join_groups(keys: np.ndarray, texts: Text, separator: str) -> pd.Series:
 
 
 def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind) -> Evidence:
-    """`Name [field=value, ...]` for each related record asked for (`names`: the kind's)."""
+    """`Name (KP, joint-venture partner, 40%, since 2016-03-01)` for each related record asked
+    for (`names`: the kind's): the values that made it count, each in words (`_phrase`)."""
     shown = [
-        (field_name, values)
+        (field_name, values, _phrase(field_name, kind))
         for field_name, values in evidence.items()
         # the record's name leads; which rule fired is already said by the condition, the as-of
         # date by the finding, and the company asked about is the finding's own record
@@ -459,24 +516,47 @@ def _describe(names: pd.Series, evidence: dict[str, Evidence], kind: RecordKind)
     ]
 
     def at(rows: np.ndarray) -> pd.Series:
-        described = take_rows(names, rows).astype("str").fillna("?")
-        details = []
-        for field_name, values in shown:
-            value = display(values(rows), field_name.rsplit(".", 1)[-1] in percent_fields())
+        described = arrow_text(take_rows(names, rows).astype("str").fillna("?"))
+        details: list[Text] = []
+        for field_name, values, (before, after) in shown:
+            value = shown_text(values(rows), field_name, kind)
             # a value not recorded says nothing about why the record counts: left out
-            details.append((field_name + "=" + value).where(value != MISSING, ""))
+            phrase = joined([before, value, after], len(rows))
+            details.append(pc.if_else(pc.equal(value, MISSING), _NULL_TEXT, phrase))
         if not details:
-            return described
-        joined = details[0]
-        for part in details[1:]:
-            joined = joined + ", " + part
-        joined = joined.str.replace(r"(, )+", ", ", regex=True).str.strip(", ")
-        return described + (" [" + joined + "]").where(joined != "", "")
+            return pd.Series(pd.array(described, dtype="str"))
+        said = pc.binary_join_element_wise(*details, _COMMA, null_handling="skip")
+        text = joined([described, " (", said, ")"], len(rows))
+        with_details = pc.if_else(pc.equal(said, ""), described, text)
+        return pd.Series(pd.array(with_details, dtype="str"))
 
     return at
 
 
 _LIST_NAMED = ("list.reference", "list.listed_on")
+_NULL_TEXT = pa.scalar(None, type=pa.large_string())
+_COMMA = pa.scalar(", ", type=pa.large_string())
+_PHRASES = {
+    "start_date": ("since ", ""),
+    "end_date": ("ended ", ""),
+    "list.reference": ("list entry ", ""),
+    "list.listed_on": ("listed on ", ""),
+}
+"""How a related record's value is said where its field's name is not the clearest words."""
+
+
+def _phrase(field_name: str, kind: RecordKind) -> tuple[str, str]:
+    """The words before and after a related record's value: none for a value that says what it
+    is (a country, a role, a share), else the field's name in words (`committee decision
+    pending`)."""
+    if field_name in _PHRASES:
+        return _PHRASES[field_name]
+    column = schema_for(kind).columns.get(field_name)
+    if column is not None and (
+        column.type in (ValueType.country, ValueType.role) or column.percent
+    ):
+        return "", ""
+    return field_name.replace("_", " ").replace(".", " ") + " ", ""
 
 
 def _column(series: pd.Series) -> Evidence:

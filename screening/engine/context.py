@@ -44,6 +44,10 @@ class Evaluated:
     evidence: dict[str, Evidence]
     entry_sha: Evidence | None = None
     """For name matches: a hash of the matched list entry, so a decision can tell it changed."""
+    held: dict[str, np.ndarray] = field(default_factory=dict)
+    """Evidence keys that say something only on some records: over the kind's rows, where the
+    branch of an `any` that gives the key held. A branch that did not hold is no evidence of the
+    finding, so its pairs are left out there (keys not here are shown on every finding)."""
 
 
 @dataclass

@@ -56,8 +56,9 @@ def best_matches(
     (a missing date: the record is ongoing; an entry without a listing date always counts). The
     best entry is chosen among those that count.
 
-    Columns: name, reference, entry_name, matched_name, score, alignment, corroboration,
-    listed_on, entry_sha, also_matched (the other entries the name matched, `_runners_up`).
+    Columns: name, reference, entry_name, matched_name, score, alignment, read_as (`_read_as`),
+    corroboration, listed_on, entry_sha, also_matched (the other entries the name matched,
+    `_runners_up`).
     """
     columns = [
         "name",
@@ -66,6 +67,7 @@ def best_matches(
         "matched_name",
         "score",
         "alignment",
+        "read_as",
         "corroboration",
         "listed_on",
         "entry_sha",
@@ -94,6 +96,7 @@ def best_matches(
     firsts = order[leading]
     best = found.iloc[firsts].set_index("row").rename(columns={"list_name": "name"})
     best["also_matched"] = _runners_up(found.iloc[order[~leading]], best["score"])
+    best["read_as"] = _read_as(best["alignment"])
     entries = {
         (watchlist.name, entry.entry_id): entry
         for watchlist in context.watchlists
@@ -109,16 +112,29 @@ def best_matches(
     return best[columns]
 
 
+def _read_as(alignment: pd.Series) -> pd.Series:
+    """The name each record was read as where not as written, and how: "KOMID (branch or
+    office of)" from the alignment "read as «KOMID» (branch or office of): komid=komid"; empty
+    where the name was matched as written. The token alignment itself is the matcher's working,
+    not evidence a reviewer needs."""
+    parts = alignment.astype(object).str.extract(_READ_AS)
+    read = (parts["name"] + " (" + parts["how"] + ")").fillna("")
+    return read.astype(object)
+
+
+_READ_AS = r"^read as «(?P<name>.*?)» \((?P<how>.*)\): "
+
+
 def _runners_up(others: pd.Series | pd.DataFrame, best: pd.Series) -> pd.Series:
     """For each record (indexed like `best`), the other entries its name matched, best first:
-    "KPe.013 Korea Taesong Trading Company (0.950)", marked as a close call when within `CLOSE`
+    "KPe.013 Korea Taesong Trading Company (95%)", marked as a close call when within `CLOSE`
     of the best. Never chosen between silently: every one is shown."""
     if len(others) == 0:
         return pd.Series("", index=best.index, dtype=object)
     scores = others["score"].to_numpy(dtype=np.float64)
     close = scores >= best.reindex(others["row"]).to_numpy(dtype=np.float64) - CLOSE
     shown = [
-        f"{'close call: ' if near else ''}{reference} {name} ({score:.3f})"
+        f"{'close call: ' if near else ''}{reference} {name} ({round(score * 100, 1):g}%)"
         for reference, name, score, near in zip(
             others["reference"], others["entry_name"], scores, close, strict=True
         )

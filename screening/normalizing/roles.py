@@ -28,6 +28,8 @@ class Vocabulary:
     """Role name → its group."""
     role_of: dict[str, str]
     """Folded spelling → role name."""
+    shown_as: dict[str, str]
+    """Role name → how a reviewer reads it, where that differs ("joint-venture partner")."""
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -38,6 +40,10 @@ class Vocabulary:
         wanted = set(groups)
         return [role for role, group in self.group_of.items() if group in wanted]
 
+    def shown(self, role: str) -> str:
+        """How a reviewer reads a role name (a role the vocabulary does not know: as written)."""
+        return self.shown_as.get(role, role)
+
 
 @cache
 def vocabulary() -> Vocabulary:
@@ -46,15 +52,18 @@ def vocabulary() -> Vocabulary:
     groups = {str(name): str(meaning) for name, meaning in data["groups"].items()}
     group_of: dict[str, str] = {}
     role_of: dict[str, str] = {}
+    shown_as: dict[str, str] = {}
     for role, entry in data["roles"].items():
         if entry["group"] not in groups:
             raise ValueError(
                 f"{VOCABULARY.name}: role {role!r} has unknown group {entry['group']!r}"
             )
         group_of[str(role)] = str(entry["group"])
+        if "shown" in entry:
+            shown_as[str(role)] = str(entry["shown"])
         for spelling in [role, *entry["spellings"]]:
             role_of.setdefault(fold_role(str(spelling)), str(role))
-    return Vocabulary(groups, group_of, role_of)
+    return Vocabulary(groups, group_of, role_of, shown_as)
 
 
 def fold_role(text: str) -> str:

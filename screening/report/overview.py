@@ -13,10 +13,13 @@ from screening.report.styles import HEADER, PLAIN, WRAPPED, CellStyle
 from screening.report.tables import Table, table_sheet
 from screening.report.xlsx import BarChart, Sheet
 from screening.results import ScreenResult
+from screening.rows import DECISIONS, DEFAULT_DECISION
 
 Note = tuple[str, Any]
 Line = list[tuple[Any, CellStyle]]
+# Key and value columns; the rule table's id and title are as wide as they need, within reason.
 SUMMARY_WIDTHS = (30.0, 60.0, 12.0, 10.0)
+MAX_SUMMARY_WIDTH = 100.0
 RULE_COUNT_COLUMNS = ("rule_id", "title", "severity", "findings")
 
 
@@ -40,7 +43,13 @@ def findings_by_rule(findings: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFram
         }
     )
     table = pd.concat([known, extra], ignore_index=True)
-    return table.assign(findings=table["rule_id"].map(counts).fillna(0).astype(int))
+    table = table.assign(findings=table["rule_id"].map(counts).fillna(0).astype(int))
+    # Most serious first, as the terminal and the Findings sheet list them.
+    rank = table["severity"].map({name: n for n, name in enumerate(SEVERITY_ORDER)})
+    order = table.assign(_rank=rank.fillna(len(SEVERITY_ORDER))).sort_values(
+        ["_rank", "rule_id"], kind="stable"
+    )
+    return order.drop(columns="_rank").reset_index(drop=True)
 
 
 def findings_by_severity(findings: pd.DataFrame) -> list[tuple[str, int]]:
@@ -68,7 +77,7 @@ def summary_sheet(result: ScreenResult, notes: Sequence[Note]) -> tuple[Sheet, l
     lines.append([("severity", HEADER), ("findings", HEADER)])
     lines += [_pair(name, count) for name, count in by_severity]
     chart = _rule_chart(header_row, last_rule_row) if last_rule_row > header_row else None
-    sheet = Sheet("Summary", widths=SUMMARY_WIDTHS, chart=chart)
+    sheet = Sheet("Summary", widths=_summary_widths(by_rule), chart=chart)
     return sheet, [row_xml(number, line) for number, line in enumerate(lines, start=1) if line]
 
 
@@ -83,24 +92,42 @@ def run_sheet(result: ScreenResult) -> Table:
     return table_sheet("Run", pairs, ("key", "value"), widths=(42.0, 90.0), wrapped={"value"})
 
 
+def decisions_made(findings: pd.DataFrame) -> list[tuple[str, int]]:
+    """How many findings carry each decision (a blank decision is open), every decision listed."""
+    if "decision" in findings.columns:
+        decisions = findings["decision"].astype(object).fillna("").replace("", DEFAULT_DECISION)
+    else:
+        decisions = pd.Series(DEFAULT_DECISION, index=findings.index)
+    counts = decisions.astype(str).value_counts()
+    others = sorted(set(counts.index) - set(DECISIONS))
+    return [(name, int(counts.get(name, 0))) for name in (*DECISIONS, *others)]
+
+
 def _overview(result: ScreenResult, by_severity: Sequence[tuple[str, int]]) -> Iterator[Note]:
     yield "as-of date", result.as_of
     yield "input rows", result.input_rows
     yield "screened", result.screened_rows
     yield "rejected", result.rejected_rows
+    yield "data issues", len(result.data_issues)
     yield "findings", len(result.findings)
     for name, count in by_severity:
         yield f"findings: {name}", count
     findings = result.findings
-    if "review_note" in findings.columns:
-        notes = findings["review_note"].fillna("").astype(str)
-        yield "decisions carried over", int(notes.str.startswith("decision carried").sum())
-        yield "marked for re-review", int(notes.str.startswith("re-review").sum())
+    for decision, count in decisions_made(findings):
+        yield f"decisions: {decision}", count
+    carried = result.decision_counts
+    yield "decisions carried over", carried.carried
+    yield "reopened (what was decided on changed)", carried.reopened
+    yield "never decided", carried.undecided
     if "suppressed_until" in findings.columns:
         yield "suppressed", int(findings["suppressed_until"].fillna("").ne("").sum())
-    if result.changes is not None:
-        for change, count in result.changes["change"].value_counts().sort_index().items():
-            yield f"since baseline: {change}", int(count)
+    if result.unmatched_suppressions:
+        yield "suppressions matching no finding", len(result.unmatched_suppressions)
+    changes = result.change_counts
+    if changes is not None:
+        yield "since baseline: new", changes.new
+        yield "since baseline: gone", changes.gone
+        yield "since baseline: changed", changes.changed
 
 
 def _run_pairs(result: ScreenResult) -> Iterator[Note]:
@@ -132,8 +159,19 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "entries", used.entries
         yield "sha256", used.sha256
     yield from result.review_files.items()
+    for unmatched in result.unmatched_suppressions:
+        yield "suppression matching no finding", str(unmatched)
     for stage, seconds in result.stage_seconds.items():
         yield f"stage: {stage} (s)", round(seconds, 3)
+
+
+def _summary_widths(by_rule: pd.DataFrame) -> tuple[float, ...]:
+    """The overview's widths, widened so no rule id or title is cut."""
+    widths = list(SUMMARY_WIDTHS)
+    for position, name in enumerate(("rule_id", "title")):
+        longest = by_rule[name].astype(str).str.len().max() if len(by_rule) else 0
+        widths[position] = min(max(widths[position], float(longest) + 2), MAX_SUMMARY_WIDTH)
+    return tuple(widths)
 
 
 def _pair(key: str, value: Any) -> Line:

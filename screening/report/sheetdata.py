@@ -71,13 +71,20 @@ class SheetBody:
     styles: Sequence[CellStyle]
     fills: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     links: Mapping[str, pd.Series] = field(default_factory=dict)
+    wrap_widths: Mapping[str, float] = field(default_factory=dict)
+    """The width of each column whose text wraps: the rows are made tall enough to read it."""
+    max_lines: int = 8
+    """The most lines a row shows (the rest is read in the cell): a table of many rows keeps
+    each short enough that a screen shows several."""
     _shared: dict[str, _SharedColumn | None] = field(init=False, default_factory=dict)
+    _lines: np.ndarray = field(init=False, default_factory=lambda: np.ones(0, dtype=np.int64))
 
     def prepare(self, strings: SharedStrings) -> None:
         """Make what every chunk needs: the columns whose text goes into `strings` (which must
         see the sheets in order, for a table that is the same from run to run), and the links."""
         for name in self.frame.columns:
             self._shared[name] = _shared_column(self.frame[name], strings)
+        self._lines = np.minimum(_line_counts(self.frame, self.wrap_widths), self.max_lines)
         _ = self.hyperlinked
 
     def chunk_starts(self) -> range:
@@ -250,8 +257,52 @@ def _render_chunk(body: SheetBody, start: int, stop: int) -> memoryview:
             parts.append(column.body)
         if column.closing:
             parts.append(_where(pa.array(column.present), column.closing))
-    rows = _join('<row r="', row_numbers, '">', *parts, "</row>", skip_nulls=True)
+    heights = _ROW_HEIGHTS.take(pa.array(body._lines[start:stop]))
+    rows = _join('<row r="', row_numbers, '"', heights, ">", *parts, "</row>", skip_nulls=True)
     return joined_bytes(rows)
+
+
+# Excel's default row is 15 points, one line of 11-point text; its highest row is 409 points.
+_LINE_POINTS = 15
+MAX_ROW_LINES = 409 // _LINE_POINTS
+_ROW_HEIGHTS = pa.array(
+    ["", ""]
+    + [f' ht="{lines * _LINE_POINTS}" customHeight="1"' for lines in range(2, MAX_ROW_LINES + 1)],
+    pa.large_string(),
+)
+
+
+def _text_of(column: pd.Series) -> pa.Array | None:
+    """A column's text as Arrow strings (None when it holds no text: nothing to wrap)."""
+    if pd.api.types.infer_dtype(column.iloc[:_REPEAT_SAMPLE], skipna=True) not in (
+        "string",
+        "empty",
+    ):
+        return None
+    return _large_strings(column)
+
+
+def _counts(numbers: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _line_counts(frame: pd.DataFrame, widths: Mapping[str, float]) -> np.ndarray:
+    """How many lines each row's longest wrapped text takes at its column's width (1 to
+    `MAX_ROW_LINES`): its characters over the width, plus its line breaks. Excel and LibreOffice
+    size a row for wrapped text only when asked to, so the report sets each row's height."""
+    lines = np.ones(len(frame), dtype=np.int64)
+    for name, width in widths.items():
+        if name not in frame.columns or len(frame) == 0:
+            continue
+        text = _text_of(frame[name])
+        if text is None:
+            continue
+        characters = _counts(pc.utf8_length(text))
+        broken = holds_byte(joined_bytes(text), ord("\n"))  # seldom: then count them per row
+        breaks = _counts(pc.count_substring(text, "\n")) if broken else 0
+        per_line = max(int(width) - 1, 1)
+        np.maximum(lines, -(-characters // per_line) + breaks, out=lines)
+    return np.clip(lines, 1, MAX_ROW_LINES)
 
 
 def _where(mask: pa.Array, value: str) -> pa.Array:

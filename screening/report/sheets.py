@@ -22,6 +22,18 @@ SEVERITY_ORDER = tuple(s.value for s in sorted(Severity, key=lambda s: -s.rank))
 SEVERITY_FILLS = {"violation": RED, "indicator": AMBER, "review": SLATE}
 # Findings cells that link to the rule's row on Rules and its first source on Sources.
 FINDING_LINKS = ("rule_id", "sources")
+# Kept in view beside the header: which record, which rule.
+FINDING_FROZEN = ("record_id", "name", "rule_id")
+# Room for what a reviewer writes.
+DECISION_WIDTHS = {
+    "decision": 15.0,
+    "reviewer": 16.0,
+    "comment": 36.0,
+    "decided_on": 12.0,
+    "review_note": 36.0,
+}
+# What identifies and fingerprints a finding, for tools more than readers: grouped and folded.
+FINDING_TECHNICAL = ("file", "line", "list_reference", "record_sha", "rule_sha", "entry_sha")
 
 
 def first_rows(frame: pd.DataFrame, key: str) -> dict[str, int]:
@@ -132,6 +144,9 @@ def findings_sheet(
             )
         ),
         validations=(dropdown,),
+        frozen_columns=len(FINDING_FROZEN),
+        folded=FINDING_TECHNICAL,
+        at_least=DECISION_WIDTHS,
     )
 
 

@@ -134,8 +134,9 @@ def styles_xml() -> bytes:
         f'<fonts count="{len(_FONTS)}">{"".join(_FONTS)}</fonts>'
         f'<fills count="{len(fills)}">{"".join(fills)}</fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-        "</cellStyleXfs>"
+        # The Normal style is top-aligned too: a cell without a style attribute takes it.
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+        'applyAlignment="1"><alignment vertical="top"/></xf></cellStyleXfs>'
         f'<cellXfs count="{len(records)}">{"".join(records)}</cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         '<dxfs count="0"/><tableStyles count="0"/>'

@@ -12,7 +12,25 @@ from screening.report.sheetdata import SheetBody, row_xml
 from screening.report.styles import HEADER, PLAIN, WRAPPED
 from screening.report.xlsx import ListValidation, Sheet, column_letter
 
-WRAPPED_COLUMNS = frozenset({"explanation", "evidence", "sources", "quote", "raw", "details"})
+WRAPPED_COLUMNS = frozenset(
+    {
+        "explanation",
+        "evidence",
+        "sources",
+        "quote",
+        "raw",
+        "details",
+        "description",
+        "provision",
+        "conditions",
+        "exceptions",
+        "title",
+        "comment",
+        "review_note",
+        "why",
+        "notes",
+    }
+)
 WIDTH_SAMPLE_ROWS = 200
 MIN_WIDTH = 8
 MAX_WIDTH = 50
@@ -34,12 +52,15 @@ def table_frame(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFra
     return pd.DataFrame(table, copy=False), ordered
 
 
-def column_widths(frame: pd.DataFrame, columns: Sequence[str]) -> list[float]:
-    """A width per column from its header and a sample of its values, capped to stay readable."""
+def column_widths(
+    frame: pd.DataFrame, columns: Sequence[str], at_least: Mapping[str, float] | None = None
+) -> list[float]:
+    """A width per column from its header and a sample of its values (or `at_least` its
+    width there: room for what a reviewer writes), capped to stay readable."""
     sample = frame.head(WIDTH_SAMPLE_ROWS)
     widths = []
     for name in columns:
-        longest = len(str(name))
+        longest = max(len(str(name)), int((at_least or {}).get(name, 0)) - 2)
         if name in sample.columns and len(sample):
             lengths = sample[name].map(_display_length, na_action="ignore")
             longest = max(longest, int(lengths.max()) if lengths.notna().any() else 0)
@@ -71,21 +92,33 @@ def table_sheet(
     widths: Sequence[float] | None = None,
     validations: Sequence[ListValidation] = (),
     wrapped: Collection[str] = WRAPPED_COLUMNS,
+    frozen_columns: int = 0,
+    folded: Collection[str] = (),
+    at_least: Mapping[str, float] | None = None,
+    max_lines: int = 8,
 ) -> Table:
-    """A table sheet from a DataFrame (promised columns first), long-text columns wrapped,
-    the header frozen, filtered and printed on every page."""
+    """A table sheet from a DataFrame (promised columns first), long-text columns wrapped and
+    their rows made tall enough to read, the header (and the first `frozen_columns`) frozen,
+    filtered and printed on every page; the `folded` columns grouped and collapsed."""
     table, ordered = table_frame(frame, columns)
+    sized = widths if widths is not None else column_widths(table, ordered, at_least)
     sheet = Sheet(
         title,
-        widths=widths if widths is not None else column_widths(table, ordered),
+        widths=sized,
         frozen_rows=1,
+        frozen_columns=frozen_columns,
         filter_range=f"A1:{column_letter(max(len(ordered), 1))}{len(table) + 1}",
-        print_titles=True,
         validations=validations,
+        print_titles=True,
+        hidden_columns=[n for n, name in enumerate(ordered, start=1) if name in folded],
     )
     styles = [WRAPPED if name in wrapped else PLAIN for name in ordered]
     header = row_xml(1, [(name, HEADER) for name in ordered])
-    return Table(sheet, header, SheetBody(table, styles, fills or {}, links or {}))
+    wrap_widths = {
+        name: width for name, width in zip(ordered, sized, strict=True) if name in wrapped
+    }
+    body = SheetBody(table, styles, fills or {}, links or {}, wrap_widths, max_lines)
+    return Table(sheet, header, body)
 
 
 def _display_length(value: Any) -> int:

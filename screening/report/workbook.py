@@ -261,7 +261,8 @@ def _tables(result: ScreenResult, plan: _Plan, max_rows: int) -> list[Table]:
     tables += [
         table_sheet("Rejected", result.rejected.iloc[:max_rows], REJECTED_COLUMNS),
         table_sheet("Data issues", result.data_issues.iloc[:max_rows], DATA_ISSUE_COLUMNS),
-        table_sheet("Rules", result.rules, RULE_COLUMNS),
+        # A rule's row shows the whole rule: the sheet a finding's rule link lands on.
+        table_sheet("Rules", result.rules, RULE_COLUMNS, max_lines=sheetdata.MAX_ROW_LINES),
         table_sheet("Sources", result.sources, SOURCE_COLUMNS),
         run_sheet(result),
     ]

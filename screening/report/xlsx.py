@@ -383,6 +383,9 @@ def _chart_text(text: str) -> str:
 
 def _chart(sheet: str, chart: BarChart) -> str:
     where = escape(quoted_sheet(sheet))
+    # The categories read top down, in the order of the table they plot; the value axis stays
+    # at the bottom (it crosses the category axis at its last category).
+    down = '<c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
     axis = '<c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
     return (
         f"{_DECLARATION}<c:chartSpace {_DRAWING_NAMESPACES}>"
@@ -396,7 +399,7 @@ def _chart(sheet: str, chart: BarChart) -> str:
         f"<c:cat><c:strRef><c:f>{where}!{chart.categories}</c:f></c:strRef></c:cat>"
         f"<c:val><c:numRef><c:f>{where}!{chart.values}</c:f></c:numRef></c:val></c:ser>"
         '<c:gapWidth val="60"/><c:axId val="10"/><c:axId val="100"/></c:barChart>'
-        f'<c:catAx><c:axId val="10"/>{axis}<c:axPos val="l"/>'
+        f'<c:catAx><c:axId val="10"/>{down}<c:axPos val="l"/>'
         '<c:numFmt formatCode="General" sourceLinked="0"/>'
         '<c:majorTickMark val="none"/><c:minorTickMark val="none"/><c:tickLblPos val="low"/>'
         '<c:crossAx val="100"/><c:crosses val="autoZero"/><c:auto val="1"/>'
@@ -405,7 +408,7 @@ def _chart(sheet: str, chart: BarChart) -> str:
         f"<c:title>{_chart_text(chart.axis_title)}</c:title>"
         '<c:numFmt formatCode="0" sourceLinked="0"/>'
         '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
-        '<c:crossAx val="10"/><c:crosses val="autoZero"/><c:crossBetween val="between"/>'
+        '<c:crossAx val="10"/><c:crosses val="max"/><c:crossBetween val="between"/>'
         "</c:valAx></c:plotArea>"
         '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
     )

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,19 +61,57 @@ def load_store(path: Path) -> dict[str, Decision]:
     return latest
 
 
-def append_to_store(path: Path, decisions: Iterable[Decision]) -> int:
-    """Add decisions to the store, all or none; returns how many were written.
+@dataclass(frozen=True)
+class StoreUpdate:
+    """What an import did to the store."""
+
+    new: int
+    """Decisions on findings the store had no decision on: written."""
+    updated: int
+    """Decisions differing from the store's latest on the same finding (decision, reviewer,
+    comment, decided_on, or what it was made on): written, superseding it."""
+    unchanged: int
+    """Decisions the store already holds as its latest on the finding: not written again."""
+
+    @property
+    def written(self) -> int:
+        return self.new + self.updated
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+
+def append_to_store(
+    path: Path, decisions: Iterable[Decision], undated: Collection[str] = ()
+) -> StoreUpdate:
+    """Add decisions to the store, all or none, except those it already holds: a decision equal
+    to the store's latest on its finding (same decision, reviewer, comment and decided_on, made on
+    the same fingerprint) is not written again, so importing a workbook twice changes nothing.
+    A finding in `undated` had no decided_on in the workbook (the import's day stands in): its
+    date is not compared.
 
     The store is read and checked first, then written whole to a temporary file beside it, synced
     and renamed over it: whatever fails (a full disk, an interrupted process), the store is either
     as it was or holds every new decision, never a part of a line. A store whose last line lacks
     its newline gets one before the new lines."""
-    lines = [decision.model_dump_json() + "\n" for decision in decisions]
     if path.is_symlink():
         path = path.resolve()  # write where the link points, keeping the link
     store = _read_store(path)  # checked even when there is nothing to add
+    latest = {decision.finding_id: decision for decision in store.decisions}
+    lines = []
+    new = updated = unchanged = 0
+    for decision in decisions:
+        before = latest.get(decision.finding_id)
+        if before is not None and _same(before, decision, decision.finding_id in undated):
+            unchanged += 1
+            continue
+        new, updated = (new + 1, updated) if before is None else (new, updated + 1)
+        latest[decision.finding_id] = decision
+        lines.append(decision.model_dump_json() + "\n")
+    update = StoreUpdate(new=new, updated=updated, unchanged=unchanged)
     if not lines:
-        return 0
+        return update
     if not path.parent.is_dir():
         raise InputFileError("the decision store's folder does not exist", path.parent)
     separator = b"\n" if store.content and not store.content.endswith(b"\n") else b""
@@ -84,7 +122,19 @@ def append_to_store(path: Path, decisions: Iterable[Decision]) -> int:
         raise InputFileError(
             f"cannot write decision store ({error.strerror or error}); it was left unchanged", path
         ) from None
-    return len(lines)
+    return update
+
+
+def _same(stored: Decision, imported: Decision, undated: bool) -> bool:
+    """Whether an imported decision is the one the store holds (its date not compared when the
+    workbook gave none)."""
+    return (
+        stored.decision == imported.decision
+        and stored.reviewer == imported.reviewer
+        and stored.comment == imported.comment
+        and (undated or stored.decided_on == imported.decided_on)
+        and stored.fingerprint == imported.fingerprint
+    )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -89,8 +90,23 @@ def read_sheet(path: Path, name: str, columns: Sequence[str] | None = None) -> p
     )
 
 
+@dataclass(frozen=True)
+class ReviewedDecisions:
+    """The decisions of a reviewed report, and which of them had no `decided_on` (dated the day
+    of the import)."""
+
+    decisions: list[Decision]
+    undated: frozenset[str]
+    """Finding ids whose decided_on cell was blank."""
+
+
 def import_decisions(path: Path, now: dt.datetime | None = None) -> list[Decision]:
     """The decisions a reviewer made in a report (findings left `open` are not decisions)."""
+    return read_decisions(path, now).decisions
+
+
+def read_decisions(path: Path, now: dt.datetime | None = None) -> ReviewedDecisions:
+    """`import_decisions`, telling which decisions were undated in the workbook."""
     with open_package(path) as package:
         table = _findings_table(package, IMPORT_COLUMNS)
         digest = package.sha256
@@ -103,7 +119,12 @@ def import_decisions(path: Path, now: dt.datetime | None = None) -> list[Decisio
     for row in rows:
         if _decision(row) != DEFAULT_DECISION:
             decided.setdefault(_text(row["finding_id"]), row)  # same-valued repeats: once
-    return [_decision_of(row, path, digest, imported_at) for row in decided.values()]
+    return ReviewedDecisions(
+        decisions=[_decision_of(row, path, digest, imported_at) for row in decided.values()],
+        undated=frozenset(
+            finding for finding, row in decided.items() if not _text(row["decided_on"])
+        ),
+    )
 
 
 def _findings_table(package: Package, wanted: Sequence[str]) -> Table:

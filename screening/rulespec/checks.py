@@ -38,7 +38,34 @@ from screening.rulespec.rule import Rule
 
 Location = tuple[str | int, ...]
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)(?:\|([^{}]*))?\}")
-"""`{field}` or `{field|shown when missing}` in an explain template."""
+"""`{field}`, `{field|shown when missing}` or `{count|plural:noun}` in an explain template."""
+PLURAL = "plural:"
+"""`{workers.count|plural:DPRK national}`: the noun for a number, "DPRK national" where it is 1,
+"DPRK nationals" otherwise; `plural:person/people` gives both forms."""
+_FORM = re.compile(r"\s*([A-Za-z]+):(?!\s)")
+"""What reads as a form (`plural:`, or a misspelt one such as `plurl:`) rather than words."""
+
+
+def plural_forms(words: str | None) -> tuple[str, str] | None:
+    """The singular and plural of a `plural:` placeholder's noun (None: not a plural form).
+
+    The plural is written after a `/`, or made by English's regular rule on the last word:
+    company → companies, link → links, box → boxes."""
+    if words is None or not words.startswith(PLURAL):
+        return None
+    noun = words.removeprefix(PLURAL).strip()
+    if "/" in noun:
+        singular, plural = (part.strip() for part in noun.split("/", 1))
+        return singular, plural
+    return noun, _regular_plural(noun)
+
+
+def _regular_plural(noun: str) -> str:
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    return noun + "s"
 
 
 LIST_EVIDENCE = (
@@ -48,6 +75,7 @@ LIST_EVIDENCE = (
     "list.matched_name",
     "list.score",
     "list.alignment",
+    "list.read_as",
     "list.corroboration",
     "list.listed_on",
     "list.also_matched",
@@ -314,17 +342,65 @@ def _check_regex(pattern: str, location: Location) -> None:
 
 
 def check_template(rule: Rule) -> None:
-    """Every placeholder of `explain` names a field of the record or evidence the rule produces."""
+    """Every placeholder of `explain` names a field of the record or evidence the rule produces;
+    a `plural:` form names a number and a noun."""
     known = set(schema_for(rule.applies_to).columns) | {"as_of"}
     known |= set(evidence_keys(rule.when, rule.applies_to))
     _check_braces(rule.explain)
-    for name, _ in PLACEHOLDER.findall(rule.explain):
+    for name, words in PLACEHOLDER.findall(rule.explain):
         if name not in known:
             raise CheckError(
                 f"explain uses {{{name}}}, which this rule does not produce "
                 f"(available: {', '.join(sorted(known))})",
                 ("explain",),
             )
+        _check_form(name, words or None, rule.applies_to)
+
+
+def _check_form(name: str, words: str | None, kind: RecordKind) -> None:
+    """A `{name|plural:noun}` counts a number and names a noun; a form this language does not
+    know (`plurl:`) is an error, not words shown when the value is missing."""
+    form = None if words is None else _FORM.match(words)
+    if form is None:
+        return
+    written = f"{{{name}|{words}}}"
+    if form.group(0).strip() != PLURAL:
+        raise CheckError(
+            f"explain uses {written}: {form.group(1)!r} is no template form; write "
+            f"{{{name}|{PLURAL}noun}} for the noun of a number, or {{{name}|words}} for the words "
+            "shown when the value is missing (with a space after a colon)",
+            ("explain",),
+        )
+    forms = plural_forms(words)
+    assert forms is not None
+    if not all(forms) or any("/" in form for form in forms):
+        raise CheckError(
+            f"explain uses {written}: write {PLURAL}noun (company) or {PLURAL}singular/plural "
+            "(person/people)",
+            ("explain",),
+        )
+    if not _is_number(name, kind):
+        raise CheckError(
+            f"explain uses {written}, but {{{name}}} is not a number: {PLURAL} chooses the noun "
+            "for a count ({workers.count|plural:DPRK national}) or a number field",
+            ("explain",),
+        )
+
+
+def _is_number(name: str, kind: RecordKind) -> bool:
+    """Whether a placeholder holds a number: a count (`workers.count`, `count.now`), the depth
+    of an ownership chain, or a number field of a record."""
+    *path, last = name.split(".")
+    if last in ("then", "now") and path[-1:] == [COUNT]:
+        return True
+    if (last == "count" and path) or (last == "depth" and path[-1:] == [OWNER]):
+        return True
+    kinds = [kind] if not path else list(RecordKind)
+    return any(
+        (column := schema_for(each).columns.get(last)) is not None
+        and column.type is ValueType.number
+        for each in kinds
+    )
 
 
 def _check_braces(template: str) -> None:

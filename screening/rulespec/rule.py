@@ -69,5 +69,10 @@ class Rule(_Spec):
     )
     sources: list[Citation] = Field(min_length=1)
     when: Condition
-    explain: str = Field(description="One sentence for the reviewer; {field} placeholders")
+    explain: str = Field(
+        description=(
+            "One sentence for the reviewer; placeholders {field}, {field|words shown when "
+            "missing}, {count|plural:noun} (1 company, 2 companies)"
+        )
+    )
     tests: list[RuleTest] = Field(min_length=2)

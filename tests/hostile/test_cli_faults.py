@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,7 @@ def _workbook(path: Path, creator: str = "", run_rows: Sequence[tuple[object, ..
     return path
 
 
-BAD_REVIEW_FILES = {
+BAD_REVIEW_FILES: dict[str, tuple[str, Callable[[Path], Path], str]] = {
     "missing baseline": ("--baseline", lambda d: d / "gone.xlsx", "file not found"),
     "baseline not a workbook": (
         "--baseline",
@@ -532,7 +532,9 @@ def test_a_full_disk_while_writing_is_one_line_and_leaves_nothing(
     outcomes = []
     args = ("run", workers, "--out", folder / "r.xlsx", "--as-of", AS_OF)
     try:
-        for limit in range(1024, whole.stat().st_size, 1024):
+        size = whole.stat().st_size
+        # Spread over the file, and its last bytes (the archive's directory) too.
+        for limit in (*range(1024, size, max(1024, size // 16)), size - 1):
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
             try:
                 result = run_cli(runner, *args)

@@ -95,7 +95,7 @@ def test_schema_restricts_candidates() -> None:
 
 def _listed(dob: str) -> Watchlist:
     entry = ListEntry(
-        entry_id="x1", reference="T.1", schema="person", name="Ri Su Yong",
+        entry_id="x1", reference="T.1", schema_="person", name="Ri Su Yong",
         birth_dates=[dob], nationalities=["KP"],
     )  # fmt: skip
     return Watchlist(name="test", source="test", format="native", entries=[entry])
@@ -103,18 +103,17 @@ def _listed(dob: str) -> Watchlist:
 
 def test_corroboration_raises_and_lowers() -> None:
     names = pd.Series(["Lee Soo Yong", "Lee Soo Yong", "Lee Soo Yong"])
-    dobs = pd.Series(pd.to_datetime(["1961-02-14", "1975-01-01", None]))
+    dobs = pd.to_datetime(pd.Series(["1961-02-14", "1975-01-01", None]))
     nats = pd.Series(["KP", "KR", None])
     found = match_names(
         names, [_listed("1961")], threshold=0.5, birth_dates=dobs, nationalities=nats
     ).set_index("row")
-    assert (
-        found.loc[0, "corroboration"] == "date of birth 1961-02-14 matches; nationality KP matches"
-    )
-    assert "date of birth 1975-01-01 differs" in found.loc[1, "corroboration"]
-    assert "nationality KR differs" in found.loc[1, "corroboration"]
-    assert found.loc[2, "corroboration"] == ""
-    assert found.loc[0, "score"] >= found.loc[2, "score"] > found.loc[1, "score"]
+    corroboration, score = found["corroboration"], found["score"]
+    assert corroboration.loc[0] == "date of birth 1961-02-14 matches; nationality KP matches"
+    assert "date of birth 1975-01-01 differs" in corroboration.loc[1]
+    assert "nationality KR differs" in corroboration.loc[1]
+    assert corroboration.loc[2] == ""
+    assert score.loc[0] >= score.loc[2] > score.loc[1]
 
 
 def test_several_lists_and_duplicate_names() -> None:

@@ -40,7 +40,7 @@ def _rotl(value: int, bits: int) -> int:
 def siphash24(key: bytes, data: bytes) -> int:
     """SipHash-2-4 as its paper defines it (Aumasson and Bernstein, 2012)."""
     k0, k1 = struct.unpack("<QQ", key)
-    v = [k0 ^ 0x736F6D6570736575, k1 ^ 0x646F72616E646F6D]
+    v: list[int] = [k0 ^ 0x736F6D6570736575, k1 ^ 0x646F72616E646F6D]
     v += [k0 ^ 0x6C7967656E657261, k1 ^ 0x7465646279746573]
 
     def rounds(count: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -33,15 +34,15 @@ ROWS = {
 FINGERPRINTS = ["4a70f027d236add7", "d49ed5190970e75d", "00df0abe1fa9f000"]
 
 
-def _raw(dtype: str | type) -> pd.DataFrame:
-    given = pd.DataFrame(ROWS).assign(**{FILE_COLUMN: "workers.csv", LINE_COLUMN: [2, 3, 4]})
+def _raw(dtype: pd.StringDtype[Literal["pyarrow"]] | type) -> pd.DataFrame:
+    given = pd.DataFrame(ROWS).assign(**{FILE_COLUMN: "workers.csv"}, **{LINE_COLUMN: [2, 3, 4]})
     frame = pd.concat([empty_raw(RecordKind.worker), given], ignore_index=True)
     text = [name for name in frame.columns if name[0] != "_"]
     return frame.astype(dict.fromkeys(text, object)).fillna("").astype(dict.fromkeys(text, dtype))
 
 
 @pytest.mark.parametrize("dtype", [TEXT, object], ids=["str", "object"])
-def test_fingerprints_are_the_stored_ones(dtype: str | type) -> None:
+def test_fingerprints_are_the_stored_ones(dtype: pd.StringDtype[Literal["pyarrow"]] | type) -> None:
     table = normalize_table(RecordKind.worker, _raw(dtype))
     assert table.fingerprints.tolist() == FINGERPRINTS
 

@@ -19,8 +19,14 @@ from hypothesis import strategies as st
 from screening.report import sheetdata
 from screening.report.cells import clean_text, needs_text_guard
 from screening.report.workbook import write_report
+from screening.report.xlsx import column_letter
 from screening.results import ScreenResult
 from screening.review.workbook import read_findings_sheet
+from screening.rows import FINDING_COLUMNS
+
+EXPLANATION = FINDING_COLUMNS.index("explanation") + 1
+COMMENT = FINDING_COLUMNS.index("comment") + 1
+EXPLANATION_CELL = rf'<c r="{column_letter(EXPLANATION)}\d+"'
 
 
 def findings(count: int, explanation: Callable[[int], object] = str) -> pd.DataFrame:
@@ -74,7 +80,7 @@ def test_links_stop_at_excels_limit_and_the_summary_says_so(
         if cell.hyperlink is not None
     ]
     # Row by row, rule_id (E) then sources (K), until five links are given.
-    assert [coordinate for coordinate, _ in linked] == ["E2", "K2", "E3", "K3", "E4"]
+    assert [coordinate for coordinate, _ in linked] == ["C2", "O2", "C3", "O3", "C4"]
     assert linked[0][1] == "'Rules'!A3"
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert "first 2 findings" in str(summary["Findings: links"])
@@ -91,7 +97,7 @@ def test_numbers_dates_and_booleans_keep_their_types(
     read = column(book, "Findings", "comment")
     assert read == [7, 2.5, dt.datetime(2024, 2, 29), dt.datetime(2024, 3, 1, 12, 30), True,
                     "inf", None]  # fmt: skip
-    cells = next(book["Findings"].iter_cols(min_row=2, min_col=14, max_col=14))
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=COMMENT, max_col=COMMENT))
     assert cells[2].number_format == "yyyy-mm-dd"
     assert cells[3].number_format == "yyyy-mm-dd hh:mm:ss"
 
@@ -103,7 +109,7 @@ def test_repeated_values_are_written_like_any_other(
     repeated = ["=cmd|' /C calc'!A0", "a\x01b & <c>", " spaced ", "", "plain"]
     frame = findings(2_500, lambda n: repeated[n % len(repeated)])
     book = reopened(make_result(frame), tmp_path / "repeated.xlsx")
-    cells = next(book["Findings"].iter_cols(min_row=2, min_col=9, max_col=9))
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=EXPLANATION, max_col=EXPLANATION))
     assert [cell.value for cell in cells[:5]] == [
         repeated[0],
         "a␁b & <c>",
@@ -172,7 +178,7 @@ def test_any_repeated_text_reads_back_as_the_cleaned_text_never_a_formula(
 def _assert_read_back_cleaned(book: openpyxl.Workbook, texts: list[str]) -> None:
     """The explanation cells hold `clean_text` of each text: never a formula, quoted where
     Excel would take it for one."""
-    cells = next(book["Findings"].iter_cols(min_row=2, min_col=9, max_col=9))
+    cells = next(book["Findings"].iter_cols(min_row=2, min_col=EXPLANATION, max_col=EXPLANATION))
     for text, cell in zip(texts, cells, strict=True):
         expected = clean_text(text)
         assert cell.value == (expected or None)
@@ -196,7 +202,7 @@ def test_repeated_text_is_shared_and_reads_back_in_openpyxl_pandas_and_review(
     assert table.count("<t>Kim &amp; &lt;Sons&gt;</t>") == 1
     assert table.count('<t xml:space="preserve"> spaced </t>') == 1
     assert "_x0041_" not in table and "<t>_x0041_</t>" in sheet
-    assert len(re.findall(r'<c r="I\d+" [^>]*t="s">', sheet)) == 1_600
+    assert len(re.findall(EXPLANATION_CELL + r' [^>]*t="s">', sheet)) == 1_600
     assert "xml:space" not in sheet  # no inline text here needs its whitespace kept
 
     expected = [repeated[n % len(repeated)] for n in range(2_000)]
@@ -218,6 +224,6 @@ def test_whitespace_is_kept_where_a_reader_could_trim_it(
     path = write_report(make_result(findings(len(texts), lambda n: texts[n])), tmp_path / "ws.xlsx")
     with zipfile.ZipFile(path) as package:
         sheet = package.read("xl/worksheets/sheet2.xml").decode()
-    kept = re.findall(r'<c r="I\d+"[^>]*><is><t xml:space="preserve">([^<]*)</t>', sheet)
+    kept = re.findall(EXPLANATION_CELL + r'[^>]*><is><t xml:space="preserve">([^<]*)</t>', sheet)
     assert kept == [" lead", "trail ", "\n", " "]
     assert column(openpyxl.load_workbook(path), "Findings", "explanation") == texts

@@ -15,24 +15,31 @@ from screening.assemble import sort_findings
 from screening.errors import ScreeningError
 from screening.report.cells import EXCEL_CELL_LIMIT
 from screening.report.workbook import SHEET_NAMES, write_report
+from screening.report.xlsx import column_letter
 from screening.results import ScreenResult
+from screening.rows import FINDING_COLUMNS
 
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
 
 # The columns the issues promise, in order (a public interface); later columns may follow.
 HEADERS = {
     "Findings": [
-        "finding_id", "record_id", "record_type", "name", "rule_id", "rule_title", "severity",
-        "legal_basis", "explanation", "evidence", "sources", "decision", "reviewer", "comment",
-        "decided_on", "file", "line",
+        "record_id", "name", "rule_id", "severity", "explanation", "decision", "reviewer",
+        "comment", "decided_on", "review_note", "suppressed_until", "evidence", "rule_title",
+        "legal_basis", "sources", "record_type", "finding_id", "file", "line",
     ],
     "Records": [
         "record_id", "record_type", "file", "line", "name", "status", "findings", "details",
     ],
     "Rejected": ["file", "line", "reason", "raw"],
     "Data issues": ["record_id", "field", "value", "problem", "record_type", "file", "line"],
-    "Rules": ["rule_id", "title", "severity", "applies_to", "legal_basis", "file", "sha256"],
-    "Sources": ["source_id", "title", "publisher", "date", "file", "quote", "url", "rule_id"],
+    "Rules": [
+        "rule_id", "title", "severity", "applies_to", "description", "legal_basis", "provision",
+        "conditions", "exceptions", "file", "sha256",
+    ],
+    "Sources": [
+        "rule_id", "publisher", "title", "date", "quote", "url", "notes", "source_id", "file",
+    ],
     "Run": ["key", "value"],
 }  # fmt: skip
 
@@ -108,23 +115,26 @@ def test_decision_dropdown_and_default(book: openpyxl.Workbook) -> None:
     (validation,) = ws.data_validations.dataValidation
     assert validation.type == "list"
     assert validation.formula1 == '"open,confirmed,false positive,escalated"'
-    assert str(validation.sqref) == "L2:L1048576"
+    letter = column_letter(FINDING_COLUMNS.index("decision") + 1)
+    assert str(validation.sqref) == f"{letter}2:{letter}1048576"
 
 
 def test_rule_and_source_cells_link_to_their_rows(book: openpyxl.Workbook) -> None:
     findings = list(book["Findings"].iter_rows(min_row=2))
-    rule_links = [row[4].hyperlink.location for row in findings]
-    source_links = [row[10].hyperlink.location for row in findings]
+    rule, source = (FINDING_COLUMNS.index(name) for name in ("rule_id", "sources"))
+    rule_links = [row[rule].hyperlink.location for row in findings]
+    source_links = [row[source].hyperlink.location for row in findings]
     assert rule_links == ["'Rules'!A2", "'Rules'!A3", "'Rules'!A3"]
     # Each rule's first source row: R-2375-OP17 has two sources (rows 2 and 3).
     assert source_links == ["'Sources'!A2", "'Sources'!A4", "'Sources'!A4"]
     for row, rule_link, source_link in zip(findings, rule_links, source_links, strict=True):
-        assert book["Rules"].cell(int(rule_link.split("!A")[1]), 1).value == row[4].value
-        assert book["Sources"].cell(int(source_link.split("!A")[1]), 8).value == row[4].value
+        assert book["Rules"].cell(int(rule_link.split("!A")[1]), 1).value == row[rule].value
+        assert book["Sources"].cell(int(source_link.split("!A")[1]), 1).value == row[rule].value
 
 
 def test_severity_cells_are_coloured(book: openpyxl.Workbook) -> None:
-    colours = [row[6].fill.fgColor.rgb[-6:] for row in book["Findings"].iter_rows(min_row=2)]
+    severity = FINDING_COLUMNS.index("severity")
+    colours = [row[severity].fill.fgColor.rgb[-6:] for row in book["Findings"].iter_rows(min_row=2)]
     assert colours == ["F4CCCC", "FFE599", "DDE3EC"]
 
 
@@ -133,7 +143,7 @@ def test_table_sheets_have_frozen_header_and_autofilter(
     book: openpyxl.Workbook, sheet: str
 ) -> None:
     ws = book[sheet]
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == ("D2" if sheet == "Findings" else "A2")
     assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
     assert all(cell.font.bold for cell in ws[1])
 

@@ -31,7 +31,7 @@ def cycle(tmp_path: Path) -> dict[str, Path]:
     return {"rules": rules, "workers": workers, "dir": tmp_path}
 
 
-def _screen(runner: CliRunner, cycle: dict[str, Path], out: str, *extra: str) -> Path:
+def _screen(runner: CliRunner, cycle: dict[str, Path], out: str, *extra: str | Path) -> Path:
     report = cycle["dir"] / out
     result = run_cli(
         runner,
@@ -71,7 +71,9 @@ def _by_key(report: Path) -> dict[tuple[str, str], dict[str, object]]:
     return {(str(r["record_id"]), str(r["rule_id"])): r for r in sheet_rows(report, "Findings")}
 
 
-def test_two_cycles_carry_decisions_and_mark_changes(runner: CliRunner, cycle) -> None:  # type: ignore[no-untyped-def]
+def test_two_cycles_carry_decisions_and_mark_changes(
+    runner: CliRunner, cycle: dict[str, Path]
+) -> None:
     first = _screen(runner, cycle, "first.xlsx")
     reviewed = _decide(
         first,
@@ -103,22 +105,36 @@ def test_two_cycles_carry_decisions_and_mark_changes(runner: CliRunner, cycle) -
     rule_changed = findings[("W1", OP17)]
     assert rule_changed["decision"] == "open"
     assert "rule file changed" in str(rule_changed["review_note"])
-    assert "'false positive'" in str(rule_changed["review_note"])
+    assert "earlier decision: false positive by A. Analyst" in str(rule_changed["review_note"])
     record_changed = findings[("W2", OP8)]
     assert record_changed["decision"] == "open"
-    assert "record changed" in str(record_changed["review_note"])
+    # OP8's evidence does not show the permit number: the Records sheets name the field
+    assert "permit_number changed WP-2 → WP-2b" in str(record_changed["review_note"])
 
     changes = {
         (r["change"], r["record_id"], r["rule_id"]): r for r in sheet_rows(second, "Changes")
     }
     assert changes[("gone", "W3", OP17)]["why"] == "record removed"
     assert changes[("gone", "W3", OP8)]["why"] == "record removed"
-    evidence = changes[("evidence changed", "W2", OP17)]
-    assert "WP-2" in str(evidence["before"]) or "WP-2" in str(evidence["after"])
+    changed = changes[("changed", "W2", OP17)]
+    assert changed["why"] == "record changed, rule changed: permit_number: WP-2 → WP-2b"
+    assert changed["changed_fields"] == "permit_number"
+    assert "WP-2" in str(changed["before"]) and "WP-2b" in str(changed["after"])
+    assert changes[("changed", "W2", OP8)]["why"] == "record changed: permit_number: WP-2 → WP-2b"
+    assert changes[("changed", "W1", OP17)]["why"] == "rule changed"
     assert not any(change == "new" for change, *_ in changes)
+    # W2 and W3 are also on the UN list (designated-worker findings): W3's is gone, W2's changed
+    assert {(change, record) for change, record, _ in changes} == {
+        ("gone", "W3"),
+        ("changed", "W2"),
+        ("changed", "W1"),
+    }
+    assert [key for key in changes if key[1] == "W1"] == [("changed", "W1", OP17)]
 
 
-def test_decision_ids_are_stable_across_row_order(runner: CliRunner, cycle) -> None:  # type: ignore[no-untyped-def]
+def test_decision_ids_are_stable_across_row_order(
+    runner: CliRunner, cycle: dict[str, Path]
+) -> None:
     first = _by_key(_screen(runner, cycle, "a.xlsx"))
     lines = WORKERS.splitlines(keepends=True)
     cycle["workers"].write_text(lines[0] + "".join(reversed(lines[1:])))
@@ -141,8 +157,8 @@ def test_decision_ids_are_stable_across_row_order(runner: CliRunner, cycle) -> N
     ],
 )
 def test_bad_reviews_are_refused_with_sheet_and_row(
-    runner: CliRunner, cycle, edit, message
-) -> None:  # type: ignore[no-untyped-def]
+    runner: CliRunner, cycle: dict[str, Path], edit: dict[str, str | None], message: str
+) -> None:
     report = _screen(runner, cycle, "r.xlsx")
     workbook = openpyxl.load_workbook(report)
     sheet = workbook["Findings"]
@@ -172,7 +188,9 @@ def test_a_workbook_not_written_by_screening_is_refused(runner: CliRunner, tmp_p
     assert result.exit_code == 2 and "not a readable .xlsx" in result.stderr
 
 
-def test_suppressions_are_shown_with_reason_and_expiry(runner: CliRunner, cycle) -> None:  # type: ignore[no-untyped-def]
+def test_suppressions_are_shown_with_reason_and_expiry(
+    runner: CliRunner, cycle: dict[str, Path]
+) -> None:
     suppressions = cycle["dir"] / "suppressions.yaml"
     suppressions.write_text(
         "suppressions:\n"
@@ -193,7 +211,7 @@ def test_suppressions_are_shown_with_reason_and_expiry(runner: CliRunner, cycle)
     assert "suppression expired on 2025-01-31" in str(expired["review_note"])
 
 
-def test_a_suppression_needs_a_reason(runner: CliRunner, cycle) -> None:  # type: ignore[no-untyped-def]
+def test_a_suppression_needs_a_reason(runner: CliRunner, cycle: dict[str, Path]) -> None:
     suppressions = cycle["dir"] / "suppressions.yaml"
     suppressions.write_text(
         "suppressions:\n  - finding_id: F-0123456789ab\n    expires: 2027-01-01\n"
