@@ -236,7 +236,10 @@ def _placeholder(
     if name in shown:
         return shown[name]
     if name == "as_of":
-        return joined([context.as_of.strftime("%Y-%m-%d")], len(rows))
+        as_of = context.as_of_for(kind)
+        if isinstance(as_of, pd.Series):
+            return arrow_text(take_rows(as_of.dt.strftime("%Y-%m-%d"), rows))
+        return joined([as_of.strftime("%Y-%m-%d")], len(rows))
     return shown_text(take_rows(values[name], rows), name, kind)
 
 

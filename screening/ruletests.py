@@ -26,13 +26,7 @@ from screening.normalizing.tables import RecordTable, empty_raw, normalize_table
 from screening.parallel import serial
 from screening.reading import FILE_COLUMN, LINE_COLUMN
 from screening.records import RecordKind
-from screening.rulespec.conditions import (
-    MOVES,
-    AllCondition,
-    CountIncreaseCondition,
-    FieldCondition,
-    walk,
-)
+from screening.rulespec.conditions import MOVES, AllCondition, FieldCondition
 from screening.rulespec.rule import Rule, RuleTest, TestValue
 from screening.rulespec.rulebook import LoadedRule, Rulebook
 
@@ -64,25 +58,14 @@ def run_rule_tests(
 ) -> list[TestOutcome]:
     """Run the examples of the given rules (all rules when none are given).
 
-    The examples' records are normalized together, as one screen's, each record's ids carrying
-    its example's number (so no example's records link to another's); the rules then run once
-    per date the examples are judged at. That takes a second for the whole rule library, not a
-    screen per example. An example of a rule that counts records across a table
-    (`count_increase`) is screened on its own."""
+    The examples' records are screened together, as one screen's: each record's ids carry its
+    example's number (so no example's records link to another's), each record is judged at its
+    example's date, and counts across a table (`count_increase`) count within one example. The
+    rules run once for the whole rule library: about a second, not a screen per example."""
     selected = [item for item in rulebook.rules if not rule_ids or item.rule.id in rule_ids]
     examples = [(loaded, test) for loaded in selected for test in loaded.rule.tests]
-    alone = {loaded.rule.id for loaded in selected if _counts_across(loaded, rulebook)}
-    outcomes: dict[int, TestOutcome] = {}
-    together: list[int] = []
     with serial():  # tables of a few hundred records: threads would cost more than they share
-        for number, (loaded, test) in enumerate(examples):
-            if loaded.rule.id in alone:
-                outcomes[number] = _run([(loaded, test)], rulebook, watchlists)[0]
-            else:
-                together.append(number)
-        batch = [examples[number] for number in together]
-        outcomes.update(zip(together, _run(batch, rulebook, watchlists), strict=True))
-    return [outcomes[number] for number in range(len(examples))]
+        return _run(examples, rulebook, watchlists)
 
 
 def _with_dependencies(chosen: list[LoadedRule], rulebook: Rulebook) -> list[LoadedRule]:
@@ -91,15 +74,6 @@ def _with_dependencies(chosen: list[LoadedRule], rulebook: Rulebook) -> list[Loa
         if item.rule.id in wanted:
             wanted.update(item.depends_on)
     return [item for item in rulebook.rules if item.rule.id in wanted]
-
-
-def _counts_across(loaded: LoadedRule, rulebook: Rulebook) -> bool:
-    """Whether the rule, or one it asks for findings of, counts records across a table."""
-    return any(
-        isinstance(part, CountIncreaseCondition)
-        for item in _with_dependencies([loaded], rulebook)
-        for part, _ in walk(item.rule.when, item.rule.applies_to)
-    )
 
 
 _TAG = re.compile(r"~~\d+~~")
@@ -116,6 +90,8 @@ def _run(
         return []
     rows: dict[RecordKind, list[dict[str, str]]] = {kind: [] for kind in RecordKind}
     paths: dict[RecordKind, list[str]] = {kind: [] for kind in RecordKind}
+    dates: dict[RecordKind, list[dt.date]] = {kind: [] for kind in RecordKind}
+    examples: dict[RecordKind, list[int]] = {kind: [] for kind in RecordKind}
     judged: list[str] = []
     for number, (loaded, test) in enumerate(batch):
         tag = f"~~{number}~~"
@@ -129,6 +105,8 @@ def _run(
         for kind, records in written.items():
             rows[kind].extend(_tagged(record, tag, ids) for record in records)
             paths[kind].extend(str(loaded.path) for _ in records)
+            dates[kind].extend(test.as_of or DEFAULT_TEST_AS_OF for _ in records)
+            examples[kind].extend(number for _ in records)
         judged.append(f"{test.record['record_id']}{tag}")
     tables = {
         kind: normalize_table(kind, _raw(kind, rows[kind], paths[kind]))
@@ -136,19 +114,26 @@ def _run(
         else _no_records(kind)
         for kind in rows
     }
-    by_date: dict[dt.date, list[int]] = {}
-    for number, (_, test) in enumerate(batch):
-        by_date.setdefault(test.as_of or DEFAULT_TEST_AS_OF, []).append(number)
-    outcomes: dict[int, TestOutcome] = {}
-    for as_of, numbers in by_date.items():
-        context = Context(tables=tables, as_of=pd.Timestamp(as_of), watchlists=watchlists)
-        rules = _with_dependencies([batch[number][0] for number in numbers], rulebook)
-        findings = find(rules, context)
-        fired = findings.set_index(["rule_id", "record_id"])["explanation"]
-        fired = fired[~fired.index.duplicated()]
-        for number in numbers:
-            outcomes[number] = _outcome(*batch[number], judged[number], fired, context)
-    return [outcomes[number] for number in range(len(batch))]
+    # Each record is judged at its example's date: one run of the rules for every example.
+    as_of_rows = {
+        kind: pd.Series(pd.to_datetime(dates[kind]), index=tables[kind].values.index)
+        for kind in RecordKind
+        if rows[kind]
+    }
+    context = Context(
+        tables=tables,
+        as_of=pd.Timestamp(DEFAULT_TEST_AS_OF),
+        watchlists=watchlists,
+        as_of_rows=as_of_rows,
+        record_sets={kind: np.array(examples[kind], dtype=np.int64) for kind in RecordKind},
+    )
+    findings = find(_with_dependencies([loaded for loaded, _ in batch], rulebook), context)
+    fired = findings.set_index(["rule_id", "record_id"])["explanation"]
+    fired = fired[~fired.index.duplicated()]
+    return [
+        _outcome(loaded, test, judged[number], fired, context)
+        for number, (loaded, test) in enumerate(batch)
+    ]
 
 
 def _outcome(

@@ -16,6 +16,7 @@ from screening.cli.inputs import check_input_file, check_rule_files
 from screening.cli.tables import print_id_table
 from screening.errors import ScreeningError
 from screening.lists.loading import bundled_list
+from screening.memory import settle_imports
 from screening.resources import rules_dir, seeds_dir
 from screening.rulespec.catalogue import catalogue_markdown, rule_json_schema, rule_text
 from screening.rulespec.rulebook import (
@@ -154,6 +155,7 @@ def _beside(path: Path, corpus: Corpus) -> list[LoadedRule]:
 @app.command("test")
 def test(directory: RulesDir = None, rules: RulesOption = None, seeds: SeedsOption = None) -> None:
     """Run the examples in each rule file and report per rule."""
+    settle_imports()
     with fatal_errors():
         rulebook = _rulebook(_one_directory(directory, rules), seeds)
         outcomes = run_rule_tests(rulebook, [bundled_list()])

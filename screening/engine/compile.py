@@ -80,12 +80,12 @@ def compile_condition(condition: Condition, kind: RecordKind) -> Compiled:
     return _compile_aggregate(inner, move.target, move.link, move.name, at_least)
 
 
-def resolve_date(value: dt.date | str, as_of: pd.Timestamp) -> pd.Timestamp:
-    """A rule's date: fixed, or the screen's as-of date."""
-    return as_of if value == AS_OF else pd.Timestamp(value)
-
-
 DateOperand = pd.Timestamp | pd.Series
+
+
+def resolve_date(value: dt.date | str, as_of: DateOperand) -> DateOperand:
+    """A rule's date: fixed, or the as-of date (the screen's, or each record's)."""
+    return as_of if value == AS_OF else pd.Timestamp(value)
 
 
 def date_operand(
@@ -94,7 +94,7 @@ def date_operand(
     """A rule's date for every record of `kind`: fixed, the as-of date, or a date field (of the
     record or of the record a lookup reaches) plus days; with the evidence that shows it."""
     if not isinstance(value, FieldDate):
-        return resolve_date(value, context.as_of), {}
+        return resolve_date(value, context.as_of_for(kind)), {}
     dates = field_values(context, kind, value.field)
     shown = dates.reset_index(drop=True)
     return dates + pd.Timedelta(days=value.days), {value.field: _column(shown)}
@@ -311,8 +311,9 @@ def _compile_as_of(condition: AsOfCondition, kind: RecordKind) -> Compiled:
     predicate = OPERATORS[test.operator]
 
     def run(context: Context) -> Evaluated:
-        index = context.values(kind).index
-        as_of = pd.Series(context.as_of, index=index)
+        as_of = context.as_of_for(kind)
+        if not isinstance(as_of, pd.Series):
+            as_of = pd.Series(as_of, index=context.values(kind).index)
         date, evidence = date_operand(test.argument, context, kind)
         # the as-of date is the screen's, not the record's: the explanation may say it
         # (`{as_of}`), the evidence does not (a later screen would show every finding changed)
@@ -341,9 +342,15 @@ def _compile_count_increase(condition: CountIncreaseCondition, kind: RecordKind)
         now_mask = later.mask.to_numpy(dtype=bool)
         counted = np.flatnonzero(earlier | now_mask)
         codes, groups = pd.factorize(take_rows(context.column(kind, counts.per), counted))
-        slot = np.where(codes >= 0, codes, len(groups))  # the last slot: no group, never grows
-        then_counts = np.bincount(slot[earlier[counted]], minlength=len(groups) + 1)
-        now_counts = np.bincount(slot[now_mask[counted]], minlength=len(groups) + 1)
+        group_count = len(groups)
+        sets = context.record_sets.get(kind)
+        if sets is not None:  # the same value in two sets is two groups
+            keyed = sets[counted].astype(np.int64) * (group_count + 1) + codes
+            regrouped, distinct = pd.factorize(keyed)
+            codes, group_count = np.where(codes >= 0, regrouped, -1), len(distinct)
+        slot = np.where(codes >= 0, codes, group_count)  # the last slot: no group, never grows
+        then_counts = np.bincount(slot[earlier[counted]], minlength=group_count + 1)
+        now_counts = np.bincount(slot[now_mask[counted]], minlength=group_count + 1)
         then_counts[-1] = now_counts[-1] = 0
         index = context.values(kind).index
         mask = np.zeros(len(index), dtype=bool)

@@ -57,6 +57,14 @@ class Context:
     tables: dict[RecordKind, RecordTable]
     as_of: pd.Timestamp
     watchlists: Sequence[Watchlist] = ()
+    as_of_rows: Mapping[RecordKind, pd.Series] = field(default_factory=dict)
+    """Each record's own as-of date (indexed as the kind's values), where records are judged at
+    different dates: a rule file's examples, screened together. A screen's records all take
+    `as_of`."""
+    record_sets: Mapping[RecordKind, np.ndarray] = field(default_factory=dict)
+    """The set each record belongs to (integers, one per row), where unrelated sets are screened
+    together (a rule file's examples): records are counted across a table (`count_increase`)
+    only with their own set's. A screen's records are one set."""
     prepared_names: Mapping[str | None, ListNames] = field(default_factory=dict)
     """The watchlists' names by schema (None: all), as far as prepared beforehand (`screen`
     prepares them while the records are read); others are prepared on first use."""
@@ -68,6 +76,10 @@ class Context:
     _all_matches: dict[NameMatching, pd.DataFrame] = field(default_factory=dict)
     _matching: dict[NameMatch, Future[pd.DataFrame]] = field(default_factory=dict)
     _list_names: dict[str | None, ListNames] = field(default_factory=dict)
+
+    def as_of_for(self, kind: RecordKind) -> pd.Timestamp | pd.Series:
+        """The date the records of `kind` are judged at: one for all, or one per record."""
+        return self.as_of_rows.get(kind, self.as_of)
 
     def values(self, kind: RecordKind) -> pd.DataFrame:
         return self.tables[kind].values

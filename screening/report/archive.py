@@ -55,6 +55,7 @@ class ZipWriter:
     directory. An archive not closed is not a valid zip."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         self._file: BinaryIO = path.open("wb")
         self._entries: list[_Entry] = []
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from screening.errors import ScreeningError
 from screening.report import sheetdata
+from screening.report.archive import ZipWriter
 from screening.report.companion import (
     COMPANION_TABLES,
     companion_path,
@@ -236,7 +237,8 @@ def _write(
     tables = _tables(result, plan, max_rows)
     for table in tables:
         renderer.start(table.body)
-    with XlsxWriter(path, creator=f"screening {result.tool_version}") as book:
+    with ZipWriter(path) as archive:
+        book = XlsxWriter(archive, creator=f"screening {result.tool_version}")
         book.add_sheet(summary, summary_rows)
         for table in tables:
             rows: Iterable[bytes | memoryview] = itertools.chain(

@@ -13,8 +13,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import TracebackType
 from xml.sax.saxutils import escape, quoteattr
 
 from screening.report.archive import ZipWriter
@@ -98,27 +96,12 @@ class _Written:
 
 @dataclass
 class XlsxWriter:
-    """Writes a workbook to `path` sheet by sheet; `close` writes the rest of the package.
-    Sheets must be added in the order the workbook shows them."""
+    """Writes a workbook into `archive` sheet by sheet; `close` writes the rest of the package
+    and closes the archive. Sheets must be added in the order the workbook shows them."""
 
-    path: Path
+    archive: ZipWriter
     creator: str
-    _zip: ZipWriter = field(init=False)
     _sheets: list[_Written] = field(init=False, default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._zip = ZipWriter(self.path)
-
-    def __enter__(self) -> XlsxWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self._zip.__exit__(kind, error, trace)
 
     def add_sheet(
         self, sheet: Sheet, rows: Iterable[bytes | memoryview], hyperlinks: bytes = b""
@@ -130,7 +113,7 @@ class XlsxWriter:
             written.chart = 1 + sum(1 for done in self._sheets if done.chart is not None)
         head = _sheet_head(sheet, selected=number == 1).encode()
         tail = _sheet_tail(sheet, hyperlinks, chart=written.chart is not None)
-        self._zip.write_stream(written.path, itertools.chain((head,), rows, (tail,)))
+        self.archive.write_stream(written.path, itertools.chain((head,), rows, (tail,)))
         if sheet.chart is not None and written.chart is not None:
             self._write_chart(number, written.chart, sheet.name, sheet.chart)
         self._sheets.append(written)
@@ -138,30 +121,30 @@ class XlsxWriter:
     def close(self, shared_strings: bytes) -> None:
         """Write the workbook, its relationships, styles, the shared strings (an `<sst>` part)
         and the document properties, then the archive's directory."""
-        self._zip.write("xl/workbook.xml", self._workbook().encode())
-        self._zip.write("xl/_rels/workbook.xml.rels", self._workbook_relationships().encode())
-        self._zip.write("xl/styles.xml", styles_xml())
-        self._zip.write("xl/sharedStrings.xml", shared_strings)
-        self._zip.write("docProps/core.xml", _core(self.creator).encode())
-        self._zip.write("docProps/app.xml", _app().encode())
-        self._zip.write("_rels/.rels", _package_relationships().encode())
-        self._zip.write("[Content_Types].xml", self._content_types().encode())
-        self._zip.close()
+        self.archive.write("xl/workbook.xml", self._workbook().encode())
+        self.archive.write("xl/_rels/workbook.xml.rels", self._workbook_relationships().encode())
+        self.archive.write("xl/styles.xml", styles_xml())
+        self.archive.write("xl/sharedStrings.xml", shared_strings)
+        self.archive.write("docProps/core.xml", _core(self.creator).encode())
+        self.archive.write("docProps/app.xml", _app().encode())
+        self.archive.write("_rels/.rels", _package_relationships().encode())
+        self.archive.write("[Content_Types].xml", self._content_types().encode())
+        self.archive.close()
 
     def _write_chart(
         self, sheet_number: int, chart_number: int, name: str, chart: BarChart
     ) -> None:
         drawing = f"xl/drawings/drawing{chart_number}.xml"
-        self._zip.write(
+        self.archive.write(
             f"xl/worksheets/_rels/sheet{sheet_number}.xml.rels",
             _relationships([("rId1", "drawing", f"/{drawing}")]).encode(),
         )
-        self._zip.write(drawing, _drawing(chart).encode())
-        self._zip.write(
+        self.archive.write(drawing, _drawing(chart).encode())
+        self.archive.write(
             f"xl/drawings/_rels/drawing{chart_number}.xml.rels",
             _relationships([("rId1", "chart", f"/xl/charts/chart{chart_number}.xml")]).encode(),
         )
-        self._zip.write(f"xl/charts/chart{chart_number}.xml", _chart(name, chart).encode())
+        self.archive.write(f"xl/charts/chart{chart_number}.xml", _chart(name, chart).encode())
 
     def _workbook(self) -> str:
         sheets = "".join(

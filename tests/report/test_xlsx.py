@@ -121,7 +121,8 @@ def _package(tmp_path: Path, rows: bytes) -> Path:
     from screening.report.xlsx import Sheet, XlsxWriter
 
     path = tmp_path / "one.xlsx"
-    with XlsxWriter(path, creator="screening test") as book:
+    with ZipWriter(path) as archive:
+        book = XlsxWriter(archive, creator="screening test")
         book.add_sheet(Sheet("S"), [rows])
         book.close(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
     return path
