@@ -6,10 +6,15 @@ an apostrophe (the usual CSV-injection defence); otherwise text is kept whole, n
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
 
 from screening.report.cells import FORMULA_TRIGGERS
 
@@ -28,27 +33,44 @@ def companion_paths(report: Path) -> list[Path]:
     return [companion_path(report, table) for table in COMPANION_TABLES.values()]
 
 
-def neutralise_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every formula-like text cell neutralised (other values unchanged)."""
-    return frame.apply(_neutralised)
-
-
-def _neutralised(column: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
-        is_text = column.notna()  # a text column: every value present is text
-    elif column.dtype == object:
-        is_text = column.map(lambda value: isinstance(value, str)).astype(bool)
-    else:
-        return column
-    as_text = column.astype("string")
-    formula_like = is_text & as_text.str.startswith(FORMULA_TRIGGERS).fillna(False)
-    if not formula_like.any():
-        return column
-    return column.astype(object).where(~formula_like, "'" + as_text)
-
-
 def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path) -> None:
-    """All rows of the frame as UTF-8 CSV (with BOM, so Excel reads the encoding right)."""
-    # CRLF line ends (RFC 4180) make the writer quote a field holding a lone "\r" too.
-    safe = neutralise_csv(frame[list(columns)])
-    safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    """All rows of the frame as UTF-8 CSV (with BOM, so Excel reads the encoding right), written
+    by Arrow's CSV writer a batch at a time: CRLF line ends (RFC 4180), every text quoted."""
+    table = pa.table({str(name): _csv_column(frame[name]) for name in columns})
+    options = pa_csv.WriteOptions(eol="\r\n", quoting_style="needed")
+    with path.open("wb") as handle:
+        handle.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(table, handle, write_options=options)
+
+
+def _csv_column(column: pd.Series) -> pa.Array:
+    """The column as Arrow values for the CSV: text neutralised, numbers as numbers, anything
+    else (dates, mixed values) as the text pandas shows for it."""
+    if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
+        return pa.array(column, from_pandas=True)
+    if column.dtype == object and not _all_text(column):
+        shown = column.map(_shown, na_action="ignore")
+        is_text = column.map(lambda value: isinstance(value, str)).to_numpy(dtype=bool)
+        text = pa.array(shown, type=pa.large_string(), from_pandas=True)
+        return pc.if_else(pa.array(is_text), _neutralised(text), text)
+    text = pa.array(column.astype("string").array, type=pa.large_string(), from_pandas=True)
+    return _neutralised(text)
+
+
+def _all_text(column: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+
+
+def _shown(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _neutralised(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Text that a spreadsheet would evaluate as a formula, prefixed with an apostrophe."""
+    formula_like = pc.starts_with(text, FORMULA_TRIGGERS[0])
+    for trigger in FORMULA_TRIGGERS[1:]:
+        formula_like = pc.or_(formula_like, pc.starts_with(text, trigger))
+    if not pc.any(formula_like).as_py():
+        return text
+    quote, nothing = (pa.scalar(mark, pa.large_string()) for mark in ("'", ""))
+    return pc.if_else(formula_like, pc.binary_join_element_wise(quote, text, nothing), text)
