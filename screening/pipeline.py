@@ -114,8 +114,24 @@ def _check_baseline(path: Path) -> None:
 def screen(request: ScreenRequest, progress: Progress | None = None) -> ScreenResult:
     """Run one screen and return everything the report shows, on the runner's threads (a new
     runner's, unless the caller runs one: `parallel.running`)."""
-    with parallel.running():
+    with parallel.running(workers_for(request)):
         return _screen(request, progress)
+
+
+SMALL_INPUT_BYTES = 4 * 2**20
+"""Input files smaller than this together are screened on the calling thread: their columns are
+a few thousand values, and handing them to threads costs more than the threads share."""
+
+
+def workers_for(request: ScreenRequest) -> int:
+    """How many threads the screen's items are spread over: one for a small input."""
+    size = 0
+    for path in request.files:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            return parallel.WORKERS  # reading will say what is wrong with it
+    return 1 if size < SMALL_INPUT_BYTES else parallel.WORKERS
 
 
 def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:

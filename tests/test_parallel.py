@@ -3,8 +3,10 @@ the thread it is on, work beside the caller, and no thread outside a runner."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +123,19 @@ def test_a_deferred_error_is_raised_where_the_result_is_asked_for() -> None:
     with pytest.raises(KeyError, match="late"):
         future.result()
     assert future.done()
+
+
+def test_a_small_input_is_screened_on_the_calling_thread_a_large_one_spread(
+    tmp_path: Path,
+) -> None:
+    from screening.pipeline import SMALL_INPUT_BYTES, ScreenRequest, workers_for
+
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_text("record_id,full_name\nW1,Kim\n")
+    with large.open("wb") as handle:
+        handle.truncate(SMALL_INPUT_BYTES)  # sparse: the size is what counts
+    today = dt.date(2026, 12, 1)
+    assert workers_for(ScreenRequest([small], today, tmp_path, tmp_path)) == 1
+    assert workers_for(ScreenRequest([small, large], today, tmp_path, tmp_path)) == (
+        parallel.WORKERS
+    )

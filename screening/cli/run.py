@@ -21,7 +21,7 @@ from screening.cli.groups import BUNDLED_RULES, BUNDLED_SOURCES
 from screening.cli.inputs import check_input_file, check_input_files, check_rule_files
 from screening.errors import ScreeningError
 from screening.memory import reuse_freed_memory, settle_imports
-from screening.pipeline import ScreenRequest, check_review_files, screen
+from screening.pipeline import ScreenRequest, check_review_files, screen, workers_for
 from screening.reading.headers import ColumnMap, check_mapped
 from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
@@ -180,7 +180,8 @@ def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
         def step(message: str) -> None:
             progress.update(task, description=message)
 
-        with parallel.running():  # the screen's threads render the report's rows too
+        # the screen's threads render the report's rows too
+        with parallel.running(workers_for(request)):
             result = screen(request, progress=step)
             step("writing report")
             written = write_report(result, out)
