@@ -18,7 +18,8 @@ import pandas as pd
 RecordsListing = Literal["full", "summary", "auto"]
 FULL_LISTING_LIMIT = 100_000
 """With `records="auto"`, screens up to this many records list every record on the Records sheet;
-larger ones count them by file, kind and status (listing costs ~10 µs a cell in openpyxl)."""
+larger ones count them by file, kind and status: a sheet of millions of rows is no list a
+reviewer reads, and the listing would cost more than the screen."""
 
 
 @dataclass(frozen=True)
