@@ -5,7 +5,9 @@ with its column, a chart on the Summary's counts, and the same bytes for the sam
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -252,3 +254,14 @@ def test_table_sheets_print_landscape_to_width_with_the_header_on_every_page(
     assert findings.auto_filter.ref == f"A1:W{len(result.findings) + 1}"
     assert book.properties.creator.startswith("screening ")
     assert book["Findings"]["A1"].font.b and book["Summary"]["A1"].font.b
+
+
+def test_the_report_gets_a_new_files_usual_mode(result: ScreenResult, tmp_path: Path) -> None:
+    """The report is written to a private temporary file, then renamed: it must not stay
+    readable by its owner only, as the temporary file was."""
+    before = os.umask(0o027)
+    try:
+        path = write_report(result, tmp_path / "report.xlsx")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
