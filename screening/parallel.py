@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -131,7 +132,7 @@ def stream(work: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Re
         for item in items:
             if len(pending) >= runner.workers:
                 yield pending.popleft().result()
-            pending.append(runner.submit(lambda item=item: work(item)))  # type: ignore[misc]
+            pending.append(runner.submit(partial(work, item)))
         while pending:
             yield pending.popleft().result()
     finally:

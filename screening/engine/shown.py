@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from screening.display import MISSING, display
-from screening.engine.text import Text, arrow_text
+from screening.engine.text import Text, arrow_text, given_as
 from screening.normalizing.roles import vocabulary
 from screening.normalizing.visas import read_visa, visa_vocabulary
 from screening.records import RecordKind, ValueType, percent_fields, schema_for
@@ -68,12 +68,12 @@ def with_vocabulary_note(values: pd.Series, key: str, kind: RecordKind, given: T
     def noted(pair: str) -> str:
         written, read = pair.split(_PAIR, 1)
         if not read:
-            return MISSING if not written.strip() else f"{MISSING} (given as “{written}”)"
+            return MISSING if not written.strip() else given_as(MISSING, written)
         word, text = words(read)
         variants = {_fold(read if word is None else word), _fold(text)}
         if not written.strip() or _fold(written) in variants:
             return text
-        return f"{text} (given as “{written}”)"
+        return given_as(text, written)
 
     return _per_distinct(pairs, noted)
 

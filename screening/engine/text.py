@@ -57,13 +57,22 @@ def unless_empty(value: Text, text: Text) -> Text:
     return pc.if_else(pc.equal(value, _literal("")), _literal(""), text)
 
 
+GIVEN_AS = (" (given as “", "”)")
+"""What follows a value shown otherwise than the file wrote it, around what the file wrote."""
+
+
+def given_as(shown: str, written: str) -> str:
+    """`shown (given as “written”)`."""
+    return f"{shown}{GIVEN_AS[0]}{written}{GIVEN_AS[1]}"
+
+
 def with_given(text: Text, shown: Text, given: Text) -> Text:
     """`text`, followed by ` (given as “…”)` where the file said something (`given`) other than
     the value as shown."""
     differs = pc.and_(pc.not_equal(given, _literal("")), pc.not_equal(given, shown))
     if not pc.any(differs).as_py():  # the usual case: the value is shown as the file gave it
         return text
-    return pc.if_else(differs, joined([text, " (given as “", given, "”)"], len(text)), text)
+    return pc.if_else(differs, joined([text, GIVEN_AS[0], given, GIVEN_AS[1]], len(text)), text)
 
 
 def _repeat(value: str, length: int) -> pa.Array:

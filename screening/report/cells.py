@@ -127,10 +127,16 @@ def cleaned(text: pa.Array) -> pa.Array:
     return pa.array(values, type=text.type)
 
 
+def starts_like_formula(first: np.ndarray) -> np.ndarray:
+    """Which texts start with a formula trigger, given each one's first byte (0 for none,
+    `arrowbytes.edges`): what a spreadsheet would evaluate, in a cell or a CSV field."""
+    return np.isin(first, _FORMULA_BYTES)
+
+
 def formula_like(text: pa.Array, first: np.ndarray) -> np.ndarray:
     """`needs_text_guard` over a column of clean text, given each string's first byte (0 for
     none, `arrowbytes.edges`)."""
-    flagged = np.isin(first, _FORMULA_BYTES)
+    flagged = starts_like_formula(first)
     maybe_error = np.flatnonzero(first == ord("#"))
     if len(maybe_error):
         candidates = text.take(pa.array(maybe_error))

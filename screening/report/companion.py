@@ -16,7 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
 
-from screening.report.cells import FORMULA_TRIGGERS
+from screening.arrowbytes import edges
+from screening.report.cells import starts_like_formula
 
 COMPANION_TABLES = {"Findings": "findings", "Rejected": "rejected", "Data issues": "data-issues"}
 """The sheets whose table goes whole into a companion CSV when longer than a sheet holds, and the
@@ -65,12 +66,13 @@ def _shown(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-def _neutralised(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+def _neutralised(text: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Text that a spreadsheet would evaluate as a formula, prefixed with an apostrophe."""
-    formula_like = pc.starts_with(text, FORMULA_TRIGGERS[0])
-    for trigger in FORMULA_TRIGGERS[1:]:
-        formula_like = pc.or_(formula_like, pc.starts_with(text, trigger))
-    if not pc.any(formula_like).as_py():
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    formula_like = starts_like_formula(edges(text)[0])
+    if not formula_like.any():
         return text
     quote, nothing = (pa.scalar(mark, pa.large_string()) for mark in ("'", ""))
-    return pc.if_else(formula_like, pc.binary_join_element_wise(quote, text, nothing), text)
+    quoted = pc.binary_join_element_wise(quote, text, nothing)
+    return pc.if_else(pa.array(formula_like), quoted, text)

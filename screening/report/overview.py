@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 
 from screening.report.sheetdata import row_xml
-from screening.report.sheets import SEVERITY_ORDER
+from screening.report.sheets import SEVERITY_ORDER, decisions
 from screening.report.styles import HEADER, PLAIN, WRAPPED, CellStyle
 from screening.report.tables import Table, table_sheet
 from screening.report.xlsx import BarChart, Sheet
 from screening.results import ScreenResult
-from screening.rows import DECISIONS, DEFAULT_DECISION
+from screening.rows import DECISIONS
 
 Note = tuple[str, Any]
 Line = list[tuple[Any, CellStyle]]
@@ -54,9 +54,7 @@ def findings_by_rule(findings: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFram
 
 def findings_by_severity(findings: pd.DataFrame) -> list[tuple[str, int]]:
     """Each severity with its number of findings: the known three first, then any others seen."""
-    counts = findings.get("severity", pd.Series(dtype=object)).astype(str).value_counts()
-    others = sorted(set(counts.index) - set(SEVERITY_ORDER))
-    return [(name, int(counts.get(name, 0))) for name in (*SEVERITY_ORDER, *others)]
+    return _counted(findings.get("severity", pd.Series(dtype=object)), SEVERITY_ORDER)
 
 
 def summary_sheet(result: ScreenResult, notes: Sequence[Note]) -> tuple[Sheet, list[bytes]]:
@@ -94,13 +92,15 @@ def run_sheet(result: ScreenResult) -> Table:
 
 def decisions_made(findings: pd.DataFrame) -> list[tuple[str, int]]:
     """How many findings carry each decision (a blank decision is open), every decision listed."""
-    if "decision" in findings.columns:
-        decisions = findings["decision"].astype(object).fillna("").replace("", DEFAULT_DECISION)
-    else:
-        decisions = pd.Series(DEFAULT_DECISION, index=findings.index)
-    counts = decisions.astype(str).value_counts()
-    others = sorted(set(counts.index) - set(DECISIONS))
-    return [(name, int(counts.get(name, 0))) for name in (*DECISIONS, *others)]
+    return _counted(decisions(findings), DECISIONS)
+
+
+def _counted(values: pd.Series, known: Sequence[str]) -> list[tuple[str, int]]:
+    """How many of the values are each known value (in order, every one listed), then each other
+    value seen (sorted)."""
+    counts = values.astype(str).value_counts()
+    others = sorted(set(counts.index) - set(known))
+    return [(name, int(counts.get(name, 0))) for name in (*known, *others)]
 
 
 def _overview(result: ScreenResult, by_severity: Sequence[tuple[str, int]]) -> Iterator[Note]:

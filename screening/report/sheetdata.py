@@ -43,6 +43,8 @@ from screening.report.xlsx import column_letter
 HYPERLINK_LIMIT = 65_530
 CHUNK_ROWS = 20_000
 _REPEAT_SAMPLE = 1_000
+READABLE_ROW_LINES = 8
+"""The most lines a row of a long table shows, so that a screen shows several rows."""
 
 _XML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
 _ATTRIBUTE_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"))
@@ -73,9 +75,8 @@ class SheetBody:
     links: Mapping[str, pd.Series] = field(default_factory=dict)
     wrap_widths: Mapping[str, float] = field(default_factory=dict)
     """The width of each column whose text wraps: the rows are made tall enough to read it."""
-    max_lines: int = 8
-    """The most lines a row shows (the rest is read in the cell): a table of many rows keeps
-    each short enough that a screen shows several."""
+    max_lines: int = READABLE_ROW_LINES
+    """The most lines a row shows (the rest is read in the cell)."""
     _shared: dict[str, _SharedColumn | None] = field(init=False, default_factory=dict)
     _lines: np.ndarray = field(init=False, default_factory=lambda: np.ones(0, dtype=np.int64))
 
@@ -192,12 +193,10 @@ def row_xml(number: int, cells: Sequence[tuple[object, CellStyle]]) -> bytes:
             rendered.append(head + other)
         else:
             assert text is not None
-            opening = _TEXT_KEPT if text[0] in _WHITESPACE or text[-1] in _WHITESPACE else _TEXT
+            loose = text[0] in _XML_WHITESPACE_TEXT or text[-1] in _XML_WHITESPACE_TEXT
+            opening = _TEXT_KEPT if loose else _TEXT
             rendered.append(head + opening + _escape_text(text) + _TEXT_END)
     return f'<row r="{number}">{"".join(rendered)}</row>'.encode()
-
-
-_WHITESPACE = " \t\n\r"
 
 
 def _escape_text(text: str) -> str:
@@ -394,7 +393,9 @@ def _loose_whitespace(
     return np.isin(first, _XML_WHITESPACE) | np.isin(last, _XML_WHITESPACE)
 
 
-_XML_WHITESPACE = np.frombuffer(b" \t\n\r", dtype=np.uint8)
+# What a reader may trim from the edges of a text not marked xml:space="preserve".
+_XML_WHITESPACE_TEXT = " \t\n\r"
+_XML_WHITESPACE = np.frombuffer(_XML_WHITESPACE_TEXT.encode("ascii"), dtype=np.uint8)
 
 
 def _escaped(text: pa.Array) -> pa.Array:

@@ -111,16 +111,22 @@ def _text(column: pd.Series) -> pa.Array:
     return pa.array(column.astype("string").array, type=pa.large_string(), from_pandas=True)
 
 
+def decisions(findings: pd.DataFrame) -> pd.Series:
+    """Each finding's decision; a blank (or absent) one is open."""
+    if "decision" not in findings.columns:
+        return pd.Series(DEFAULT_DECISION, index=findings.index, dtype=object)
+    decision = findings["decision"].astype(object)
+    return decision.where(decision.notna() & (decision != ""), DEFAULT_DECISION)
+
+
 def findings_sheet(
     findings: pd.DataFrame,
     rule_rows: Mapping[str, int],
     source_rows: Mapping[str, int],
 ) -> Table:
     """The Findings sheet: severity colours, rule/source links, decision dropdown."""
-    decision = findings["decision"].astype(object) if "decision" in findings else None
-    if decision is not None:
-        blank = decision.isna() | (decision == "")
-        findings = findings.assign(decision=decision.where(~blank, DEFAULT_DECISION))
+    if "decision" in findings:
+        findings = findings.assign(decision=decisions(findings))
     rule_ids = _text_key(findings, "rule_id")
     targets = (("Rules", rule_rows), ("Sources", source_rows))
     # The whole column, so rows a reviewer adds by hand get the dropdown too.

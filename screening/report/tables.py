@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from screening.report.sheetdata import SheetBody, row_xml
+from screening.report.sheetdata import READABLE_ROW_LINES, SheetBody, row_xml
 from screening.report.styles import HEADER, PLAIN, WRAPPED
 from screening.report.xlsx import ListValidation, Sheet, column_letter
 
@@ -95,7 +95,7 @@ def table_sheet(
     frozen_columns: int = 0,
     folded: Collection[str] = (),
     at_least: Mapping[str, float] | None = None,
-    max_lines: int = 8,
+    max_lines: int = READABLE_ROW_LINES,
 ) -> Table:
     """A table sheet from a DataFrame (promised columns first), long-text columns wrapped and
     their rows made tall enough to read, the header (and the first `frozen_columns`) frozen,

@@ -109,12 +109,11 @@ class XlsxWriter:
         """Stream one sheet: its frame, the `<row>` elements given, its hyperlinks."""
         number = len(self._sheets) + 1
         written = _Written(sheet, f"xl/worksheets/sheet{number}.xml")
+        head = _sheet_head(sheet, selected=number == 1).encode()
+        tail = _sheet_tail(sheet, hyperlinks, chart=sheet.chart is not None)
+        self.archive.write_stream(written.path, itertools.chain((head,), rows, (tail,)))
         if sheet.chart is not None:
             written.chart = 1 + sum(1 for done in self._sheets if done.chart is not None)
-        head = _sheet_head(sheet, selected=number == 1).encode()
-        tail = _sheet_tail(sheet, hyperlinks, chart=written.chart is not None)
-        self.archive.write_stream(written.path, itertools.chain((head,), rows, (tail,)))
-        if sheet.chart is not None and written.chart is not None:
             self._write_chart(number, written.chart, sheet.name, sheet.chart)
         self._sheets.append(written)
 

@@ -21,18 +21,12 @@ from screening.review.suppressions import ListedSuppression, Suppression, duplic
 from screening.rows import DEFAULT_DECISION, REVIEW_COLUMNS
 
 
-def apply_decisions(
-    findings: pd.DataFrame, store: dict[str, Decision], details: RecordDetails | None = None
-) -> pd.DataFrame:
-    """Findings with the reviewer columns filled from the store where the decision still holds."""
-    return carry_decisions(findings, store, details)[0]
-
-
 def carry_decisions(
     findings: pd.DataFrame, store: dict[str, Decision], details: RecordDetails | None = None
 ) -> tuple[pd.DataFrame, DecisionCounts]:
-    """`apply_decisions`, and how many decisions were carried, how many findings reopened (their
-    decision not carried: what it was made on changed) and how many were never decided.
+    """Findings with the reviewer columns filled from the store where the decision still holds;
+    and how many decisions were carried, how many findings reopened (their decision not carried:
+    what it was made on changed) and how many were never decided.
 
     A reopened finding's `review_note` names what changed — each changed field with its value then
     and now, read from the evidence the decision was made on (or, when that evidence shows no

@@ -13,11 +13,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from screening.display import MISSING
+
 CONTEXT_KEYS = frozenset({"as_of"})
 """Evidence items that describe the run, not the record: never counted as a change."""
-
-EMPTY = "—"
-"""How a field with no value is shown (as the evidence shows an empty value)."""
 
 _ITEM = re.compile(r"; (?=[a-z][a-z0-9_.-]*: )")
 _KEY = re.compile(r"[a-z][a-z0-9_.-]*")
@@ -59,7 +58,7 @@ def field_changes(before: str, after: str) -> list[FieldChange]:
     then, now = parse_items(before), parse_items(after)
     keys = [*now, *(key for key in then if key not in now)]
     return [
-        FieldChange(key, then.get(key, EMPTY), now.get(key, EMPTY))
+        FieldChange(key, then.get(key, MISSING), now.get(key, MISSING))
         for key in keys
         if key not in CONTEXT_KEYS and _value(then, key) != _value(now, key)
     ]
@@ -67,7 +66,7 @@ def field_changes(before: str, after: str) -> list[FieldChange]:
 
 def _value(items: Mapping[str, str], key: str) -> str:
     value = items.get(key, "")
-    return "" if value == EMPTY else value
+    return "" if value == MISSING else value
 
 
 def describe(changes: list[FieldChange]) -> str:

@@ -27,7 +27,7 @@ from screening.normalizing.fingerprints import (
 )
 from screening.reading import TEXT
 from screening.records import RecordKind, schema_for
-from screening.review.apply import apply_decisions
+from screening.review.apply import carry_decisions
 from screening.review.decisions import Decision
 
 _MASK = (1 << 64) - 1
@@ -207,13 +207,13 @@ def _finding() -> pd.DataFrame:
 def test_a_stored_decision_without_a_version_is_version_one_and_carries() -> None:
     decision = _decision()
     assert decision.fingerprint.version == 1
-    [row] = apply_decisions(_finding(), {decision.finding_id: decision}).to_dict("records")
+    [row] = carry_decisions(_finding(), {decision.finding_id: decision})[0].to_dict("records")
     assert row["decision"] == "confirmed"
 
 
 def test_a_decision_under_another_fingerprint_version_is_reopened_saying_why() -> None:
     decision = _decision(version=FINGERPRINT_VERSION + 1)
-    [row] = apply_decisions(_finding(), {decision.finding_id: decision}).to_dict("records")
+    [row] = carry_decisions(_finding(), {decision.finding_id: decision})[0].to_dict("records")
     assert row["decision"] == "open"
     assert (
         f"record fingerprint version {FINGERPRINT_VERSION + 1} cannot be compared"
