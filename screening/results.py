@@ -32,7 +32,9 @@ class InputSummary:
     rows: int
     screened: int
     rejected: int
+    format: str = ""
     encoding: str = ""
+    """A CSV's encoding and delimiter; empty for a Parquet file, whose text is UTF-8 by format."""
     delimiter: str = ""
     lines: int = 0
     """Lines after the header, counted from the file's bytes, not from the parser's rows."""

@@ -14,7 +14,9 @@ from screening.cli.errors import state
 from screening.cli.groups import PLAIN_HELP, Lazy, LazyGroup
 
 COMMANDS = {
-    "run": Lazy("screening.cli.run", "run", "Screen CSV records and write the Excel report."),
+    "run": Lazy(
+        "screening.cli.run", "run", "Screen CSV or Parquet records and write the Excel report."
+    ),
     "demo": Lazy(
         "screening.cli.run",
         "demo",

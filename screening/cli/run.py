@@ -35,7 +35,8 @@ console = Console(stderr=True)
 
 def run(
     files: Annotated[
-        list[Path], typer.Argument(help="CSV files of worker, company or relationship records.")
+        list[Path],
+        typer.Argument(help="CSV or Parquet files of worker, company or relationship records."),
     ],
     rules: Annotated[
         Path | None,
@@ -113,7 +114,7 @@ def run(
         ),
     ] = None,
 ) -> None:
-    """Screen CSV records and write the Excel report."""
+    """Screen CSV or Parquet records and write the Excel report."""
     with fatal_errors():
         report = out or _default_out()
         request = ScreenRequest(

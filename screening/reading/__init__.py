@@ -1,7 +1,9 @@
-"""Reading record files: CSV bytes → a table of raw strings per record kind, plus rejected rows.
+"""Reading record files: CSV or Parquet bytes → a table of raw strings per record kind, plus
+rejected rows.
 
-Bytes become UTF-8 in `encodings`, UTF-8 becomes cells in `splitting`; here the header decides the
-record kind and each row lands in the table or on the rejected list.
+A CSV's bytes become UTF-8 in `encodings`, UTF-8 becomes cells in `splitting`; a Parquet file's
+values become the same cells in `parquet`. Here the header decides the record kind and each row
+lands in the table or on the rejected list.
 
 Every data row of a file ends in exactly one of two places: the raw table (with its file and line)
 or the rejected table (with file, line, reason and the raw text). Nothing is dropped silently.
@@ -31,6 +33,8 @@ from screening.reading.headers import (
     refuse_look_alikes,
     refuse_near_kind,
 )
+from screening.reading.parquet import FORMAT as PARQUET
+from screening.reading.parquet import is_parquet, parquet_cells
 from screening.reading.splitting import (
     BLANK,
     TEXT,
@@ -60,6 +64,7 @@ __all__ = [
     "text_column",
 ]
 
+CSV = "CSV"
 FILE_COLUMN = "_file"
 LINE_COLUMN = "_line"
 
@@ -82,8 +87,9 @@ class RawTable:
     frame: pd.DataFrame
     rejected: pd.DataFrame
     extra_columns: list[str]
-    encoding: str = "utf-8"
-    delimiter: str = ","
+    encoding: str = "utf-8"  # a CSV's; "" for Parquet
+    delimiter: str = ","  # a CSV's, and what a rejected row's cells are joined by
+    format: str = CSV
     header: list[str] = field(default_factory=list)  # the file's own columns, in its order
     lines: int = 0  # after the header, counted from the file's bytes
     blank_lines: int = 0  # of those, lines in no row: blank, or rows with every cell empty
@@ -135,15 +141,16 @@ def detect_kind(columns: list[str], path: Path, line: int = 1) -> RecordKind:
 
 
 def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = NO_MAP) -> RawTable:
-    """Read one CSV file of records; its encoding, delimiter and kind are detected, its headers
-    read through the user's mapping, and a header that looks like a column refused."""
+    """Read one file of records, CSV or Parquet (told by its bytes, not its name); a CSV's
+    encoding and delimiter are detected. The kind is detected, the headers read through the
+    user's mapping, and a header that looks like a column refused."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
     # hashlib and pyarrow's parser both let go of the GIL: the digest costs no time of its own
     digest = parallel.start(partial(_sha256, data))
-    cells, found, delimiter = _cells(data, path, encoding)
+    cells, found, delimiter, form = _cells(data, path, encoding)
     sha256 = digest.result()
     del data  # the file's bytes: its cells are all that is needed from here on
     header = columns.apply([canonical_header(name) for name in cells.header])
@@ -166,6 +173,7 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
         extra_columns=[name for name in header if name not in known],
         encoding=found,
         delimiter=delimiter,
+        format=form,
         header=header,
         lines=cells.line_count - cells.header_line,
         blank_lines=cells.blank_lines,
@@ -192,8 +200,11 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, str]:
-    """The file split into cells, with the encoding it was read in and its delimiter."""
+def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, str, str]:
+    """The file split into cells, with the encoding it was read in, its delimiter (what a
+    rejected row's cells are joined by) and its format."""
+    if is_parquet(data):
+        return parquet_cells(data, path, MAX_COLUMNS), "", ",", PARQUET
     decoded = decode(data, path, encoding)
     try:
         header = first_line(decoded)
@@ -204,7 +215,7 @@ def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, s
         raise InputFileError(f"cannot split CSV: {error}", path) from None
     if cells is None:
         raise InputFileError("file is empty: no header row", path)
-    return cells, decoded.encoding, delimiter
+    return cells, decoded.encoding, delimiter, CSV
 
 
 def _check_width(header: str, delimiter: str, path: Path) -> None:

@@ -51,7 +51,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 _NON_SPACE = re.compile(rb"\S")
 # pyarrow parses this much at a time: each block becomes one chunk of every column (joined into
-# one afterwards, `_trim`). 4 MiB parses as fast as the 1 MiB default with a quarter of the
+# one afterwards, `trimmed`). 4 MiB parses as fast as the 1 MiB default with a quarter of the
 # chunks; 16 MiB and more parse slower. A row longer than a block is refused, and the exact
 # splitter takes over.
 _BLOCK_BYTES = 4 << 20
@@ -462,7 +462,7 @@ def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
     columns = table.columns
     del table  # the list holds the parsed columns alone now: trimming can let each go
     _trim_each(columns)
-    blank = _all_empty(columns, count - len(numbers))
+    blank = all_empty(columns, count - len(numbers))
     frame = pd.DataFrame({i: text_column(column) for i, column in enumerate(columns)})
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
@@ -486,17 +486,17 @@ def _split_fast(data: bytes, delimiter: str, start: int = 0) -> Cells | None:
 
 
 def _trim_each(columns: list[pa.ChunkedArray]) -> None:
-    """Join and strip every column (`_trim`), replacing the columns in the list one by one: a
+    """Join and strip every column (`trimmed`), replacing the columns in the list one by one: a
     parsed column is let go as soon as its new copy exists, not after all of them (which is why
     this is not `parallel.each`, which returns all results at once).
 
     Columns are done on the runner's threads (`parallel.stream`; Arrow lets go of the GIL): each
     is a copy of every cell."""
-    for index, trimmed in enumerate(parallel.stream(_trim, columns)):
-        columns[index] = trimmed
+    for index, column in enumerate(parallel.stream(trimmed, columns)):
+        columns[index] = column
 
 
-def _trim(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def trimmed(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """The column as one chunk, with BLANK stripped from every cell.
 
     The parser's blocks are joined: later steps pay per chunk (taking a few rows of a column of
@@ -634,7 +634,7 @@ def _nonempty_lines(data: bytes, start: int, rows: int) -> tuple[np.ndarray, int
     return np.flatnonzero(index.ends > index.begins), lines
 
 
-def _all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
+def all_empty(columns: list[pa.ChunkedArray], rows: int) -> np.ndarray:
     """Which rows have every cell empty: looked for among the rows whose first cell is empty
     (a record_id, seldom missing), so the other columns are read at those rows alone."""
     empty = np.zeros(rows, dtype=bool)

@@ -142,7 +142,9 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "input file", str(item.path)
         yield "kind", item.kind
         yield "SHA-256", item.sha256
-        yield "encoding, delimiter", f"{item.encoding}, {item.delimiter!r}"
+        yield "format", item.format
+        if item.encoding:
+            yield "encoding, delimiter", f"{item.encoding}, {item.delimiter!r}"
         yield "columns recognised", ", ".join(item.recognised)
         yield "kept as extra columns", ", ".join(item.extra_columns) or "none"
         yield "tested by rules, not in the file", ", ".join(item.absent_tested) or "none"
