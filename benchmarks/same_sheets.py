@@ -17,8 +17,8 @@ from typing import Any
 
 import openpyxl
 
-# Run-sheet keys whose values change with every run.
-VOLATILE_RUN_KEYS = ("command line", "started", "duration (s)", "stage: ")
+# Run-sheet keys whose values change with every run, or say how the screen ran (the engine).
+VOLATILE_RUN_KEYS = ("command line", "started", "duration (s)", "stage: ", "engine")
 
 
 def sheet_values(path: Path) -> dict[str, list[tuple[Any, ...]]]:

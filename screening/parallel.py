@@ -25,7 +25,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from screening.errors import ScreeningError
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -40,6 +45,9 @@ def _cores() -> int:
 
 # More threads than cores only adds the memory of the columns in flight.
 WORKERS = max(1, min(_cores(), 4))
+NEEDS_DASK = "--engine dask needs Dask: pip install 'screening[dask]'"
+SCHEDULER_TIMEOUT = "10s"
+"""How long to try to reach a `--scheduler` before giving up."""
 
 
 class Runner:
@@ -141,6 +149,41 @@ def stream(work: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Re
         for future in pending:
             if not future.cancelled():
                 future.exception()  # wait for the items already running
+
+
+@contextmanager
+def cluster(scheduler: str | None) -> Iterator[Client]:
+    """A Dask client: of the scheduler at `scheduler`, or of a cluster started here and closed
+    after, with one single-threaded worker process per core (the screen's stages are Arrow and
+    NumPy kernels and Python between them: processes, not threads, share the cores) and this
+    machine's memory divided between them, each spilling to disk before it runs out."""
+    try:
+        from distributed import Client, KilledWorker, LocalCluster
+    except ImportError:
+        raise ScreeningError(NEEDS_DASK) from None
+    try:
+        if scheduler is None:
+            with (
+                LocalCluster(
+                    n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
+                ) as local,
+                Client(local) as client,
+            ):
+                yield client
+            return
+        try:
+            connected = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError) as error:
+            raise ScreeningError(
+                f"cannot reach the Dask scheduler at {scheduler}: {error}"
+            ) from None
+        with connected as client:
+            yield client
+    except KilledWorker as error:
+        raise ScreeningError(
+            f"Dask workers died running a step of the screen ({error.task}) as often as Dask "
+            "retries it: no report was written"
+        ) from None
 
 
 def start(work: Callable[[], Result]) -> Future[Result]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,7 +33,7 @@ from screening.lists.loading import bundled_list, load_list
 from screening.lists.models import Watchlist, content_digest
 from screening.matching.matcher import ListNames, list_names
 from screening.memory import release_unused_memory
-from screening.normalizing.tables import RecordTable, empty_raw, normalize_table
+from screening.normalizing.tables import RecordTable, combined_raw, normalize_table
 from screening.reading import NO_MAP, ColumnMap, RawTable, read_records, reject_duplicate_ids
 from screening.records import ALSO_FILLS, RecordKind
 from screening.results import (
@@ -60,6 +60,8 @@ from screening.rulespec.rulebook import LoadedRule, load_rulebook
 from screening.rulespec.sources import load_corpus
 
 Progress = Callable[[str], None]
+Engine = Literal["pandas", "dask"]
+DEFAULT_PARTITION_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ class ScreenRequest:
     records: RecordsListing = "auto"
     columns: ColumnMap = NO_MAP
     """The user's header → column mapping (`--map`, `--columns`)."""
+    engine: Engine = "pandas"
+    scheduler: str | None = None
+    """`--engine dask`: the address of the Dask scheduler to run on (None: a local cluster)."""
+    partition_bytes: int = DEFAULT_PARTITION_BYTES
+    """`--engine dask`: about how much of a worker file each partition holds."""
 
     @property
     def input_paths(self) -> list[Path]:
@@ -150,31 +157,11 @@ def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
             load_listed_suppressions(request.suppressions) if request.suppressions else []
         )
     loading = parallel.beside(partial(_prepared_lists, request))
-    with _timed(stages, "read"):
-        step("reading records")
-        raws = _read(request, loading)
-    with _timed(stages, "normalize"):
-        step("normalizing values")
-        tables = _normalize(raws, pd.Timestamp(request.as_of))
-    lists = loading.result()
-    stages["lists"] = lists.seconds
-    watchlists = lists.watchlists
-    with _timed(stages, "evaluate"):
-        step("evaluating rules")
-        context = Context(
-            tables=tables,
-            as_of=pd.Timestamp(request.as_of),
-            watchlists=watchlists,
-            prepared_names=lists.names,
-        )
-        findings = find(rulebook.rules, context)
+    screening_records = _partitioned if request.engine == "dask" else _in_process
+    screened = screening_records(request, rulebook.rules, loading, stages, step)
+    lists, findings, records = screened.lists, screened.findings, screened.records
     with _timed(stages, "assemble"):
         step("assembling findings")
-        listing = _listing(request.records, sum(len(table) for table in tables.values()))
-        listed = listing == "full"
-        records = records_table(
-            tables, findings, details=listed, fingerprints=listed or request.baseline is not None
-        )
         rules = rules_table(rulebook)
         tested = _tested(rulebook.rules)
         baseline = read_baseline(request.baseline) if request.baseline is not None else None
@@ -193,39 +180,133 @@ def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
             tool_version=screening.__version__,
             rules_dir=request.rules_dir,
             rules_hash=rulebook.sha256,
-            inputs=[_input_summary(raw, tested) for raw in raws],
+            inputs=[_input_summary(raw, tested) for raw in screened.inputs],
             lists=lists.summaries,
             findings=findings,
             records=records,
-            rejected=_rejected(raws),
-            data_issues=_data_issues(tables, _absent_columns(raws, tested)),
+            rejected=_rejected(screened.inputs),
+            data_issues=_data_issues(screened.issues, _absent_columns(screened.inputs, tested)),
             rules=rules,
             sources=sources_table(rulebook),
             review_files=_review_files(request),
-            records_listing=listing,
+            records_listing=screened.listing,
+            engine=screened.engine,
             decision_counts=decision_counts,
             unmatched_suppressions=unmatched,
         )
         if baseline is not None:
             step("comparing with the baseline")
-            screened = Screen(
+            now = Screen(
                 findings=findings,
                 records=records,
                 rules=rules,
                 as_of=request.as_of,
                 list_shas=frozenset(summary.sha256 for summary in lists.summaries),
             )
-            result.changes = compare_with_baseline(baseline, screened)
+            result.changes = compare_with_baseline(baseline, now)
             result.change_counts = change_counts(result.changes)
     result.stage_seconds = stages
     result.duration_s = time.perf_counter() - clock
     return result
 
 
-def _listing(requested: RecordsListing, records: int) -> Literal["full", "summary"]:
+@dataclass(frozen=True)
+class _Screened:
+    """The records screened, by one engine or the other: what the report's tables start from."""
+
+    inputs: list[RawTable]
+    lists: _PreparedLists
+    findings: pd.DataFrame
+    records: pd.DataFrame
+    issues: pd.DataFrame
+    """The records' data issues, in the order of the records."""
+    listing: Listing
+    engine: str = "pandas"
+
+
+def _in_process(
+    request: ScreenRequest,
+    rules: list[LoadedRule],
+    loading: Future[_PreparedLists],
+    stages: dict[str, float],
+    step: Progress,
+) -> _Screened:
+    """The records read and screened in this process, on the runner's threads."""
+    with _timed(stages, "read"):
+        step("reading records")
+        raws = _read(request, loading)
+    with _timed(stages, "normalize"):
+        step("normalizing values")
+        tables = _normalize(raws, pd.Timestamp(request.as_of))
+    lists = loading.result()
+    stages["lists"] = lists.seconds
+    with _timed(stages, "evaluate"):
+        step("evaluating rules")
+        context = Context(
+            tables=tables,
+            as_of=pd.Timestamp(request.as_of),
+            watchlists=lists.watchlists,
+            prepared_names=lists.names,
+        )
+        findings = find(rules, context)
+    with _timed(stages, "assemble"):
+        listing = _listing(request.records, sum(len(table) for table in tables.values()))
+        details, fingerprints = _listed(request, listing)
+        records = records_table(tables, findings, details, fingerprints)
+    issues = [table.issues for table in tables.values() if not table.issues.empty]
+    return _Screened(raws, lists, findings, records, _frames(issues, DATA_ISSUE_COLUMNS), listing)
+
+
+def _partitioned(
+    request: ScreenRequest,
+    rules: list[LoadedRule],
+    loading: Future[_PreparedLists],
+    stages: dict[str, float],
+    step: Progress,
+) -> _Screened:
+    """The records read and screened with the workers in partitions, on a Dask cluster."""
+    from screening.partitioned import Inputs, screen_partitioned
+
+    lists = loading.result()
+    stages["lists"] = lists.seconds
+    inputs = Inputs(
+        files=request.files,
+        encoding=request.encoding,
+        columns=request.columns,
+        as_of=request.as_of,
+        rules=rules,
+        watchlists=lists.watchlists,
+        names=lists.names,
+        listed=lambda records: _listed(request, _listing(request.records, records)),
+    )
+    with _timed(stages, "dask"), parallel.cluster(request.scheduler) as client:
+        screened = screen_partitioned(inputs, client, request.partition_bytes, step)
+    records = len(screened.records)
+    return _Screened(
+        screened.inputs,
+        lists,
+        screened.findings,
+        screened.records,
+        screened.issues,
+        _listing(request.records, records),
+        engine=f"dask, {screened.partitions:,} partitions of workers",
+    )
+
+
+Listing = Literal["full", "summary"]
+
+
+def _listing(requested: RecordsListing, records: int) -> Listing:
     if requested == "auto":
         return "full" if records <= FULL_LISTING_LIMIT else "summary"
     return requested
+
+
+def _listed(request: ScreenRequest, listing: Listing) -> tuple[bool, bool]:
+    """Whether the records table holds each record's details, and its fingerprint: the Records
+    sheet lists them, or a baseline report is compared."""
+    listed = listing == "full"
+    return listed, listed or request.baseline is not None
 
 
 def _review_files(request: ScreenRequest) -> dict[str, str]:
@@ -252,21 +333,8 @@ def _normalize(raws: list[RawTable], as_of: pd.Timestamp) -> dict[RecordKind, Re
     tables = {}
     for kind in RecordKind:
         frames = [raw.frame for raw in raws if raw.kind is kind]
-        tables[kind] = normalize_table(kind, _combined(kind, frames), as_of)
+        tables[kind] = normalize_table(kind, combined_raw(kind, frames), as_of)
     return tables
-
-
-def _combined(kind: RecordKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The kind's rows from every file: schema columns first, then extra columns as they come;
-    an extra column a file lacks is '' on its rows. One file's frame is used as it is."""
-    if not frames:
-        return empty_raw(kind)
-    combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    leading = list(empty_raw(kind).columns)
-    extra = [name for frame in frames for name in frame.columns if name not in leading]
-    combined = combined[leading + list(dict.fromkeys(extra))]
-    gaps = [name for name in extra if combined[name].hasnans]
-    return combined.fillna(dict.fromkeys(gaps, "")) if gaps else combined
 
 
 @dataclass(frozen=True)
@@ -359,9 +427,13 @@ def _list_summary(watchlist: Watchlist) -> ListSummary:
 
 
 def _rejected(raws: list[RawTable]) -> pd.DataFrame:
-    frames = [raw.rejected for raw in raws if not raw.rejected.empty]
+    return _frames([raw.rejected for raw in raws if not raw.rejected.empty], REJECTED_COLUMNS)
+
+
+def _frames(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """The frames one after the other; none: an empty frame of `columns`."""
     if not frames:
-        return pd.DataFrame(columns=REJECTED_COLUMNS)
+        return pd.DataFrame(columns=list(columns))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -413,9 +485,5 @@ def _given(header: list[str]) -> set[str]:
     return set(header).union(*(ALSO_FILLS.get(name, ()) for name in header))
 
 
-def _data_issues(tables: dict[RecordKind, RecordTable], absent: pd.DataFrame) -> pd.DataFrame:
-    frames = [absent] if not absent.empty else []
-    frames += [table.issues for table in tables.values() if not table.issues.empty]
-    if not frames:
-        return pd.DataFrame(columns=DATA_ISSUE_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+def _data_issues(issues: pd.DataFrame, absent: pd.DataFrame) -> pd.DataFrame:
+    return _frames([frame for frame in (absent, issues) if not frame.empty], DATA_ISSUE_COLUMNS)

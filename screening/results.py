@@ -139,6 +139,8 @@ class ScreenResult:
     """Findings new, gone or changed since `--baseline` (None when no baseline was given)."""
     review_files: dict[str, str] = field(default_factory=dict)
     """Decision store, suppressions and baseline used, for the Run sheet."""
+    engine: str = "pandas"
+    """What screened the records: "pandas" (this process), or "dask" and its partitions."""
     records_listing: Literal["full", "summary"] = "full"
     """Whether the Records sheet lists every record or counts them (see ScreenRequest.records)."""
     decision_counts: DecisionCounts = field(default_factory=DecisionCounts)

@@ -24,7 +24,8 @@ LAYERS: list[set[str]] = [
     {"findings", "assemble", "results"},  # findings and the tables of a screen
     {"report"},  # the workbook
     {"review"},  # decisions carried between screens, reading reports back
-    {"pipeline", "ruletests"},  # one screen; a rule file's examples
+    {"partitioned", "pipeline", "ruletests"},  # one screen (its workers in partitions, or not);
+    # a rule file's examples
     {"cli", "__main__"},  # the command line
 ]
 LAYER = {unit: number for number, units in enumerate(LAYERS) for unit in units}

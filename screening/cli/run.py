@@ -21,7 +21,14 @@ from screening.cli.groups import BUNDLED_RULES, BUNDLED_SOURCES
 from screening.cli.inputs import check_input_file, check_input_files, check_rule_files
 from screening.errors import ScreeningError
 from screening.memory import reuse_freed_memory, settle_imports
-from screening.pipeline import ScreenRequest, check_review_files, screen, workers_for
+from screening.pipeline import (
+    DEFAULT_PARTITION_BYTES,
+    Engine,
+    ScreenRequest,
+    check_review_files,
+    screen,
+    workers_for,
+)
 from screening.reading.headers import ColumnMap, check_mapped
 from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
@@ -113,6 +120,30 @@ def run(
             help="YAML file of `header: column` pairs, for exports whose headers cannot change.",
         ),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="pandas: screen in this process; dask: split the workers into partitions on a "
+            "Dask cluster, for inputs larger than this machine's memory.",
+        ),
+    ] = "pandas",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: the Dask scheduler's address (tcp://host:8786); its "
+            "workers need this package installed and the input files at the same paths.",
+            show_default="a local cluster, one worker per core",
+        ),
+    ] = None,
+    partition_size: Annotated[
+        str,
+        typer.Option(
+            "--partition-size",
+            help="With --engine dask: about how much of a worker file each partition holds.",
+        ),
+    ] = "64MB",
 ) -> None:
     """Screen CSV or Parquet records and write the Excel report."""
     with fatal_errors():
@@ -131,6 +162,9 @@ def run(
             baseline=baseline,
             records=records,
             columns=_column_map(column_map or [], columns_file),
+            engine=engine,
+            scheduler=scheduler,
+            partition_bytes=_partition_bytes(partition_size, engine),
         )
         result = _screen_and_report(request, report)
     if fail_on is not None and _worst(result) >= fail_on.rank:
@@ -223,6 +257,24 @@ def _column_map(items: list[str], file: Path | None) -> ColumnMap:
     columns = ColumnMap.parse(items, file)
     check_mapped(columns)
     return columns
+
+
+def _partition_bytes(size: str, engine: Engine) -> int:
+    """`--partition-size` in bytes, read as Dask reads sizes (64MB, 1.5GiB, 500kB); only the
+    Dask engine reads it (and imports Dask)."""
+    if engine != "dask":
+        return DEFAULT_PARTITION_BYTES
+    try:
+        from dask.utils import parse_bytes
+    except ImportError:
+        raise ScreeningError(parallel.NEEDS_DASK) from None
+    try:
+        size_bytes = int(parse_bytes(size))
+    except (ValueError, TypeError) as problem:
+        raise ScreeningError(f"--partition-size: {problem}") from None
+    if size_bytes < 1:
+        raise ScreeningError(f"--partition-size: {size!r} is not a size of at least one byte")
+    return size_bytes
 
 
 def _default_out() -> Path:

@@ -90,12 +90,16 @@ def empty_raw(kind: RecordKind) -> pd.DataFrame:
 
 
 def normalize_table(
-    kind: RecordKind, raw: pd.DataFrame, as_of: pd.Timestamp | None = None
+    kind: RecordKind,
+    raw: pd.DataFrame,
+    as_of: pd.Timestamp | None = None,
+    look_alike: pd.Series | None = None,
 ) -> RecordTable:
     """Type every column of the kind's schema; extra columns stay text.
 
     With `as_of`, a date of a past event (birth, permit issued...) after it is a data issue; the
-    value is kept.
+    value is kept. `look_alike`: the rows' look-alike record_id problems (`look_alike_ids`,
+    indexed 0..n-1), where they were found over more records than `raw` holds (a partition).
     """
     raw = _as_given(raw.reset_index(drop=True))
     schema = schema_for(kind)
@@ -111,7 +115,8 @@ def normalize_table(
         if problem is not None
     }
     values = pd.DataFrame(typed, copy=False)
-    look_alike = look_alike_ids(raw["record_id"], raw[FILE_COLUMN], raw[LINE_COLUMN])
+    if look_alike is None:
+        look_alike = look_alike_ids(raw["record_id"], raw[FILE_COLUMN], raw[LINE_COLUMN])
     if not look_alike.empty:
         problems["record_id"] = look_alike
     apply_decisions(kind, values, raw, problems)
@@ -119,6 +124,19 @@ def normalize_table(
     if as_of is not None:
         _flag_future(values, problems, as_of)
     return RecordTable(kind, values, raw, _issues(kind, raw, problems))
+
+
+def combined_raw(kind: RecordKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The kind's rows from every file: schema columns first, then extra columns as they come;
+    an extra column a file lacks is '' on its rows. One file's frame is used as it is."""
+    if not frames:
+        return empty_raw(kind)
+    combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    leading = list(empty_raw(kind).columns)
+    extra = [name for frame in frames for name in frame.columns if name not in leading]
+    combined = combined[leading + list(dict.fromkeys(extra))]
+    gaps = [name for name in extra if combined[name].hasnans]
+    return combined.fillna(dict.fromkeys(gaps, "")) if gaps else combined
 
 
 def _as_given(raw: pd.DataFrame) -> pd.DataFrame:
@@ -234,7 +252,9 @@ def _flag_fractions_of_one(
 
 
 def _flag_future(values: pd.DataFrame, problems: dict[str, pd.Series], as_of: pd.Timestamp) -> None:
-    for name in PAST_EVENT_DATES & set(values.columns):
+    # in the columns' order: a set's follows the process's string hashing, and the issues'
+    # order would change from run to run
+    for name in [name for name in values.columns if name in PAST_EVENT_DATES]:
         later = values[name].gt(as_of).fillna(False).astype(bool)
         if later.any():
             problem = problems.get(name, pd.Series(dtype=object))

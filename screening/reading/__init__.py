@@ -60,7 +60,9 @@ __all__ = [
     "decode",
     "detect_kind",
     "read_records",
+    "duplicate_reasons",
     "reject_duplicate_ids",
+    "reject_rows",
     "text_column",
 ]
 
@@ -239,36 +241,38 @@ def reject_duplicate_ids(tables: list[RawTable]) -> list[RawTable]:
     result = list(tables)
     for kind in RecordKind:
         chosen = [index for index, table in enumerate(tables) if table.kind is kind]
-        if not _any_repeated([tables[index].frame["record_id"] for index in chosen]):
-            continue
-        ids = (
-            pd.concat(
-                [tables[index].frame[["record_id", FILE_COLUMN, LINE_COLUMN]] for index in chosen],
-                keys=chosen,
-                names=["table", "row"],
-            )
-            if chosen
-            else pd.DataFrame()
-        )
-        if ids.empty or not ids["record_id"].duplicated().any():
-            continue
-        later = ids["record_id"].duplicated(keep="first")
-        first = ids[~later].drop_duplicates("record_id").set_index("record_id")
-        found = first.reindex(ids.loc[later, "record_id"])
-        same_file = found[FILE_COLUMN].to_numpy() == ids.loc[later, FILE_COLUMN].to_numpy()
-        where = np.where(
-            same_file,
-            "line " + found[LINE_COLUMN].astype(str),
-            found[FILE_COLUMN] + " line " + found[LINE_COLUMN].astype(str),
-        )
-        reasons = pd.Series(
-            "duplicate record_id " + ids.loc[later, "record_id"].map(repr) + ", first on " + where,
-            index=ids.index[later],
-        )
-        for index in chosen:
-            if index in reasons.index.get_level_values("table"):
-                result[index] = _without(tables[index], reasons.xs(index, level="table"))
+        reasons = duplicate_reasons([tables[index].frame for index in chosen])
+        for place, why in reasons.items():
+            result[chosen[place]] = reject_rows(tables[chosen[place]], why)
     return result
+
+
+def duplicate_reasons(frames: list[pd.DataFrame]) -> dict[int, pd.Series]:
+    """For frames of one kind's rows in file order (`record_id`, `_file`, `_line` are read), the
+    rows reusing an earlier row's record_id: per frame (by its place in the list), the reason
+    of each such row, indexed like the frame. Frames without one are left out."""
+    if not _any_repeated([frame["record_id"] for frame in frames]):
+        return {}
+    ids = pd.concat(
+        [frame[["record_id", FILE_COLUMN, LINE_COLUMN]] for frame in frames],
+        keys=range(len(frames)),
+        names=["table", "row"],
+    )
+    later = ids["record_id"].duplicated(keep="first")
+    first = ids[~later].drop_duplicates("record_id").set_index("record_id")
+    found = first.reindex(ids.loc[later, "record_id"])
+    same_file = found[FILE_COLUMN].to_numpy() == ids.loc[later, FILE_COLUMN].to_numpy()
+    where = np.where(
+        same_file,
+        "line " + found[LINE_COLUMN].astype(str),
+        found[FILE_COLUMN] + " line " + found[LINE_COLUMN].astype(str),
+    )
+    reasons = pd.Series(
+        "duplicate record_id " + ids.loc[later, "record_id"].map(repr) + ", first on " + where,
+        index=ids.index[later],
+    )
+    places = reasons.index.get_level_values("table")
+    return {int(place): reasons.xs(place, level="table") for place in places.unique()}
 
 
 def _any_repeated(columns: list[pd.Series]) -> bool:
@@ -286,7 +290,7 @@ def _any_repeated(columns: list[pd.Series]) -> bool:
     return bool(ids.duplicated().any())
 
 
-def _without(table: RawTable, reasons: pd.Series) -> RawTable:
+def reject_rows(table: RawTable, reasons: pd.Series) -> RawTable:
     """The table with the rows named by `reasons` (by index) moved to its rejected rows."""
     frame = table.frame
     moved = _rejections(frame.loc[reasons.index], reasons, table.header, table.delimiter)

@@ -132,6 +132,7 @@ def _overview(result: ScreenResult, by_severity: Sequence[tuple[str, int]]) -> I
 
 def _run_pairs(result: ScreenResult) -> Iterator[Note]:
     yield "tool version", result.tool_version
+    yield "engine", result.engine
     yield "as-of date", result.as_of
     yield "command line", result.command
     yield "started", result.started

@@ -15,10 +15,10 @@ from screening.arrowbytes import blank_edge_suspects
 from screening.normalizing.tables import (
     _WHITESPACE_EDGES,
     _strip_changes,
+    combined_raw,
     empty_raw,
     normalize_table,
 )
-from screening.pipeline import _combined
 from screening.reading import FILE_COLUMN, LINE_COLUMN, TEXT, read_records
 from screening.records import RecordKind
 
@@ -73,7 +73,7 @@ def test_files_of_one_kind_combine_schema_first_and_fill_missing_extras(tmp_path
     first.write_text("record_id,name,Parent\nC1,Vostok,Holding A\n")
     second.write_text("Site,record_id,name\nDalian,C2,Amnok\n")
     frames = [read_records(path).frame for path in (first, second)]
-    combined = _combined(RecordKind.company, frames)
+    combined = combined_raw(RecordKind.company, frames)
     schema = list(empty_raw(RecordKind.company).columns)
     assert list(combined.columns) == [*schema, "parent", "site"]
     assert combined["parent"].tolist() == ["Holding A", ""]

@@ -1,0 +1,625 @@
+"""One screen with the worker table split into partitions, on Dask (`screening run --engine dask`).
+
+The rule files and the engine are the same as in one process: each partition runs the pandas
+engine over its share of the workers, with every company and relationship beside it (those
+tables are broadcast to the Dask workers, as the lists are). A worker's rule reads its own row
+and what one lookup reaches (its employer, the employer's relationships and findings), so a
+partition's masks, evidence and findings are the ones the whole table gives. What is not
+row-local the driver does, from what the partitions send it:
+
+- the duplicate and look-alike `record_id` checks, over every partition's ids;
+- the rules of companies and relationships, whose counts of workers (`workers:`) look only at
+  the workers that hold the counted condition: the partitions send those rows (a semi-join of
+  flagged ids) and the driver runs the rule over them beside every company. A worker that does
+  not hold counts for nothing, so every count, and the list of workers it shows, is exact;
+- the rules of workers that count across the table (`count_increase`), over the rows either
+  side of the count holds for (a rule holds only where its count does).
+
+Rules run in the rulebook's dependency order, in stages: consecutive rules that run in the
+partitions are one round, and the masks the driver's rules give go back to the partitions for
+the rules after them (`employer: {finding: ...}`). A rule this split cannot run exactly (a count
+of workers inside a worker's rule, other than at its top) stops the screen before any work.
+
+Worker files are read on the Dask workers, one file at a time, and cut into partitions of about
+`partition_bytes` of input; a file of companies or relationships is read by the driver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from screening.assemble import records_table
+from screening.engine.compile import compile_condition
+from screening.engine.context import Context, Evaluated
+from screening.engine.evaluate import evaluate
+from screening.errors import ScreeningError
+from screening.findings import FRAME_COLUMNS, findings_frame, named_records, rule_findings
+from screening.matching.matcher import ListNames
+from screening.normalizing.identifiers import look_alike_ids
+from screening.normalizing.tables import RecordTable, combined_raw, empty_raw, normalize_table
+from screening.reading import (
+    FILE_COLUMN,
+    LINE_COLUMN,
+    TEXT,
+    ColumnMap,
+    RawTable,
+    duplicate_reasons,
+    read_records,
+    reject_rows,
+)
+from screening.records import RecordKind
+from screening.rows import DATA_ISSUE_COLUMNS
+from screening.rulespec.conditions import (
+    AllCondition,
+    Condition,
+    CountIncreaseCondition,
+    inner_condition,
+    move_of,
+    walk,
+)
+from screening.rulespec.rulebook import LoadedRule
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+    from screening.lists.models import Watchlist
+
+PARTITIONED = RecordKind.worker
+"""The kind split into partitions: the one registers hold millions of."""
+
+
+@dataclass(frozen=True)
+class Partitioned:
+    """What a partitioned screen gives the pipeline: the tables one process would have built."""
+
+    inputs: list[RawTable]
+    """Every input file as read, in the order given; a worker file's `frame` holds only each
+    screened row's `record_id`, `_file` and `_line` (its values stayed on the Dask workers)."""
+    findings: pd.DataFrame
+    records: pd.DataFrame
+    issues: pd.DataFrame
+    """The records' data issues, in the order of the records."""
+    partitions: int
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the screen reads, as the pipeline has it."""
+
+    files: Sequence[Any]
+    encoding: str | None
+    columns: ColumnMap
+    as_of: dt.date
+    rules: list[LoadedRule]
+    watchlists: Sequence[Watchlist]
+    names: Mapping[str | None, ListNames]
+    listed: Callable[[int], tuple[bool, bool]]
+    """For a screen of so many records: whether each record's details, and its fingerprint,
+    go in the records table."""
+
+
+def screen_partitioned(
+    inputs: Inputs,
+    client: Client,
+    partition_bytes: int,
+    step: Callable[[str], None],
+) -> Partitioned:
+    """Read, normalize and evaluate `inputs` with the workers in partitions on `client`."""
+    stages = plan_stages(inputs.rules)
+    as_of = pd.Timestamp(inputs.as_of)
+    step("reading records")
+    files = _read_files(inputs, client)
+    _deduplicated(files, client)
+    shared = _broadcast_tables(files, as_of)
+    details, fingerprints = inputs.listed(sum(len(item.table.frame) for item in files))
+    partitions = _partitions(files, shared, inputs, partition_bytes, client)
+    for item in files:
+        item.future = None  # each file's table goes once its partitions are made from it
+    step(f"evaluating rules over {len(partitions)} partitions")
+    driver = Context(
+        tables=shared,
+        as_of=as_of,
+        watchlists=inputs.watchlists,
+        prepared_names=inputs.names,
+    )
+    found, updates = _run_stages(stages, partitions, driver, client)
+    step("collecting findings")
+    finished = client.gather(
+        [
+            _next(client, _finish, partition, updates, details, fingerprints)
+            for partition in partitions
+        ]
+    )
+    _check_every_row_screened(files, finished)
+    findings = [table for result in finished for table in result.findings] + found
+    others = records_table(shared, _counted(findings), details, fingerprints)
+    issues = [result.issues for result in finished] + [table.issues for table in shared.values()]
+    return Partitioned(
+        inputs=[item.table for item in files],
+        findings=(
+            findings_frame(pa.concat_tables(findings))
+            if findings
+            else pd.DataFrame(columns=FRAME_COLUMNS)
+        ),
+        records=pd.concat([*(result.records for result in finished), others], ignore_index=True),
+        issues=_concat(issues, DATA_ISSUE_COLUMNS),
+        partitions=len(partitions),
+    )
+
+
+def _check_every_row_screened(files: list[_File], finished: list[_Finished]) -> None:
+    """The partitions' records are the worker files' screened rows, each once: else the screen
+    stops rather than report on some of them."""
+    read = sum(len(item.table.frame) for item in files if item.table.kind is PARTITIONED)
+    screened = sum(len(result.records) for result in finished)
+    if screened != read:
+        raise ScreeningError(
+            f"the partitions screened {screened:,} workers of the {read:,} read: no report was "
+            "written (a bug: please report it)"
+        )
+
+
+# --- which rules run where -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Consecutive rules that run in one place: in every partition, or on the driver."""
+
+    rules: list[LoadedRule]
+    on_driver: bool
+    relevant: list[Condition] = field(default_factory=list)
+    """On the driver: the conditions of workers whose rows its rules count (any one holding)."""
+
+
+def plan_stages(rules: list[LoadedRule]) -> list[Stage]:
+    """The rulebook's rules (in dependency order) in stages; a rule the split cannot run
+    exactly is refused here, before any work."""
+    stages: list[Stage] = []
+    for loaded in rules:
+        relevant = _counted_workers(loaded)
+        on_driver = loaded.rule.applies_to is not PARTITIONED or bool(relevant)
+        last = stages[-1] if stages else None
+        if last is not None and last.on_driver == on_driver and not _reads_any(relevant, last):
+            stages[-1] = replace(
+                last, rules=[*last.rules, loaded], relevant=last.relevant + relevant
+            )
+        else:
+            stages.append(Stage([loaded], on_driver, relevant))
+    return stages
+
+
+def _counted_workers(loaded: LoadedRule) -> list[Condition]:
+    """The conditions of workers whose rows the rule counts: the `where` of each `workers:`
+    count and both sides of each `count_increase` over workers."""
+    rule = loaded.rule
+    found: list[Condition] = []
+    for condition, kind in walk(rule.when, rule.applies_to):
+        move = move_of(condition)
+        if move is not None and move.aggregate and move.target is PARTITIONED:
+            found.append(inner_condition(condition, move))
+        elif isinstance(condition, CountIncreaseCondition) and kind is PARTITIONED:
+            found += [condition.count_increase.then, condition.count_increase.now]
+    for condition in found:
+        if any(_counts(part, kind) for part, kind in walk(condition, PARTITIONED)):
+            raise _cannot(loaded, "it counts workers inside a count of workers")
+    if rule.applies_to is PARTITIONED and found and not _counts_on_top(rule.when):
+        raise _cannot(loaded, "its count of workers is not a condition every finding holds")
+    return found
+
+
+def _counts(condition: Condition, kind: RecordKind) -> bool:
+    move = move_of(condition)
+    if move is not None and move.aggregate and move.target is PARTITIONED:
+        return True
+    return isinstance(condition, CountIncreaseCondition) and kind is PARTITIONED
+
+
+def _counts_on_top(condition: Condition) -> bool:
+    """Whether every count in a worker's rule is the rule itself or one of its `all` parts
+    (then the rule holds only where the count's rows are), and there is no other."""
+    if isinstance(condition, CountIncreaseCondition):
+        inside = [*walk(condition.count_increase.then, PARTITIONED)]
+        inside += [*walk(condition.count_increase.now, PARTITIONED)]
+        return not any(_counts(part, kind) for part, kind in inside)
+    if isinstance(condition, AllCondition):
+        counting = [part for part in condition.all if _counts_somewhere(part)]
+        return bool(counting) and all(_counts_on_top(part) for part in counting)
+    return False
+
+
+def _counts_somewhere(condition: Condition) -> bool:
+    return any(_counts(part, kind) for part, kind in walk(condition, PARTITIONED))
+
+
+def _reads_any(conditions: list[Condition], stage: Stage) -> bool:
+    """Whether `conditions` read the finding of a worker's rule in `stage` (so they need its
+    masks in the partitions first)."""
+    workers = {loaded.rule.id for loaded in stage.rules if loaded.rule.applies_to is PARTITIONED}
+    return any(
+        getattr(part, "finding", None) in workers
+        for condition in conditions
+        for part, _ in walk(condition, PARTITIONED)
+    )
+
+
+def _cannot(loaded: LoadedRule, why: str) -> ScreeningError:
+    return ScreeningError(
+        f"rule {loaded.rule.id} cannot run with --engine dask: {why}; screen with the default "
+        "engine",
+        loaded.path,
+    )
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _File:
+    """One input file: a worker file's table as the driver keeps it (`_head`) and the future of
+    its whole table on a Dask worker; any other file's whole table, on the driver."""
+
+    table: RawTable
+    future: Future[Any] | None = None
+    size: int = 0
+
+
+def _read_files(inputs: Inputs, client: Client) -> list[_File]:
+    """Every file read on the Dask workers, one task each; the tables of the broadcast kinds
+    are brought to the driver. A file that cannot be read fails the screen, the first such
+    file given first."""
+    futures = [
+        client.submit(read_records, path, inputs.encoding, inputs.columns, pure=False)
+        for path in inputs.files
+    ]
+    files = []
+    for path, future in zip(inputs.files, futures, strict=True):
+        head = client.submit(_head, future, pure=False).result()
+        if head.kind is PARTITIONED:
+            files.append(_File(head, future, path.stat().st_size))
+        else:
+            files.append(_File(future.result()))
+    return files
+
+
+def _deduplicated(files: list[_File], client: Client) -> None:
+    """Rows reusing an earlier row's record_id, in any file of their kind, rejected: on the Dask
+    worker holding the file's table, or here."""
+    for kind in RecordKind:
+        chosen = [item for item in files if item.table.kind is kind]
+        for place, reasons in duplicate_reasons([item.table.frame for item in chosen]).items():
+            item = chosen[place]
+            if item.future is None:
+                item.table = reject_rows(item.table, reasons)
+            else:
+                item.future = client.submit(reject_rows, item.future, reasons, pure=False)
+                item.table = client.submit(_head, item.future, pure=False).result()
+
+
+def _head(table: RawTable) -> RawTable:
+    """The table as the driver keeps it: each screened row's record_id, file and line."""
+    return replace(table, frame=table.frame[["record_id", FILE_COLUMN, LINE_COLUMN]])
+
+
+def _broadcast_tables(files: list[_File], as_of: pd.Timestamp) -> dict[RecordKind, RecordTable]:
+    """Every kind but the partitioned one, normalized whole: each partition has them all."""
+    return {
+        kind: normalize_table(
+            kind,
+            combined_raw(kind, [item.table.frame for item in files if item.table.kind is kind]),
+            as_of,
+        )
+        for kind in RecordKind
+        if kind is not PARTITIONED
+    }
+
+
+# --- partitions ------------------------------------------------------------------------------
+
+
+@dataclass
+class Partition:
+    """A share of the workers on a Dask worker: its rows, and the context their rules run in."""
+
+    offset: int
+    """The table-wide row of its first worker."""
+    context: Context
+    results: list[tuple[LoadedRule, Evaluated]] = field(default_factory=list)
+    """The workers' rules run in the partition, with what they gave."""
+    worker_rules: list[str] = field(default_factory=list)
+    """The workers' rules whose masks its context holds: its own, and the driver's."""
+
+    @property
+    def table(self) -> RecordTable:
+        return self.context.tables[PARTITIONED]
+
+
+def _partitions(
+    files: list[_File],
+    shared: dict[RecordKind, RecordTable],
+    inputs: Inputs,
+    partition_bytes: int,
+    client: Client,
+) -> list[Future[Any]]:
+    """The worker files' rows cut into partitions in file order (about `partition_bytes` of
+    the file each), each normalized on the Dask worker that read its file, beside the broadcast
+    tables and lists. Look-alike ids are found here, over every file's ids."""
+    split = [item for item in files if item.future is not None]
+    ids = _concat([item.table.frame for item in split], [])
+    look_alike = (
+        look_alike_ids(ids["record_id"], ids[FILE_COLUMN], ids[LINE_COLUMN])
+        if len(ids)
+        else pd.Series(dtype=object)
+    )
+    leading = list(empty_raw(PARTITIONED).columns)
+    extra = [name for item in split for name in item.table.header if name not in leading]
+    columns = leading + list(dict.fromkeys(extra))
+    broadcast = client.scatter((shared, inputs.watchlists, dict(inputs.names)), broadcast=True)
+    partitions: list[Future[Any]] = []
+    offset = 0
+    for item in split:
+        rows, read = len(item.table.frame), item.future
+        assert read is not None
+        step = max(1, int(rows * partition_bytes / max(item.size, 1)))
+        for start in range(0, rows, step):
+            stop, first = min(rows, start + step), offset + start
+            problems = look_alike[(look_alike.index >= first) & (look_alike.index < offset + stop)]
+            cut = _Cut(start, stop, first, problems.set_axis(problems.index - first), columns)
+            partitions.append(_next(client, _partition, read, cut, broadcast, inputs.as_of))
+        offset += rows
+    return partitions
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A partition's rows of its file's table, and what the driver found for them."""
+
+    start: int
+    stop: int
+    offset: int
+    """The table-wide row of its first row."""
+    look_alike: pd.Series
+    """Its rows' look-alike record_id problems (indexed from 0)."""
+    columns: list[str]
+    """The columns of the worker table, every worker file's together, in the order one process
+    has them: a record's fingerprint covers its table's columns, empty ones too."""
+
+
+def _partition(
+    table: RawTable,
+    cut: _Cut,
+    shared: tuple[dict[RecordKind, RecordTable], Sequence[Watchlist], dict[str | None, ListNames]],
+    as_of: dt.date,
+) -> Partition:
+    tables, watchlists, names = shared
+    frame = combined_raw(PARTITIONED, [table.frame.iloc[cut.start : cut.stop]])
+    empty = pd.Series("", index=frame.index, dtype=TEXT)
+    frame = frame.assign(**{name: empty for name in cut.columns if name not in frame.columns})
+    day = pd.Timestamp(as_of)
+    workers = normalize_table(PARTITIONED, frame[cut.columns], day, cut.look_alike)
+    context = Context(
+        tables={PARTITIONED: workers, **tables},
+        as_of=day,
+        watchlists=watchlists,
+        prepared_names=names,
+    )
+    return Partition(cut.offset, context)
+
+
+def _next(
+    client: Client, work: Callable[..., Any], partition: Future[Any], *args: Any
+) -> Future[Any]:
+    """`work(partition, *args)`, a partition's next step: Dask runs it where the partition is
+    (and, should that worker be lost, makes the partition again from its steps elsewhere)."""
+    return client.submit(work, partition, *args, pure=False)
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+Updates = dict[str, "Fired"]
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A driver's rule's mask, for the partitions: over a broadcast table (`mask`), or the
+    table-wide rows of the workers it holds for (`rows`)."""
+
+    mask: pd.Series | None = None
+    rows: np.ndarray | None = None
+
+    def over(self, partition: Partition) -> pd.Series:
+        if self.mask is not None:
+            return self.mask
+        assert self.rows is not None
+        index = partition.table.values.index
+        local = self.rows[
+            (self.rows >= partition.offset) & (self.rows < partition.offset + len(index))
+        ]
+        held = np.zeros(len(index), dtype=bool)
+        held[local - partition.offset] = True
+        return pd.Series(held, index=index)
+
+
+def _run_stages(
+    stages: list[Stage], partitions: list[Future[Any]], driver: Context, client: Client
+) -> tuple[list[pa.Table], Updates]:
+    """Every stage in order; the findings of the driver's rules, and every driver's rule's mask."""
+    found: list[pa.Table] = []
+    updates: Updates = {}
+    sent: set[str] = set()
+    worker_rules: list[str] = []  # in the order the partitions' contexts take them
+    for stage in stages:
+        fresh = {rule: fired for rule, fired in updates.items() if rule not in sent}
+        sent |= set(fresh)
+        if not stage.on_driver:
+            partitions[:] = [_next(client, _evaluate, p, stage.rules, fresh) for p in partitions]
+            worker_rules += [loaded.rule.id for loaded in stage.rules]
+            continue
+        steps = [_next(client, _counted_rows, p, stage.relevant, fresh) for p in partitions]
+        partitions[:] = [client.submit(itemgetter(0), step, pure=False) for step in steps]
+        slices = client.gather([client.submit(itemgetter(1), step, pure=False) for step in steps])
+        found += _evaluate_on_driver(stage, slices, driver, updates, worker_rules)
+        worker_rules += [
+            loaded.rule.id for loaded in stage.rules if loaded.rule.applies_to is PARTITIONED
+        ]
+    return found, updates
+
+
+def _evaluate(partition: Partition, rules: list[LoadedRule], fresh: Updates) -> Partition:
+    _apply(partition, fresh)
+    results = evaluate(rules, partition.context)
+    partition.results += results
+    partition.worker_rules += [loaded.rule.id for loaded, _ in results]
+    return partition
+
+
+def _apply(partition: Partition, fresh: Updates) -> None:
+    """The masks of the driver's rules run since the partition's last step, put in its context."""
+    partition.context.fired.update({rule: fired.over(partition) for rule, fired in fresh.items()})
+    partition.worker_rules += [rule for rule, fired in fresh.items() if fired.rows is not None]
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """The workers of a partition a driver's stage counts: their values as given and typed,
+    their table-wide rows, and the masks of the workers' rules run so far."""
+
+    values: pd.DataFrame
+    raw: pd.DataFrame
+    rows: np.ndarray
+    fired: dict[str, np.ndarray]
+
+
+def _counted_rows(
+    partition: Partition, relevant: list[Condition], fresh: Updates
+) -> tuple[Partition, _Slice]:
+    """The partition, and the slice of it a driver's stage counts (any of `relevant` holds)."""
+    _apply(partition, fresh)
+    context, table = partition.context, partition.table
+    held = np.zeros(len(table), dtype=bool)
+    for condition in relevant:
+        held |= compile_condition(condition, PARTITIONED)(context).mask.to_numpy(dtype=bool)
+    rows = np.flatnonzero(held)
+    fired = {
+        rule: context.fired[rule].to_numpy(dtype=bool)[rows] for rule in partition.worker_rules
+    }
+    return partition, _Slice(
+        table.values.iloc[rows], table.raw.iloc[rows], rows + partition.offset, fired
+    )
+
+
+def _evaluate_on_driver(
+    stage: Stage, slices: list[_Slice], driver: Context, updates: Updates, worker_rules: list[str]
+) -> list[pa.Table]:
+    """The stage's rules over the counted workers and every other record; their findings."""
+    counted = RecordTable(
+        PARTITIONED,
+        _concat([piece.values for piece in slices], []).reset_index(drop=True),
+        _concat([piece.raw for piece in slices], []).reset_index(drop=True),
+        pd.DataFrame(columns=DATA_ISSUE_COLUMNS),
+    )
+    if not len(counted.values.columns):
+        counted = normalize_table(PARTITIONED, empty_raw(PARTITIONED))
+    rows = np.concatenate([piece.rows for piece in slices]) if slices else np.zeros(0, np.int64)
+    fired = {
+        rule: pd.Series(
+            np.concatenate([piece.fired[rule] for piece in slices])
+            if slices
+            else np.zeros(0, bool),
+            index=counted.values.index,
+        )
+        for rule in worker_rules
+    }
+    driver.with_records(PARTITIONED, counted, fired)
+    found = []
+    for loaded, result in evaluate(stage.rules, driver):
+        kind = loaded.rule.applies_to
+        held = np.flatnonzero(result.mask.to_numpy(dtype=bool))
+        if kind is PARTITIONED:
+            updates[loaded.rule.id] = Fired(rows=rows[held])
+        else:
+            updates[loaded.rule.id] = Fired(mask=result.mask)
+        table = rule_findings(loaded, result, driver, named_records(driver, kind, held))
+        if table is not None and kind is PARTITIONED:
+            table = table.set_column(
+                table.schema.get_field_index("row"), "row", pa.array(rows[table["row"].to_numpy()])
+            )
+        if table is not None:
+            found.append(table)
+    return found
+
+
+# --- findings and records ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Finished:
+    findings: list[pa.Table]
+    records: pd.DataFrame
+    issues: pd.DataFrame
+
+
+def _finish(partition: Partition, updates: Updates, details: bool, fingerprints: bool) -> _Finished:
+    """The partition's findings (rows table-wide), records and data issues."""
+    context, kind = partition.context, PARTITIONED
+    held = [result.mask.to_numpy(dtype=bool) for _, result in partition.results]
+    rows = np.flatnonzero(np.logical_or.reduce(held)) if held else np.zeros(0, np.intp)
+    named = named_records(context, kind, rows)
+    findings = []
+    for loaded, result in partition.results:
+        table = rule_findings(loaded, result, context, named)
+        if table is not None:
+            findings.append(table)
+    counted = [table["row"].to_numpy() for table in findings]
+    counted += [
+        np.flatnonzero(fired.over(partition).to_numpy(dtype=bool))
+        for rule, fired in updates.items()
+        if fired.rows is not None
+    ]
+    local = np.concatenate(counted) if counted else np.zeros(0, np.int64)
+    records = records_table(
+        {kind: partition.table},
+        pd.DataFrame({"record_type": kind.value, "row": local}),
+        details,
+        fingerprints,
+    )
+    shifted = [
+        table.set_column(
+            table.schema.get_field_index("row"),
+            "row",
+            pa.array(table["row"].to_numpy() + partition.offset),
+        )
+        for table in findings
+    ]
+    return _Finished(shifted, records, partition.table.issues)
+
+
+def _counted(findings: list[pa.Table]) -> pd.DataFrame:
+    """The findings' kinds and rows, for the broadcast tables' records."""
+    if not findings:
+        return pd.DataFrame(
+            {"record_type": pd.Series(dtype=object), "row": pd.Series(dtype="int64")}
+        )
+    return pd.DataFrame(
+        {
+            "record_type": np.concatenate(
+                [t["record_type"].to_numpy(zero_copy_only=False) for t in findings]
+            ),
+            "row": np.concatenate([t["row"].to_numpy() for t in findings]),
+        }
+    )
+
+
+def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    kept = [frame for frame in frames if len(frame)]
+    if not kept:
+        return frames[0].iloc[:0] if frames else pd.DataFrame(columns=list(columns))
+    return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].reset_index(drop=True)

@@ -1,0 +1,200 @@
+"""`--engine dask`: the same report as the default engine, on a `LocalCluster` of two worker
+processes, with the workers cut into partitions of a few rows so that every lookup, every count
+of workers and every duplicate-id check crosses partition boundaries."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from benchmarks.same_sheets import differences
+from screening import parallel
+from screening.resources import demo_dir, rules_dir
+from tests.conftest import AS_OF, fails, run_cli, sheet_rows
+
+distributed = pytest.importorskip("distributed")
+
+DATA = Path(__file__).parent / "data"
+RECORD_FILES = ("workers.csv", "companies.csv", "relationships.csv")
+DATA_SETS = {
+    "demo": demo_dir(),
+    "scenario": DATA / "scenario",
+    "scenario_law": DATA / "scenario_law",
+    "scenario_law holdout": DATA / "scenario_law" / "holdout",
+}
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A local cluster of two single-threaded worker processes, as on this 2-core machine."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield str(cluster.scheduler_address)
+
+
+def _screen(files: list[Path], out: Path, *engine: str) -> Path:
+    result = run_cli(CliRunner(), "run", *files, "--as-of", AS_OF, "--out", out, *engine)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _dask(scheduler: str, size: str) -> tuple[str, ...]:
+    return ("--engine", "dask", "--scheduler", scheduler, "--partition-size", size)
+
+
+@pytest.mark.parametrize("name", list(DATA_SETS))
+def test_every_sheet_is_the_default_engine_s(tmp_path: Path, scheduler: str, name: str) -> None:
+    """A partition of about 1 kB holds five to ten workers: none has all of a company's."""
+    files = [DATA_SETS[name] / file for file in RECORD_FILES]
+    pandas = _screen(files, tmp_path / "pandas.xlsx")
+    dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "1kB"))
+    assert differences(pandas, dask) == []
+    engine = [row["value"] for row in sheet_rows(dask, "Run") if row["key"] == "engine"]
+    partitions = int(str(engine[0]).split(", ")[1].split()[0].replace(",", ""))
+    workers = sum(1 for row in sheet_rows(dask, "Records") if row["record_type"] == "worker")
+    assert partitions >= workers // 10, engine
+
+
+def test_duplicates_across_files_and_partitions_are_rejected_as_in_one_process(
+    tmp_path: Path, scheduler: str
+) -> None:
+    """A record_id repeated in a second worker file and in a later partition of the same file,
+    and a look-alike id (Cyrillic Р) in another partition: the same Rejected and Data issues."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in RECORD_FILES:
+        shutil.copy(demo_dir() / name, folder / name)
+    with (folder / "workers.csv").open("a", encoding="utf-8") as file:
+        file.write("W-0001,Kim Chol Jin again,KP,1986-04-12\n")
+    (folder / "more-workers.csv").write_text(
+        "record_id,full_name,nationality\nW-0002,Second Copy,KP\n\u0420-001,Look Alike,KP\n",
+        encoding="utf-8",
+    )
+    files = sorted(folder.iterdir())
+    pandas = _screen(files, tmp_path / "pandas.xlsx")
+    dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "1kB"))
+    assert differences(pandas, dask) == []
+    assert len(sheet_rows(dask, "Rejected")) == 2
+
+
+def _shuffled(source: Path, target: Path, seed: int) -> None:
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"), newline="")))
+    body = rows[1:]
+    random.Random(seed).shuffle(body)
+    with target.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows([rows[0], *body])
+
+
+def _judged(path: Path) -> list[tuple[object, ...]]:
+    """The findings without where their records sit (file, line): what was found, and why."""
+    return sorted(
+        (row["finding_id"], row["record_id"], row["rule_id"], row["explanation"], row["evidence"])
+        for row in sheet_rows(path, "Findings")
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_judged(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[object, ...]]:
+    """The demo's findings from the default engine, rows in the order given."""
+    out = tmp_path_factory.mktemp("demo") / "pandas.xlsx"
+    return _judged(_screen([demo_dir() / name for name in RECORD_FILES], out))
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(seed=st.integers(0, 2**16), size=st.sampled_from(["600B", "2kB", "5kB", "1MB"]))
+def test_findings_do_not_depend_on_partitions_or_row_order(
+    tmp_path_factory: pytest.TempPathFactory,
+    scheduler: str,
+    demo_judged: list[tuple[object, ...]],
+    seed: int,
+    size: str,
+) -> None:
+    """Every file's rows shuffled, the workers cut into anything from one to twenty partitions."""
+    folder = tmp_path_factory.mktemp("shuffled")
+    for name in RECORD_FILES:
+        _shuffled(demo_dir() / name, folder / name, seed)
+    files = [folder / name for name in RECORD_FILES]
+    assert _judged(_screen(files, folder / "dask.xlsx", *_dask(scheduler, size))) == demo_judged
+
+
+def test_a_rule_the_split_cannot_run_exactly_is_refused_before_any_work(
+    tmp_path: Path, scheduler: str
+) -> None:
+    """A count of workers under an `any`: rows the count does not see could hold the rule."""
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    cap = rules / "indicator-unscr2371-work-authorization-cap.yaml"
+    text = cap.read_text(encoding="utf-8").replace(
+        "when:\n  count_increase:",
+        "when:\n  any:\n  - field: full_name\n    equals: nobody\n  - count_increase:",
+    )
+    cap.write_text(_indented_under_any(text), encoding="utf-8")
+    files = [demo_dir() / name for name in RECORD_FILES]
+    assert run_cli(CliRunner(), "rules", "validate", "--rules", rules).exit_code == 0
+    result = run_cli(
+        CliRunner(),
+        "run",
+        *files,
+        "--rules",
+        rules,
+        "--out",
+        tmp_path / "r.xlsx",
+        *_dask(scheduler, "1MB"),
+    )
+    fails(result, "indicator-unscr2371-work-authorization-cap", "cannot run with --engine dask")
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def _indented_under_any(text: str) -> str:
+    """The `count_increase:` block moved two spaces in, under the `- ` of its `any` item."""
+    head, rest = text.split("  - count_increase:\n", 1)
+    block, tail = rest.split("\nexplain:", 1)
+    indented = "\n".join(("  " + line) if line.strip() else line for line in block.split("\n"))
+    return f"{head}  - count_increase:\n{indented}\nexplain:{tail}"
+
+
+def test_a_scheduler_that_cannot_be_reached_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "SCHEDULER_TIMEOUT", "1s")
+    files = [demo_dir() / name for name in RECORD_FILES]
+    result = run_cli(
+        CliRunner(),
+        "run",
+        *files,
+        "--out",
+        tmp_path / "r.xlsx",
+        "--engine",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    )
+    fails(result, "tcp://127.0.0.1:9")
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+@pytest.mark.parametrize("size", ["lots", "0B", "-5MB"])
+def test_a_partition_size_that_is_not_one_is_refused(tmp_path: Path, size: str) -> None:
+    files = [demo_dir() / name for name in RECORD_FILES]
+    result = run_cli(
+        CliRunner(),
+        "run",
+        *files,
+        "--out",
+        tmp_path / "r.xlsx",
+        "--engine",
+        "dask",
+        "--partition-size",
+        size,
+    )
+    fails(result, "--partition-size")
