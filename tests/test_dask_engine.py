@@ -11,11 +11,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from benchmarks.generate import generate, write_csv
 from benchmarks.same_sheets import differences
 from screening import parallel
 from screening.resources import demo_dir, rules_dir
@@ -198,3 +201,25 @@ def test_a_partition_size_that_is_not_one_is_refused(tmp_path: Path, size: str) 
         size,
     )
     fails(result, "--partition-size")
+
+
+def test_generated_registers_give_the_default_engine_s_sheets(
+    tmp_path: Path, scheduler: str
+) -> None:
+    """The benchmark's generator at 10,000 workers (the 100k run is in BENCHMARKS.md), the
+    workers in two files, one of them Parquet, cut into some fifteen partitions."""
+    frames = generate(workers=10_000, companies=1_000, relationships=2_000, seed=7)
+    workers = frames["workers"]
+    half = len(workers) // 2
+    write_csv(workers.iloc[:half], tmp_path / "workers-1.csv")
+    pq.write_table(
+        pa.Table.from_pandas(workers.iloc[half:], preserve_index=False),
+        tmp_path / "workers-2.parquet",
+    )
+    write_csv(frames["companies"], tmp_path / "companies.csv")
+    write_csv(frames["relationships"], tmp_path / "relationships.csv")
+    files = sorted(path for path in tmp_path.iterdir() if path.suffix in {".csv", ".parquet"})
+    pandas = _screen(files, tmp_path / "pandas.xlsx")
+    dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "150kB"))
+    assert differences(pandas, dask) == []
+    assert len(sheet_rows(dask, "Findings")) > 500

@@ -149,7 +149,7 @@ def _decoded_bytes(column: pa.ChunkedArray) -> int:
     total = 0
     for chunk in column.chunks:
         lengths = pc.binary_length(chunk.dictionary).fill_null(0)
-        total += pc.sum(lengths.take(chunk.indices.fill_null(0))).as_py() or 0
+        total += pc.sum(lengths.take(chunk.indices)).as_py() or 0  # a null index: no text
     return int(total)
 
 
