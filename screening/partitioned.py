@@ -38,7 +38,7 @@ import pyarrow as pa
 
 from screening.assemble import records_table
 from screening.engine.compile import compile_condition
-from screening.engine.context import Context, Evaluated
+from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
 from screening.errors import ScreeningError
 from screening.findings import FRAME_COLUMNS, findings_frame, named_records, rule_findings
@@ -120,21 +120,23 @@ def screen_partitioned(
     _deduplicated(files, client)
     shared = _broadcast_tables(files, as_of)
     details, fingerprints = inputs.listed(sum(len(item.table.frame) for item in files))
-    partitions = _partitions(files, shared, inputs, partition_bytes, client)
+    partitions = _partitions(files, inputs, partition_bytes, client)
     for item in files:
         item.future = None  # each file's table goes once its partitions are made from it
     step(f"evaluating rules over {len(partitions)} partitions")
+    everywhere = Shared(shared, inputs.watchlists, inputs.names, as_of)
     driver = Context(
         tables=shared,
         as_of=as_of,
         watchlists=inputs.watchlists,
         prepared_names=inputs.names,
     )
-    found, updates = _run_stages(stages, partitions, driver, client)
+    sent = _everywhere(client, everywhere)
+    found, driven = _run_stages(stages, partitions, sent, driver, client)
     step("collecting findings")
     finished = client.gather(
         [
-            _next(client, _finish, partition, updates, details, fingerprints)
+            _next(client, _finish, partition, driven, details, fingerprints)
             for partition in partitions
         ]
     )
@@ -325,29 +327,60 @@ def _broadcast_tables(files: list[_File], as_of: pd.Timestamp) -> dict[RecordKin
 # --- partitions ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Shared:
+    """What every partition's rules read besides its own rows: on each Dask worker once."""
+
+    tables: dict[RecordKind, RecordTable]
+    """Every kind's table but the partitioned one's."""
+    watchlists: Sequence[Watchlist]
+    names: Mapping[str | None, ListNames]
+    as_of: pd.Timestamp
+
+
 @dataclass
 class Partition:
-    """A share of the workers on a Dask worker: its rows, and the context their rules run in."""
+    """A share of the workers, between two steps of the screen: its rows, the masks of the
+    workers' rules run so far and the findings its own rules gave. Nothing else is kept (a
+    step's context goes with the step), so Dask can spill a partition to disk and read it back.
+    """
 
     offset: int
     """The table-wide row of its first worker."""
-    context: Context
-    results: list[tuple[LoadedRule, Evaluated]] = field(default_factory=list)
-    """The workers' rules run in the partition, with what they gave."""
-    worker_rules: list[str] = field(default_factory=list)
-    """The workers' rules whose masks its context holds: its own, and the driver's."""
+    table: RecordTable
+    fired: dict[str, np.ndarray] = field(default_factory=dict)
+    """Each worker's rule run so far (its own and the driver's): which of its rows it holds for."""
+    findings: list[pa.Table] = field(default_factory=list)
+    """Its rules' findings, `row` numbered within the partition."""
 
-    @property
-    def table(self) -> RecordTable:
-        return self.context.tables[PARTITIONED]
+    def context(self, shared: Shared, driver: Mapping[str, pd.Series]) -> Context:
+        """The context of a step: its rows beside every other record, with every mask so far
+        (`driver`: those of the driver's rules of companies and relationships)."""
+        index = self.table.values.index
+        context = Context(
+            tables={PARTITIONED: self.table, **shared.tables},
+            as_of=shared.as_of,
+            watchlists=shared.watchlists,
+            prepared_names=shared.names,
+        )
+        context.fired.update(driver)
+        context.fired.update(
+            {rule: pd.Series(held, index=index) for rule, held in self.fired.items()}
+        )
+        return context
+
+    def take(self, fresh: Updates) -> None:
+        """The rows of the workers the driver's rules since its last step hold for."""
+        for rule, rows in fresh.items():
+            held = np.zeros(len(self.table), dtype=bool)
+            held[rows[(rows >= self.offset) & (rows < self.offset + len(held))] - self.offset] = (
+                True
+            )
+            self.fired[rule] = held
 
 
 def _partitions(
-    files: list[_File],
-    shared: dict[RecordKind, RecordTable],
-    inputs: Inputs,
-    partition_bytes: int,
-    client: Client,
+    files: list[_File], inputs: Inputs, partition_bytes: int, client: Client
 ) -> list[Future[Any]]:
     """The worker files' rows cut into partitions in file order (about `partition_bytes` of
     the file each), each normalized on the Dask worker that read its file, beside the broadcast
@@ -362,7 +395,6 @@ def _partitions(
     leading = list(empty_raw(PARTITIONED).columns)
     extra = [name for item in split for name in item.table.header if name not in leading]
     columns = leading + list(dict.fromkeys(extra))
-    broadcast = client.scatter((shared, inputs.watchlists, dict(inputs.names)), broadcast=True)
     partitions: list[Future[Any]] = []
     offset = 0
     for item in split:
@@ -373,7 +405,7 @@ def _partitions(
             stop, first = min(rows, start + step), offset + start
             problems = look_alike[(look_alike.index >= first) & (look_alike.index < offset + stop)]
             cut = _Cut(start, stop, first, problems.set_axis(problems.index - first), columns)
-            partitions.append(_next(client, _partition, read, cut, broadcast, inputs.as_of))
+            partitions.append(_next(client, _partition, read, cut, pd.Timestamp(inputs.as_of)))
         offset += rows
     return partitions
 
@@ -393,25 +425,13 @@ class _Cut:
     has them: a record's fingerprint covers its table's columns, empty ones too."""
 
 
-def _partition(
-    table: RawTable,
-    cut: _Cut,
-    shared: tuple[dict[RecordKind, RecordTable], Sequence[Watchlist], dict[str | None, ListNames]],
-    as_of: dt.date,
-) -> Partition:
-    tables, watchlists, names = shared
+def _partition(table: RawTable, cut: _Cut, as_of: pd.Timestamp) -> Partition:
     frame = combined_raw(PARTITIONED, [table.frame.iloc[cut.start : cut.stop]])
     empty = pd.Series("", index=frame.index, dtype=TEXT)
     frame = frame.assign(**{name: empty for name in cut.columns if name not in frame.columns})
-    day = pd.Timestamp(as_of)
-    workers = normalize_table(PARTITIONED, frame[cut.columns], day, cut.look_alike)
-    context = Context(
-        tables={PARTITIONED: workers, **tables},
-        as_of=day,
-        watchlists=watchlists,
-        prepared_names=names,
+    return Partition(
+        cut.offset, normalize_table(PARTITIONED, frame[cut.columns], as_of, cut.look_alike)
     )
-    return Partition(cut.offset, context)
 
 
 def _next(
@@ -424,67 +444,80 @@ def _next(
 
 # --- stages ----------------------------------------------------------------------------------
 
-Updates = dict[str, "Fired"]
+Updates = dict[str, np.ndarray]
+"""The driver's rules of workers: the table-wide rows of the workers each holds for."""
 
 
-@dataclass(frozen=True)
-class Fired:
-    """A driver's rule's mask, for the partitions: over a broadcast table (`mask`), or the
-    table-wide rows of the workers it holds for (`rows`)."""
+@dataclass
+class _Driven:
+    """What the driver's rules gave, for the partitions' steps after them."""
 
-    mask: pd.Series | None = None
-    rows: np.ndarray | None = None
-
-    def over(self, partition: Partition) -> pd.Series:
-        if self.mask is not None:
-            return self.mask
-        assert self.rows is not None
-        index = partition.table.values.index
-        local = self.rows[
-            (self.rows >= partition.offset) & (self.rows < partition.offset + len(index))
-        ]
-        held = np.zeros(len(index), dtype=bool)
-        held[local - partition.offset] = True
-        return pd.Series(held, index=index)
+    workers: Updates = field(default_factory=dict)
+    others: dict[str, pd.Series] = field(default_factory=dict)
+    """The masks of its rules of companies and relationships (over their broadcast tables)."""
 
 
 def _run_stages(
-    stages: list[Stage], partitions: list[Future[Any]], driver: Context, client: Client
+    stages: list[Stage],
+    partitions: list[Future[Any]],
+    shared: Future[Any],
+    driver: Context,
+    client: Client,
 ) -> tuple[list[pa.Table], Updates]:
-    """Every stage in order; the findings of the driver's rules, and every driver's rule's mask."""
+    """Every stage in order: the findings of the driver's rules, and the rows of workers each
+    of its rules of workers holds for."""
     found: list[pa.Table] = []
-    updates: Updates = {}
-    sent: set[str] = set()
-    worker_rules: list[str] = []  # in the order the partitions' contexts take them
+    driven = _Driven()
+    sent = _everywhere(client, driven.others)
+    taken: set[str] = set()
+    worker_rules: list[str] = []  # whose masks the partitions hold, in the order they ran
     for stage in stages:
-        fresh = {rule: fired for rule, fired in updates.items() if rule not in sent}
-        sent |= set(fresh)
+        fresh = {rule: rows for rule, rows in driven.workers.items() if rule not in taken}
+        taken |= set(fresh)
+        args = (shared, sent, fresh)
         if not stage.on_driver:
-            partitions[:] = [_next(client, _evaluate, p, stage.rules, fresh) for p in partitions]
+            partitions[:] = [_next(client, _evaluate, p, *args, stage.rules) for p in partitions]
             worker_rules += [loaded.rule.id for loaded in stage.rules]
             continue
-        steps = [_next(client, _counted_rows, p, stage.relevant, fresh) for p in partitions]
+        steps = [_next(client, _counted_rows, p, *args, stage.relevant) for p in partitions]
         partitions[:] = [client.submit(itemgetter(0), step, pure=False) for step in steps]
         slices = client.gather([client.submit(itemgetter(1), step, pure=False) for step in steps])
-        found += _evaluate_on_driver(stage, slices, driver, updates, worker_rules)
+        found += _evaluate_on_driver(stage, slices, driver, driven, worker_rules)
+        sent = _everywhere(client, dict(driven.others))
         worker_rules += [
             loaded.rule.id for loaded in stage.rules if loaded.rule.applies_to is PARTITIONED
         ]
-    return found, updates
+    return found, driven.workers
 
 
-def _evaluate(partition: Partition, rules: list[LoadedRule], fresh: Updates) -> Partition:
-    _apply(partition, fresh)
-    results = evaluate(rules, partition.context)
-    partition.results += results
-    partition.worker_rules += [loaded.rule.id for loaded, _ in results]
+def _everywhere(client: Client, value: Any) -> Future[Any]:
+    """`value` on every Dask worker, once: for every partition's steps to read."""
+    future: Future[Any] = client.scatter([value], broadcast=True)[0]
+    return future
+
+
+def _evaluate(
+    partition: Partition,
+    shared: Shared,
+    driver: dict[str, pd.Series],
+    fresh: Updates,
+    rules: list[LoadedRule],
+) -> Partition:
+    """The partition's next step: `rules` run over its rows, their masks and findings kept."""
+    partition.take(fresh)
+    context = partition.context(shared, driver)
+    results = evaluate(rules, context)
+    held = [result.mask.to_numpy(dtype=bool) for _, result in results]
+    partition.fired.update(
+        {loaded.rule.id: mask for (loaded, _), mask in zip(results, held, strict=True)}
+    )
+    rows = np.flatnonzero(np.logical_or.reduce(held)) if held else np.zeros(0, np.intp)
+    named = named_records(context, PARTITIONED, rows)
+    for loaded, result in results:
+        table = rule_findings(loaded, result, context, named)
+        if table is not None:
+            partition.findings.append(table)
     return partition
-
-
-def _apply(partition: Partition, fresh: Updates) -> None:
-    """The masks of the driver's rules run since the partition's last step, put in its context."""
-    partition.context.fired.update({rule: fired.over(partition) for rule, fired in fresh.items()})
-    partition.worker_rules += [rule for rule, fired in fresh.items() if fired.rows is not None]
 
 
 @dataclass(frozen=True)
@@ -499,25 +532,27 @@ class _Slice:
 
 
 def _counted_rows(
-    partition: Partition, relevant: list[Condition], fresh: Updates
+    partition: Partition,
+    shared: Shared,
+    driver: dict[str, pd.Series],
+    fresh: Updates,
+    relevant: list[Condition],
 ) -> tuple[Partition, _Slice]:
     """The partition, and the slice of it a driver's stage counts (any of `relevant` holds)."""
-    _apply(partition, fresh)
-    context, table = partition.context, partition.table
+    partition.take(fresh)
+    context, table = partition.context(shared, driver), partition.table
     held = np.zeros(len(table), dtype=bool)
     for condition in relevant:
         held |= compile_condition(condition, PARTITIONED)(context).mask.to_numpy(dtype=bool)
     rows = np.flatnonzero(held)
-    fired = {
-        rule: context.fired[rule].to_numpy(dtype=bool)[rows] for rule in partition.worker_rules
-    }
+    fired = {rule: mask[rows] for rule, mask in partition.fired.items()}
     return partition, _Slice(
         table.values.iloc[rows], table.raw.iloc[rows], rows + partition.offset, fired
     )
 
 
 def _evaluate_on_driver(
-    stage: Stage, slices: list[_Slice], driver: Context, updates: Updates, worker_rules: list[str]
+    stage: Stage, slices: list[_Slice], driver: Context, driven: _Driven, worker_rules: list[str]
 ) -> list[pa.Table]:
     """The stage's rules over the counted workers and every other record; their findings."""
     counted = RecordTable(
@@ -544,9 +579,9 @@ def _evaluate_on_driver(
         kind = loaded.rule.applies_to
         held = np.flatnonzero(result.mask.to_numpy(dtype=bool))
         if kind is PARTITIONED:
-            updates[loaded.rule.id] = Fired(rows=rows[held])
+            driven.workers[loaded.rule.id] = rows[held]
         else:
-            updates[loaded.rule.id] = Fired(mask=result.mask)
+            driven.others[loaded.rule.id] = result.mask
         table = rule_findings(loaded, result, driver, named_records(driver, kind, held))
         if table is not None and kind is PARTITIONED:
             table = table.set_column(
@@ -567,23 +602,14 @@ class _Finished:
     issues: pd.DataFrame
 
 
-def _finish(partition: Partition, updates: Updates, details: bool, fingerprints: bool) -> _Finished:
-    """The partition's findings (rows table-wide), records and data issues."""
-    context, kind = partition.context, PARTITIONED
-    held = [result.mask.to_numpy(dtype=bool) for _, result in partition.results]
-    rows = np.flatnonzero(np.logical_or.reduce(held)) if held else np.zeros(0, np.intp)
-    named = named_records(context, kind, rows)
-    findings = []
-    for loaded, result in partition.results:
-        table = rule_findings(loaded, result, context, named)
-        if table is not None:
-            findings.append(table)
-    counted = [table["row"].to_numpy() for table in findings]
-    counted += [
-        np.flatnonzero(fired.over(partition).to_numpy(dtype=bool))
-        for rule, fired in updates.items()
-        if fired.rows is not None
-    ]
+def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: bool) -> _Finished:
+    """The partition's findings (rows table-wide), records and data issues; `driven`: the rows
+    of workers each of the driver's rules of workers holds for (their findings are the driver's,
+    and count on the records too)."""
+    partition.take(driven)
+    kind = PARTITIONED
+    counted = [table["row"].to_numpy() for table in partition.findings]
+    counted += [np.flatnonzero(partition.fired[rule]) for rule in driven]
     local = np.concatenate(counted) if counted else np.zeros(0, np.int64)
     records = records_table(
         {kind: partition.table},
@@ -597,7 +623,7 @@ def _finish(partition: Partition, updates: Updates, details: bool, fingerprints:
             "row",
             pa.array(table["row"].to_numpy() + partition.offset),
         )
-        for table in findings
+        for table in partition.findings
     ]
     return _Finished(shifted, records, partition.table.issues)
 
