@@ -61,6 +61,7 @@ from screening.rulespec.conditions import (
     AllCondition,
     Condition,
     CountIncreaseCondition,
+    FindingCondition,
     inner_condition,
     move_of,
     walk,
@@ -174,7 +175,7 @@ def _check_every_row_screened(files: list[_File], finished: list[_Finished]) -> 
 
 @dataclass(frozen=True)
 class Stage:
-    """Consecutive rules that run in one place: in every partition, or on the driver."""
+    """Rules that run in one place, side by side: in every partition, or on the driver."""
 
     rules: list[LoadedRule]
     on_driver: bool
@@ -183,20 +184,41 @@ class Stage:
 
 
 def plan_stages(rules: list[LoadedRule]) -> list[Stage]:
-    """The rulebook's rules (in dependency order) in stages; a rule the split cannot run
-    exactly is refused here, before any work."""
-    stages: list[Stage] = []
-    for loaded in rules:
-        relevant = _counted_workers(loaded)
-        on_driver = loaded.rule.applies_to is not PARTITIONED or bool(relevant)
-        last = stages[-1] if stages else None
-        if last is not None and last.on_driver == on_driver and not _reads_any(relevant, last):
-            stages[-1] = replace(
-                last, rules=[*last.rules, loaded], relevant=last.relevant + relevant
-            )
-        else:
-            stages.append(Stage([loaded], on_driver, relevant))
+    """The rulebook's rules (in dependency order) in as few stages as their findings allow: a
+    stage takes every rule of its place whose earlier findings are known by then (a rule on the
+    driver that counts workers by a finding needs that finding in the partitions first), in the
+    rulebook's order. A rule the split cannot run exactly is refused here, before any work."""
+    counted = {loaded.rule.id: _counted_workers(loaded) for loaded in rules}
+    pending, known, stages = list(rules), set[str](), list[Stage]()
+    while pending:
+        before = len(pending)
+        for on_driver in (True, False):
+            chosen: list[LoadedRule] = []
+            for loaded in pending:
+                rule = loaded.rule
+                here = rule.applies_to is not PARTITIONED or bool(counted[rule.id])
+                reads = _findings_read([rule.when])
+                ready = reads <= known | {chosen_rule.rule.id for chosen_rule in chosen}
+                if here == on_driver and ready and _findings_read(counted[rule.id]) <= known:
+                    chosen.append(loaded)
+            if chosen:
+                relevant = [part for loaded in chosen for part in counted[loaded.rule.id]]
+                stages.append(Stage(chosen, on_driver, relevant))
+                known |= {loaded.rule.id for loaded in chosen}
+                pending = [loaded for loaded in pending if loaded not in chosen]
+        if len(pending) == before:  # a rulebook checks its findings for cycles: never here
+            raise _cannot(pending[0], "its findings depend on each other")
     return stages
+
+
+def _findings_read(conditions: list[Condition]) -> set[str]:
+    """The rules whose findings the conditions read (`finding:`)."""
+    return {
+        part.finding
+        for condition in conditions
+        for part, _ in walk(condition, PARTITIONED)
+        if isinstance(part, FindingCondition)
+    }
 
 
 def _counted_workers(loaded: LoadedRule) -> list[Condition]:
@@ -240,17 +262,6 @@ def _counts_on_top(condition: Condition) -> bool:
 
 def _counts_somewhere(condition: Condition) -> bool:
     return any(_counts(part, kind) for part, kind in walk(condition, PARTITIONED))
-
-
-def _reads_any(conditions: list[Condition], stage: Stage) -> bool:
-    """Whether `conditions` read the finding of a worker's rule in `stage` (so they need its
-    masks in the partitions first)."""
-    workers = {loaded.rule.id for loaded in stage.rules if loaded.rule.applies_to is PARTITIONED}
-    return any(
-        getattr(part, "finding", None) in workers
-        for condition in conditions
-        for part, _ in walk(condition, PARTITIONED)
-    )
 
 
 def _cannot(loaded: LoadedRule, why: str) -> ScreeningError:

@@ -21,7 +21,11 @@ from typer.testing import CliRunner
 from benchmarks.generate import generate, write_csv
 from benchmarks.same_sheets import differences
 from screening import parallel
-from screening.resources import demo_dir, rules_dir
+from screening.partitioned import plan_stages
+from screening.resources import demo_dir, rules_dir, seeds_dir
+from screening.rulespec.conditions import FindingCondition, walk
+from screening.rulespec.rulebook import load_rulebook
+from screening.rulespec.sources import load_corpus
 from tests.conftest import AS_OF, fails, run_cli, sheet_rows
 
 distributed = pytest.importorskip("distributed")
@@ -223,3 +227,22 @@ def test_generated_registers_give_the_default_engine_s_sheets(
     dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "150kB"))
     assert differences(pandas, dask) == []
     assert len(sheet_rows(dask, "Findings")) > 500
+
+
+def test_the_bundled_rules_run_in_three_stages_each_after_the_findings_it_reads() -> None:
+    """Companies and relationships (and the count of work authorizations) on the driver, then
+    every rule of workers in the partitions, then the counts of workers by their findings."""
+    rulebook = load_rulebook(rules_dir(), load_corpus(seeds_dir()))
+    stages = plan_stages(rulebook.rules)
+    assert [stage.on_driver for stage in stages] == [True, False, True]
+    assert sum(len(stage.rules) for stage in stages) == len(rulebook.rules)
+    known: set[str] = set()
+    for stage in stages:
+        for loaded in stage.rules:
+            read = {
+                part.finding
+                for part, _ in walk(loaded.rule.when, loaded.rule.applies_to)
+                if isinstance(part, FindingCondition)
+            }
+            assert read <= known, loaded.rule.id
+            known.add(loaded.rule.id)
