@@ -710,9 +710,10 @@ RELATIONSHIP_ROLES = (
 # ---------------------------------------------------------------------------------------------
 
 
-def _ids(prefix: str, n: int, width: int) -> Strings:
-    """Record ids ``PREFIX-000001`` .. built from digit arithmetic, without a loop per row."""
-    numbers = np.arange(1, n + 1, dtype=np.int64)
+def _ids(prefix: str, n: int, width: int, start: int = 0) -> Strings:
+    """Record ids ``PREFIX-000001`` .. (after `start`) built from digit arithmetic, without a
+    loop per row."""
+    numbers = np.arange(start + 1, start + n + 1, dtype=np.int64)
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     digits = ((numbers[:, None] // powers) % 10 + ord("0")).astype(np.uint8)
     head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
@@ -1228,6 +1229,24 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     pa_csv.write_csv(table, path)
 
 
+def write_split(
+    out: Path, workers: int, companies: int, relationships: int, chunk: int, seed: int = 0
+) -> None:
+    """Write the three kinds with the workers in files of `chunk` rows (``workers-00.csv``...),
+    generated one file at a time: a register of ten million workers never in memory at once.
+    Worker ids run on across the files; each file's workers have their own random stream."""
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    company_data = generate_companies(rng, companies)
+    write_csv(company_data.frame, out / "companies.csv")
+    write_csv(generate_relationships(rng, relationships, company_data), out / "relationships.csv")
+    for number, start in enumerate(range(0, workers, chunk)):
+        count = min(chunk, workers - start)
+        frame = generate_workers(np.random.default_rng([seed, number]), count, company_data)
+        frame["record_id"] = _ids("W-", count, 8, start)
+        write_csv(frame, out / f"workers-{number:02d}.csv")
+
+
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, required=True, help="number of worker rows")
@@ -1237,6 +1256,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, required=True, help="output directory")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument(
+        "--chunk", type=int, help="write the workers in files of this many rows, one at a time"
+    )
     args = parser.parse_args(argv)
     if min(args.workers, args.companies, args.relationships) < 0:
         parser.error("row counts must not be negative")
@@ -1247,6 +1269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point: generate and write the three CSV files."""
     args = _parse_args(argv)
     started = time.perf_counter()
+    if args.chunk:
+        write_split(
+            args.out, args.workers, args.companies, args.relationships, args.chunk, args.seed
+        )
+        print(f"wrote {args.workers:,} workers to {args.out}", file=sys.stderr)
+        return 0
     frames = generate(args.workers, args.companies, args.relationships, args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
     for kind, frame in frames.items():

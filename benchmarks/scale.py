@@ -773,13 +773,13 @@ def render(rows: list[Row], with_list: Row | None, peer: Row | None, quick: bool
     return "\n".join(parts) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace the scale-benchmark section of a Markdown file (or append it)."""
-    section = f"{MARKER}\n{text}{MARKER}"
+def write_section(path: Path, text: str, marker: str = MARKER) -> None:
+    """Replace the section between two `marker`s of a Markdown file (or append it)."""
+    section = f"{marker}\n{text}{marker}"
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if MARKER in current:
-        before, _, rest = current.partition(MARKER)
-        _, _, after = rest.partition(MARKER)
+    if marker in current:
+        before, _, rest = current.partition(marker)
+        _, _, after = rest.partition(marker)
         current = before + section + after
     else:
         current = current.rstrip() + "\n\n" + section + "\n"
@@ -808,6 +808,141 @@ def measure_all(root: Path, quick: bool, repeat: int) -> tuple[list[Row], Row | 
     return rows, listed, peer
 
 
+# ---------------------------------------------------------------------------------------------
+# --engine dask: the workers in partitions on a local Dask cluster
+# ---------------------------------------------------------------------------------------------
+
+DASK_MARKER = "<!-- scale-dask -->"
+DASK_SCALES = (1_000_000, 3_000_000, 10_000_000)
+DASK_FILE_ROWS = 500_000  # workers per generated file: the engine reads a file on one worker
+
+
+def split_dir(root: Path, workers: int) -> Path:
+    return root / f"split{workers}"
+
+
+def child_generate_split(workers: int, folder: Path) -> Row:
+    """One scale's files, the workers in files of `DASK_FILE_ROWS` (companies 1/10,
+    relationships 1/5 of the workers), unless already there."""
+    sys.path.insert(0, str(HERE))
+    from generate import write_split
+
+    if not (folder / "relationships.csv").exists():
+        write_split(folder, workers, workers // 10, workers // 5, DASK_FILE_ROWS)
+    return {"bytes": sum(path.stat().st_size for path in folder.glob("*.csv"))}
+
+
+def child_engine(engine: str, folder: Path, memory_limit: str) -> Row:
+    """One screen of a split scale, report included, with `engine`; for dask, on a local
+    cluster of two single-threaded worker processes each limited to `memory_limit` (spilling
+    to disk from 60% of it): the peak memory and CPU seconds of this process and of each
+    Dask worker process."""
+    from screening.pipeline import ScreenRequest, screen
+    from screening.report.workbook import write_report
+    from screening.resources import rules_dir, seeds_dir
+
+    files = sorted(folder.glob("*.csv"))
+    cpu_start, start = time.process_time(), time.perf_counter()
+    with tempfile.TemporaryDirectory() as out, _dask_cluster(engine, memory_limit) as cluster:
+        request = ScreenRequest(
+            files=files,
+            as_of=AS_OF,
+            rules_dir=rules_dir(),
+            seeds_dir=seeds_dir(),
+            engine="dask" if cluster else "pandas",
+            scheduler=cluster.scheduler_address if cluster else None,
+        )
+        result = screen(request, progress=_progress)
+        _progress("writing the report (records=summary)")
+        write_report(result, Path(out) / "report.xlsx", records="summary")
+        seconds = time.perf_counter() - start
+        workers = _worker_usage(cluster) if cluster else []
+    return {
+        "engine": engine,
+        "records": result.input_rows,
+        "findings": len(result.findings),
+        "partitions": result.engine,
+        "seconds": seconds,
+        "driver_cpu_s": time.process_time() - cpu_start,
+        "driver_peak_mib": peak_rss_mib(),
+        "worker_peak_mib": [usage[0] for usage in workers],
+        "worker_cpu_s": [usage[1] for usage in workers],
+        "memory_limit": memory_limit if cluster else "",
+        "commit": code_version(),
+    }
+
+
+@contextmanager
+def _dask_cluster(engine: str, memory_limit: str) -> Iterator[Any]:
+    if engine != "dask":
+        yield None
+        return
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        memory_limit=memory_limit,
+    ) as cluster:
+        yield cluster
+
+
+def _worker_usage(cluster: Any) -> list[tuple[float, float]]:
+    """Each Dask worker process's peak resident memory (MiB) and CPU seconds so far."""
+    from distributed import Client
+
+    def usage() -> tuple[float, float]:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return own.ru_maxrss / 1024, own.ru_utime + own.ru_stime
+
+    with Client(cluster) as client:
+        return list(client.run(usage).values())
+
+
+def measure_dask(root: Path, scales: list[int], memory_limit: str) -> list[Row]:
+    """The dask engine at every scale; the pandas engine beside it up to 3M workers."""
+    rows = []
+    for workers in scales:
+        folder = split_dir(root, workers)
+        _progress(f"generating {workers:,} workers into {folder}")
+        run_child("generate-split", str(workers), str(folder))
+        engines = ("pandas", "dask") if workers <= 3_000_000 else ("dask",)
+        for engine in engines:
+            _progress(f"screening {workers:,} workers with the {engine} engine")
+            rows.append(
+                {"workers": workers, **run_child("engine", engine, str(folder), memory_limit)}
+            )
+    return rows
+
+
+def dask_table(rows: list[Row]) -> str:
+    """The Markdown section of `--engine dask` runs."""
+    lines = [
+        "### Scale, `--engine dask` (benchmarks/scale.py --engine dask)",
+        "",
+        f"Commit {rows[0]['commit'] if rows else ''}; generated records (companies 1/10, "
+        f"relationships 1/5 of the workers; the workers in files of {DASK_FILE_ROWS:,}), every "
+        "bundled rule and list, CSV in to xlsx out (Records sheet summarised). Dask: a local "
+        "cluster of 2 single-threaded worker processes on this 2-core machine, each with the "
+        "memory limit shown (Dask spills from 60% of it).",
+        "",
+        "| workers | records | engine | findings | wall s | CPU s (driver + workers) | "
+        "peak MiB driver | peak MiB per worker | limit |",
+        "|---:|---:|---|---:|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        cpu = row["driver_cpu_s"] + sum(row["worker_cpu_s"])
+        peaks = ", ".join(f"{peak:,.0f}" for peak in row["worker_peak_mib"]) or "—"
+        lines.append(
+            f"| {row['workers']:,} | {row['records']:,} | {row['partitions']} | "
+            f"{row['findings']:,} | {row['seconds']:.1f} | {cpu:.1f} | "
+            f"{row['driver_peak_mib']:,.0f} | {peaks} | {row['memory_limit'] or '—'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def child_main(args: list[str]) -> None:
     """Dispatch a child process's job; print its JSON row as the last stdout line."""
     job, rest = args[0], args[1:]
@@ -816,6 +951,8 @@ def child_main(args: list[str]) -> None:
         "screen": lambda: child_screen(int(rest[0]), Path(rest[1]), [Path(p) for p in rest[2:]]),
         "peer": lambda: child_peer(Path(rest[0])),
         "profile": lambda: child_profile(Path(rest[0]), Path(rest[1])),
+        "generate-split": lambda: child_generate_split(int(rest[0]), Path(rest[1])),
+        "engine": lambda: child_engine(rest[0], Path(rest[1]), rest[2]),
     }
     print(json.dumps(jobs[job]()))
 
@@ -831,10 +968,34 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per screen, the median reported (default 3)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("pandas", "dask"),
+        default="pandas",
+        help="dask: the --engine dask runs (1M, 3M, 10M workers) beside the pandas engine's",
+    )
+    parser.add_argument(
+        "--scales", type=int, nargs="+", help="with --engine dask: the worker counts to run"
+    )
+    parser.add_argument(
+        "--memory-limit", default="3GiB", help="with --engine dask: each Dask worker's limit"
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child_main(args.child)
+        return
+    if args.engine == "dask":
+        with tempfile.TemporaryDirectory() as temp:
+            found = measure_dask(
+                args.data or Path(temp), args.scales or list(DASK_SCALES), args.memory_limit
+            )
+        if args.json:
+            args.json.write_text(json.dumps(found, indent=1), encoding="utf-8")
+        text = dask_table(found)
+        print(text)
+        if args.write is not None:
+            write_section(args.write, text, DASK_MARKER)
         return
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))

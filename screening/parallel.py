@@ -21,7 +21,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
@@ -183,6 +183,11 @@ def cluster(scheduler: str | None) -> Iterator[Client]:
         raise ScreeningError(
             f"Dask workers died running a step of the screen ({error.task}) as often as Dask "
             "retries it: no report was written"
+        ) from None
+    except CancelledError as error:  # a worker was lost with what no step can make again
+        raise ScreeningError(
+            f"a Dask worker was lost mid-screen ({error}): no report was written; give the "
+            "workers more memory, or split the worker files"
         ) from None
 
 

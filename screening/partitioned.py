@@ -15,13 +15,15 @@ row-local the driver does, from what the partitions send it:
 - the rules of workers that count across the table (`count_increase`), over the rows either
   side of the count holds for (a rule holds only where its count does).
 
-Rules run in the rulebook's dependency order, in stages: consecutive rules that run in the
-partitions are one round, and the masks the driver's rules give go back to the partitions for
-the rules after them (`employer: {finding: ...}`). A rule this split cannot run exactly (a count
-of workers inside a worker's rule, other than at its top) stops the screen before any work.
+Rules run in stages, each taking every rule of its place whose findings it reads are known
+(`plan_stages`; the bundled rules: driver, partitions, driver). The masks the driver's rules give
+go to the partitions for the rules after them (`employer: {finding: ...}`). A rule this split
+cannot run exactly (a count of workers inside a worker's rule, other than at its top) stops the
+screen before any work.
 
-Worker files are read on the Dask workers, one file at a time, and cut into partitions of about
-`partition_bytes` of input; a file of companies or relationships is read by the driver.
+Every file is read on a Dask worker, one task a file; the companies and relationships come to the
+driver, a worker file's table is cut where it was read into partitions of about `partition_bytes`
+of the file. Between two steps a partition is its rows, masks and findings only (`Partition`).
 """
 
 from __future__ import annotations

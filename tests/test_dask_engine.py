@@ -8,7 +8,8 @@ import csv
 import io
 import random
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 import pyarrow as pa
@@ -16,11 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from benchmarks.generate import generate, write_csv
 from benchmarks.same_sheets import differences
 from screening import parallel
+from screening.errors import ScreeningError
 from screening.partitioned import plan_stages
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.rulespec.conditions import FindingCondition, walk
@@ -170,41 +172,23 @@ def _indented_under_any(text: str) -> str:
     return f"{head}  - count_increase:\n{indented}\nexplain:{tail}"
 
 
+def _demo_with(out: Path, *options: str) -> Result:
+    files = [demo_dir() / name for name in RECORD_FILES]
+    return run_cli(CliRunner(), "run", *files, "--out", out, "--engine", "dask", *options)
+
+
 def test_a_scheduler_that_cannot_be_reached_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "SCHEDULER_TIMEOUT", "1s")
-    files = [demo_dir() / name for name in RECORD_FILES]
-    result = run_cli(
-        CliRunner(),
-        "run",
-        *files,
-        "--out",
-        tmp_path / "r.xlsx",
-        "--engine",
-        "dask",
-        "--scheduler",
-        "tcp://127.0.0.1:9",
-    )
-    fails(result, "tcp://127.0.0.1:9")
+    result = _demo_with(tmp_path / "r.xlsx", "--scheduler", "tcp://127.0.0.1:9")
+    fails(result, "cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert not (tmp_path / "r.xlsx").exists()
 
 
 @pytest.mark.parametrize("size", ["lots", "0B", "-5MB"])
 def test_a_partition_size_that_is_not_one_is_refused(tmp_path: Path, size: str) -> None:
-    files = [demo_dir() / name for name in RECORD_FILES]
-    result = run_cli(
-        CliRunner(),
-        "run",
-        *files,
-        "--out",
-        tmp_path / "r.xlsx",
-        "--engine",
-        "dask",
-        "--partition-size",
-        size,
-    )
-    fails(result, "--partition-size")
+    fails(_demo_with(tmp_path / "r.xlsx", "--partition-size", size), "--partition-size")
 
 
 def test_generated_registers_give_the_default_engine_s_sheets(
@@ -246,3 +230,22 @@ def test_the_bundled_rules_run_in_three_stages_each_after_the_findings_it_reads(
             }
             assert read <= known, loaded.rule.id
             known.add(loaded.rule.id)
+
+
+@pytest.mark.parametrize(
+    ("lost", "needle"),
+    [
+        (lambda: CancelledError("Shared-1 cancelled for reason: lost dependencies"), "was lost"),
+        (lambda: distributed.KilledWorker("_evaluate-7", None, 3), "_evaluate-7"),
+    ],
+)
+def test_a_worker_lost_mid_screen_is_one_error_and_no_report(
+    scheduler: str, lost: Callable[[], Exception], needle: str
+) -> None:
+    """What Dask raises when workers die (out of memory, killed) reaches the user as one line."""
+    with (
+        pytest.raises(ScreeningError, match="no report was written") as caught,
+        parallel.cluster(scheduler),
+    ):
+        raise lost()
+    assert needle in str(caught.value)
