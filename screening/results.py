@@ -139,6 +139,8 @@ class ScreenResult:
     """Findings new, gone or changed since `--baseline` (None when no baseline was given)."""
     review_files: dict[str, str] = field(default_factory=dict)
     """Decision store, suppressions and baseline used, for the Run sheet."""
+    tables: str = ""
+    """Where every row of the tables was written as files (`--tables`), and in which format."""
     engine: str = "pandas"
     """What screened the records: "pandas" (this process), or "dask" and its partitions."""
     records_listing: Literal["full", "summary"] = "full"

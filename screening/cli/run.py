@@ -30,6 +30,7 @@ from screening.pipeline import (
     workers_for,
 )
 from screening.reading.headers import ColumnMap, check_mapped
+from screening.report.datasets import TablesFormat, check_tables_destination, write_tables
 from screening.report.workbook import check_destination, write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.results import FULL_LISTING_LIMIT, RecordsListing, ScreenResult, balance
@@ -137,6 +138,18 @@ def run(
             show_default="a local cluster, one worker per core",
         ),
     ] = None,
+    tables: Annotated[
+        Path | None,
+        typer.Option(
+            "--tables",
+            help="Also write every row of the findings, records, rejected rows and data issues "
+            "into this folder, as files of up to 1,000,000 rows each (for other tools).",
+        ),
+    ] = None,
+    tables_format: Annotated[
+        TablesFormat,
+        typer.Option("--tables-format", help="Format of the --tables files."),
+    ] = "parquet",
     partition_size: Annotated[
         str,
         typer.Option(
@@ -166,7 +179,7 @@ def run(
             scheduler=scheduler,
             partition_bytes=_partition_bytes(partition_size, engine),
         )
-        result = _screen_and_report(request, report)
+        result = _screen_and_report(request, report, (tables, tables_format) if tables else None)
     if fail_on is not None and _worst(result) >= fail_on.rank:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -198,8 +211,13 @@ def demo(
         _screen_and_report(request, out)
 
 
-def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
+def _screen_and_report(
+    request: ScreenRequest, out: Path, tables: tuple[Path, TablesFormat] | None = None
+) -> ScreenResult:
+    """Screen, then write the tables (when asked) and the report."""
     _check_before_screening(request, out)
+    if tables is not None:
+        check_tables_destination(tables[0], request.input_paths)
     reuse_freed_memory()
     settle_imports()
     with Progress(
@@ -218,6 +236,9 @@ def _screen_and_report(request: ScreenRequest, out: Path) -> ScreenResult:
         # the screen's threads render the report's rows too
         with parallel.running(workers_for(request)):
             result = screen(request, progress=step)
+            if tables is not None:
+                step("writing the tables")
+                result.tables = f"{write_tables(result, *tables)} ({tables[1]})"
             step("writing report")
             written = write_report(result, out)
     _print_summary(result, written)

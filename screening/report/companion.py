@@ -37,25 +37,30 @@ def companion_paths(report: Path) -> list[Path]:
 def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path) -> None:
     """All rows of the frame as UTF-8 CSV (with BOM, so Excel reads the encoding right), written
     by Arrow's CSV writer a batch at a time: CRLF line ends (RFC 4180), every text quoted."""
-    table = pa.table({str(name): _csv_column(frame[name]) for name in columns})
+    table = pa.table({str(name): arrow_column(frame[name], neutralised=True) for name in columns})
     options = pa_csv.WriteOptions(eol="\r\n", quoting_style="needed")
     with path.open("wb") as handle:
         handle.write(codecs.BOM_UTF8)
         pa_csv.write_csv(table, handle, write_options=options)
 
 
-def _csv_column(column: pd.Series) -> pa.Array:
-    """The column as Arrow values for the CSV: text neutralised, numbers as numbers, anything
-    else (dates, mixed values) as the text pandas shows for it."""
+def arrow_column(column: pd.Series, *, neutralised: bool) -> pa.Array:
+    """The column as Arrow values for a file: numbers as numbers, anything else (dates, mixed
+    values) as the text pandas shows for it; text `neutralised` for a spreadsheet to open."""
+    keep = _neutralised if neutralised else _as_is
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
         return pa.array(column, from_pandas=True)
     if column.dtype == object and not _all_text(column):
         shown = column.map(_shown, na_action="ignore")
         is_text = column.map(lambda value: isinstance(value, str)).to_numpy(dtype=bool)
         text = pa.array(shown, type=pa.large_string(), from_pandas=True)
-        return pc.if_else(pa.array(is_text), _neutralised(text), text)
+        return pc.if_else(pa.array(is_text), keep(text), text)
     text = pa.array(column.astype("string").array, type=pa.large_string(), from_pandas=True)
-    return _neutralised(text)
+    return keep(text)
+
+
+def _as_is(text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def _all_text(column: pd.Series) -> bool:

@@ -162,6 +162,8 @@ def _run_pairs(result: ScreenResult) -> Iterator[Note]:
         yield "entries", used.entries
         yield "sha256", used.sha256
     yield from result.review_files.items()
+    if result.tables:
+        yield "tables (every row)", result.tables
     for unmatched in result.unmatched_suppressions:
         yield "suppression matching no finding", str(unmatched)
     for stage, seconds in result.stage_seconds.items():
