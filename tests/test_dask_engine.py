@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from pathlib import Path
 
+import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -249,3 +250,33 @@ def test_a_worker_lost_mid_screen_is_one_error_and_no_report(
     ):
         raise lost()
     assert needle in str(caught.value)
+
+
+def test_a_dask_report_is_reviewed_imported_and_compared_like_any_other(
+    tmp_path: Path, scheduler: str
+) -> None:
+    """Decide two findings of a dask screen's report, import them, screen again with the dask
+    engine against it as the baseline: the decisions are carried and nothing changed."""
+    files = [demo_dir() / name for name in RECORD_FILES]
+    first = _screen(files, tmp_path / "first.xlsx", *_dask(scheduler, "2kB"))
+    book = openpyxl.load_workbook(first)
+    sheet = book["Findings"]
+    header = [cell.value for cell in sheet[1]]
+    for row in (2, 3):
+        sheet.cell(row, header.index("decision") + 1).value = "confirmed"
+        sheet.cell(row, header.index("reviewer") + 1).value = "A. Analyst"
+    decided = [sheet.cell(row, header.index("finding_id") + 1).value for row in (2, 3)]
+    reviewed = tmp_path / "reviewed.xlsx"
+    book.save(reviewed)
+    imported = run_cli(CliRunner(), "review", "import", reviewed)
+    assert imported.exit_code == 0, imported.output
+    second = _screen(
+        files, tmp_path / "second.xlsx", "--baseline", str(first), *_dask(scheduler, "3kB")
+    )
+    carried = {
+        row["finding_id"]: row["decision"]
+        for row in sheet_rows(second, "Findings")
+        if row["finding_id"] in decided
+    }
+    assert carried == dict.fromkeys(decided, "confirmed")
+    assert [row for row in sheet_rows(second, "Changes") if row] == []
