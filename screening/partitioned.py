@@ -386,9 +386,8 @@ class Partition:
         """The rows of the workers the driver's rules since its last step hold for."""
         for rule, rows in fresh.items():
             held = np.zeros(len(self.table), dtype=bool)
-            held[rows[(rows >= self.offset) & (rows < self.offset + len(held))] - self.offset] = (
-                True
-            )
+            mine = rows[(rows >= self.offset) & (rows < self.offset + len(held))]
+            held[mine - self.offset] = True
             self.fired[rule] = held
 
 
@@ -396,8 +395,8 @@ def _partitions(
     files: list[_File], inputs: Inputs, partition_bytes: int, client: Client
 ) -> list[Future[Any]]:
     """The worker files' rows cut into partitions in file order (about `partition_bytes` of
-    the file each), each normalized on the Dask worker that read its file, beside the broadcast
-    tables and lists. Look-alike ids are found here, over every file's ids."""
+    the file each: of a Parquet file, of its compressed bytes), each normalized on the Dask
+    worker that read its file. Look-alike ids are found here, over every file's ids."""
     split = [item for item in files if item.future is not None]
     ids = _concat([item.table.frame for item in split], [])
     look_alike = (
@@ -439,6 +438,7 @@ class _Cut:
 
 
 def _partition(table: RawTable, cut: _Cut, as_of: pd.Timestamp) -> Partition:
+    """The cut's rows of a worker file's table, normalized as one process would have them."""
     frame = combined_raw(PARTITIONED, [table.frame.iloc[cut.start : cut.stop]])
     empty = pd.Series("", index=frame.index, dtype=TEXT)
     frame = frame.assign(**{name: empty for name in cut.columns if name not in frame.columns})
