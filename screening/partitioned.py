@@ -21,17 +21,19 @@ go to the partitions for the rules after them (`employer: {finding: ...}`). A ru
 cannot run exactly (a count of workers inside a worker's rule, other than at its top) stops the
 screen before any work.
 
-Every file is read on a Dask worker, one task a file; the companies and relationships come to the
-driver, a worker file's table is cut where it was read into partitions of about `partition_bytes`
-of the file. Between two steps a partition is its rows, masks and findings only (`Partition`).
+Every file is read on a Dask worker, one task a file (a Parquet file larger than a partition: a
+task per piece of its row groups); the companies and relationships come to the driver, a worker
+file's table is cut where it was read into partitions of about `partition_bytes` of the file. Between two steps a partition is its rows, masks and findings only (`Partition`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,9 +56,12 @@ from screening.reading import (
     ColumnMap,
     RawTable,
     duplicate_reasons,
+    merged,
+    read_parquet_piece,
     read_records,
     reject_rows,
 )
+from screening.reading.parquet import is_parquet_file, pieces
 from screening.records import RecordKind
 from screening.rows import DATA_ISSUE_COLUMNS
 from screening.rulespec.conditions import (
@@ -97,7 +102,7 @@ class Partitioned:
 class Inputs:
     """What the screen reads, as the pipeline has it."""
 
-    files: Sequence[Any]
+    files: Sequence[Path]
     encoding: str | None
     columns: ColumnMap
     as_of: dt.date
@@ -119,7 +124,7 @@ def screen_partitioned(
     stages = plan_stages(inputs.rules)
     as_of = pd.Timestamp(inputs.as_of)
     step("reading records")
-    files = _read_files(inputs, client)
+    files = _read_files(inputs, client, partition_bytes)
     _deduplicated(files, client)
     shared = _broadcast_tables(files, as_of)
     details, fingerprints = inputs.listed(sum(len(item.table.frame) for item in files))
@@ -148,7 +153,7 @@ def screen_partitioned(
     others = records_table(shared, _counted(findings), details, fingerprints)
     issues = [result.issues for result in finished] + [table.issues for table in shared.values()]
     return Partitioned(
-        inputs=[item.table for item in files],
+        inputs=_inputs(files, inputs.files),
         findings=(
             findings_frame(pa.concat_tables(findings))
             if findings
@@ -279,30 +284,56 @@ def _cannot(loaded: LoadedRule, why: str) -> ScreeningError:
 
 @dataclass
 class _File:
-    """One input file: a worker file's table as the driver keeps it (`_head`) and the future of
-    its whole table on a Dask worker; any other file's whole table, on the driver."""
+    """One input file, or a piece of a Parquet file: a worker file's table as the driver keeps
+    it (`_head`) and the future of its whole table on a Dask worker; any other file's whole
+    table, on the driver."""
 
     table: RawTable
+    source: int
+    """The input file it is (of), by its place among the inputs."""
     future: Future[Any] | None = None
     size: int = 0
+    """Its bytes in the file."""
 
 
-def _read_files(inputs: Inputs, client: Client) -> list[_File]:
-    """Every file read on the Dask workers, one task each; the tables of the broadcast kinds
-    are brought to the driver. A file that cannot be read fails the screen, the first such
-    file given first."""
-    futures = [
-        client.submit(read_records, path, inputs.encoding, inputs.columns, pure=False)
-        for path in inputs.files
-    ]
+def _read_files(inputs: Inputs, client: Client, partition_bytes: int) -> list[_File]:
+    """Every file read on the Dask workers: a Parquet file larger than a partition in pieces of
+    its row groups, any other file whole, one task each; the tables of the broadcast kinds are
+    brought to the driver. A file that cannot be read fails the screen, the first such file
+    given first."""
+    reads: list[tuple[int, Future[Any], int]] = []
+    for source, path in enumerate(inputs.files):
+        cut = pieces(path, partition_bytes) if is_parquet_file(path) else []
+        if len(cut) > 1:
+            reads += [
+                (source, client.submit(read_parquet_piece, path, piece, inputs.columns), piece.size)
+                for piece in cut
+            ]
+        else:
+            task = client.submit(read_records, path, inputs.encoding, inputs.columns, pure=False)
+            reads.append((source, task, path.stat().st_size))
     files = []
-    for path, future in zip(inputs.files, futures, strict=True):
+    for source, future, size in reads:
         head = client.submit(_head, future, pure=False).result()
         if head.kind is PARTITIONED:
-            files.append(_File(head, future, path.stat().st_size))
+            files.append(_File(head, source, future, size))
         else:
-            files.append(_File(future.result()))
+            files.append(_File(future.result(), source))
     return files
+
+
+def _inputs(files: list[_File], paths: Sequence[Path]) -> list[RawTable]:
+    """Each input file's table, its pieces joined again (with the file's SHA-256)."""
+    tables = []
+    for source, path in enumerate(paths):
+        parts = [item.table for item in files if item.source == source]
+        tables.append(parts[0] if len(parts) == 1 else merged(parts, _sha256(path)))
+    return tables
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _deduplicated(files: list[_File], client: Client) -> None:

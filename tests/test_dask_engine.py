@@ -25,6 +25,7 @@ from benchmarks.same_sheets import differences
 from screening import parallel
 from screening.errors import ScreeningError
 from screening.partitioned import plan_stages
+from screening.reading.parquet import pieces
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.rulespec.conditions import FindingCondition, walk
 from screening.rulespec.rulebook import load_rulebook
@@ -280,3 +281,44 @@ def test_a_dask_report_is_reviewed_imported_and_compared_like_any_other(
     }
     assert carried == dict.fromkeys(decided, "confirmed")
     assert [row for row in sheet_rows(second, "Changes") if row] == []
+
+
+def _as_parquet(source: Path, target: Path, row_group_size: int, extra: list[list[str]]) -> None:
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"), newline="")))
+    header, body = rows[0], [*rows[1:], *extra]
+    columns = {
+        name: [(row[i] if i < len(row) and row[i] else None) for row in body]
+        for i, name in enumerate(header)
+    }
+    pq.write_table(pa.table(columns), target, row_group_size=row_group_size)
+
+
+def test_a_parquet_file_is_read_in_pieces_of_row_groups_with_its_own_lines(
+    tmp_path: Path, scheduler: str
+) -> None:
+    """Workers and companies as Parquet files of row groups of 7 rows, read in pieces by
+    different tasks; a duplicate id, a blank row and a row without an id in later pieces: the
+    same sheets as the default engine, the Run sheet's lines and SHA-256 too."""
+    workers, companies = tmp_path / "workers.parquet", tmp_path / "companies.parquet"
+    _as_parquet(
+        demo_dir() / "workers.csv",
+        workers,
+        7,
+        [["W-0003", "Copy of Three", "KP"], [""], ["", "No Id", "KP"]],
+    )
+    _as_parquet(demo_dir() / "companies.csv", companies, 7, [])
+    files = [workers, companies, demo_dir() / "relationships.csv"]
+    assert len(pieces(workers, 1_000)) == pq.ParquetFile(workers).metadata.num_row_groups > 5
+    pandas = _screen(files, tmp_path / "pandas.xlsx")
+    dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "1kB"))
+    assert differences(pandas, dask) == []
+    rejected = sheet_rows(dask, "Rejected")
+    assert [row["line"] for row in rejected] == [
+        len(_demo_rows("workers")) + 2,
+        len(_demo_rows("workers")) + 4,
+    ]
+
+
+def _demo_rows(name: str) -> list[list[str]]:
+    text = (demo_dir() / f"{name}.csv").read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text, newline="")))[1:]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -34,7 +35,7 @@ from screening.reading.headers import (
     refuse_near_kind,
 )
 from screening.reading.parquet import FORMAT as PARQUET
-from screening.reading.parquet import is_parquet, parquet_cells
+from screening.reading.parquet import Piece, is_parquet, parquet_cells
 from screening.reading.splitting import (
     BLANK,
     TEXT,
@@ -61,6 +62,8 @@ __all__ = [
     "detect_kind",
     "read_records",
     "duplicate_reasons",
+    "merged",
+    "read_parquet_piece",
     "reject_duplicate_ids",
     "reject_rows",
     "text_column",
@@ -155,6 +158,45 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
     cells, found, delimiter, form = _cells(data, path, encoding)
     sha256 = digest.result()
     del data  # the file's bytes: its cells are all that is needed from here on
+    return _table(
+        path, cells, columns, sha256=sha256, encoding=found, delimiter=delimiter, form=form
+    )
+
+
+def read_parquet_piece(path: Path, piece: Piece, columns: ColumnMap = NO_MAP) -> RawTable:
+    """Read a piece of a Parquet file (`parquet.pieces`), its lines the file's; the file's
+    SHA-256 is left blank for the caller, who reads the pieces, to set (`merged`)."""
+    cells = parquet_cells(path, path, MAX_COLUMNS, piece)
+    return _table(path, cells, columns, sha256="", encoding="", delimiter=",", form=PARQUET)
+
+
+def merged(pieces: Sequence[RawTable], sha256: str) -> RawTable:
+    """The pieces of one file (in order) as the file's table, with the file's SHA-256."""
+    first = pieces[0]
+    rejected = [piece.rejected for piece in pieces if len(piece.rejected)]
+    return replace(
+        first,
+        sha256=sha256,
+        frame=pd.concat([piece.frame for piece in pieces], ignore_index=True),
+        rejected=pd.concat(rejected, ignore_index=True) if rejected else first.rejected,
+        lines=sum(piece.lines for piece in pieces),
+        blank_lines=sum(piece.blank_lines for piece in pieces),
+        spans=pd.concat([piece.spans for piece in pieces]) if len(pieces) > 1 else first.spans,
+    )
+
+
+def _table(
+    path: Path,
+    cells: Cells,
+    columns: ColumnMap,
+    *,
+    sha256: str,
+    encoding: str,
+    delimiter: str,
+    form: str,
+) -> RawTable:
+    """The file's cells as its table: kind detected, headers read through the mapping, rows
+    without a required value and rows reusing a record_id rejected."""
     header = columns.apply([canonical_header(name) for name in cells.header])
     where = (path, cells.header_line)
     _check_header(header, *where)
@@ -173,7 +215,7 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
         frame=frame,
         rejected=rejected,
         extra_columns=[name for name in header if name not in known],
-        encoding=found,
+        encoding=encoding,
         delimiter=delimiter,
         format=form,
         header=header,

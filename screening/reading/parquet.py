@@ -16,6 +16,7 @@ UTF-8, refuse the file with its column's name.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,14 +43,68 @@ def is_parquet(data: bytes) -> bool:
     return len(data) >= 2 * len(MAGIC) and data.startswith(MAGIC) and data.endswith(MAGIC)
 
 
-def parquet_cells(data: bytes, path: Path, max_columns: int) -> Cells:
-    """The file's rows as cells, blank rows counted but left out, like a CSV's."""
+def is_parquet_file(path: Path) -> bool:
+    """Whether the file is a Parquet file, from its first and last bytes alone."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(MAGIC))
+            file.seek(0, 2)
+            if file.tell() < 2 * len(MAGIC):
+                return False
+            file.seek(-len(MAGIC), 2)
+            return head == MAGIC and file.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False  # reading the file will say what is wrong with it
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Consecutive row groups of a Parquet file, read as one table: its first row's place in
+    the file (its lines follow from it), its rows and its compressed bytes."""
+
+    row_groups: tuple[int, ...]
+    first_row: int
+    rows: int
+    size: int
+
+
+def pieces(path: Path, target_bytes: int) -> list[Piece]:
+    """The file's row groups in pieces of about `target_bytes` compressed (a row group is never
+    cut), read from its footer alone."""
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raise InputFileError(f"cannot read Parquet file: {error}", path) from None
+    found: list[Piece] = []
+    groups: list[int] = []
+    first = rows = size = 0
+    for number in range(metadata.num_row_groups):
+        group = metadata.row_group(number)
+        bytes_ = sum(group.column(i).total_compressed_size for i in range(group.num_columns))
+        if groups and size + bytes_ > target_bytes:
+            found.append(Piece(tuple(groups), first, rows, size))
+            groups, first, rows, size = [], first + rows, 0, 0
+        groups.append(number)
+        rows, size = rows + group.num_rows, size + bytes_
+    found.append(Piece(tuple(groups), first, rows, size))
+    return found
+
+
+def parquet_cells(
+    data: bytes | Path, path: Path, max_columns: int, piece: Piece | None = None
+) -> Cells:
+    """The file's rows (or a piece's) as cells, blank rows counted but left out, like a CSV's;
+    `data`: the file's bytes, or its path (a piece is read from the file, memory-mapped)."""
     source = _opened(data, path)
     names = _column_names(source.schema_arrow, path, max_columns)
-    budget = Budget(path, len(data))
-    budget.spend(source.metadata.num_rows * len(names) * _OFFSET_BYTES)
-    columns = [_text(source, name, path, budget) for name in names]
-    rows = source.metadata.num_rows
+    if piece is None:
+        size = len(data) if isinstance(data, bytes) else path.stat().st_size
+        groups = tuple(range(source.metadata.num_row_groups))
+        piece = Piece(groups, 0, source.metadata.num_rows, size)
+    budget = Budget(path, piece.size)
+    budget.spend(piece.rows * len(names) * _OFFSET_BYTES)
+    columns = [_text(source, name, path, budget, piece.row_groups) for name in names]
+    rows = piece.rows
     blank = all_empty(columns, rows)
     kept = np.flatnonzero(~blank)
     frame = pd.DataFrame(
@@ -58,7 +113,7 @@ def parquet_cells(data: bytes, path: Path, max_columns: int) -> Cells:
             for index, column in enumerate(columns)
         }
     )
-    lines = kept.astype(np.int64) + 2
+    lines = kept.astype(np.int64) + piece.first_row + 2
     return Cells(
         header=names,
         header_line=1,
@@ -87,12 +142,16 @@ class Budget:
             )
 
 
-def _opened(data: bytes, path: Path) -> pq.ParquetFile:
+def _opened(data: bytes | Path, path: Path) -> pq.ParquetFile:
     """The file, its text columns read as dictionaries (their decoded size is known up front)."""
+
+    def source() -> pa.NativeFile:
+        return pa.BufferReader(data) if isinstance(data, bytes) else pa.memory_map(str(data))
+
     try:
-        schema = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+        schema = pq.ParquetFile(source()).schema_arrow
         textual = [field.name for field in schema if _is_textual(field.type)]
-        return pq.ParquetFile(pa.BufferReader(data), read_dictionary=textual)
+        return pq.ParquetFile(source(), read_dictionary=textual)
     except (pa.ArrowException, OSError, ValueError) as error:
         raise InputFileError(f"cannot read Parquet file: {error}", path) from None
 
@@ -129,10 +188,13 @@ def _column_names(schema: pa.Schema, path: Path, max_columns: int) -> list[str]:
     return names
 
 
-def _text(source: pq.ParquetFile, name: str, path: Path, budget: Budget) -> pa.ChunkedArray:
-    """One column as stripped text, '' for null, in one chunk; its decoded size spent first."""
+def _text(
+    source: pq.ParquetFile, name: str, path: Path, budget: Budget, groups: tuple[int, ...]
+) -> pa.ChunkedArray:
+    """One column of the row groups as stripped text, '' for null, in one chunk; its decoded
+    size spent first."""
     try:
-        column = source.read(columns=[name]).column(0)
+        column = source.read_row_groups(groups, columns=[name]).column(0)
     except (pa.ArrowException, OSError, ValueError) as error:
         raise InputFileError(f"cannot read Parquet column {name!r}: {error}", path) from None
     if pa.types.is_dictionary(column.type):
