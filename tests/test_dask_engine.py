@@ -196,23 +196,24 @@ def test_a_partition_size_that_is_not_one_is_refused(tmp_path: Path, size: str) 
 def test_generated_registers_give_the_default_engine_s_sheets(
     tmp_path: Path, scheduler: str
 ) -> None:
-    """The benchmark's generator at 10,000 workers (the 100k run is in BENCHMARKS.md), the
-    workers in two files, one of them Parquet, cut into some fifteen partitions."""
-    frames = generate(workers=10_000, companies=1_000, relationships=2_000, seed=7)
+    """The 100k benchmark's registers (`generate.py`, seed 0): the workers in two files, one of
+    them Parquet (in row groups of 10,000, read in pieces), cut into some fifteen partitions."""
+    frames = generate(workers=100_000, companies=10_000, relationships=20_000, seed=0)
     workers = frames["workers"]
     half = len(workers) // 2
     write_csv(workers.iloc[:half], tmp_path / "workers-1.csv")
     pq.write_table(
         pa.Table.from_pandas(workers.iloc[half:], preserve_index=False),
         tmp_path / "workers-2.parquet",
+        row_group_size=10_000,
     )
     write_csv(frames["companies"], tmp_path / "companies.csv")
     write_csv(frames["relationships"], tmp_path / "relationships.csv")
     files = sorted(path for path in tmp_path.iterdir() if path.suffix in {".csv", ".parquet"})
     pandas = _screen(files, tmp_path / "pandas.xlsx")
-    dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "150kB"))
+    dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "1MB"))
     assert differences(pandas, dask) == []
-    assert len(sheet_rows(dask, "Findings")) > 500
+    assert len(sheet_rows(dask, "Findings")) > 10_000
 
 
 def test_the_bundled_rules_run_in_three_stages_each_after_the_findings_it_reads() -> None:
