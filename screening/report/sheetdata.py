@@ -272,13 +272,14 @@ _ROW_HEIGHTS = pa.array(
 
 
 def _text_of(column: pd.Series) -> pa.Array | None:
-    """A column's text as Arrow strings (None when it holds no text: nothing to wrap)."""
-    if pd.api.types.infer_dtype(column.iloc[:_REPEAT_SAMPLE], skipna=True) not in (
-        "string",
-        "empty",
-    ):
-        return None
-    return _large_strings(column)
+    """A column's text as Arrow strings (None when it holds no text: nothing to wrap). In a
+    column of mixed values (the Run sheet's: text, numbers, dates) only the text wraps."""
+    kind = pd.api.types.infer_dtype(column.iloc[:_REPEAT_SAMPLE], skipna=True)
+    if kind in ("string", "empty"):
+        return _large_strings(column)
+    if kind.startswith("mixed"):
+        return _large_strings(column.map(lambda value: value if isinstance(value, str) else None))
+    return None
 
 
 def _counts(numbers: pa.Array) -> np.ndarray:

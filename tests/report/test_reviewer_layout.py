@@ -76,6 +76,21 @@ def test_rows_of_long_text_are_tall_enough_to_read_and_every_cell_reads_from_the
                 assert cell.alignment.vertical == "top"
 
 
+def test_the_run_sheet_s_long_values_are_given_rows_tall_enough_to_read(demo: Path) -> None:
+    """Its values are text, numbers and dates in one column: the text still wraps and sizes its
+    row (the command line, the columns recognised), so no value runs over the next key."""
+    run = openpyxl.load_workbook(demo)["Run"]
+    width = run.column_dimensions["B"].width
+    long_rows = 0
+    for row in range(2, run.max_row + 1):
+        value = run.cell(row, 2).value
+        if isinstance(value, str) and len(value) > width:
+            long_rows += 1
+            lines_needed = min(-(-len(value) // int(width - 1)), 8)
+            assert (run.row_dimensions[row].height or 15) >= 15 * lines_needed, (row, value)
+    assert long_rows >= 3  # the columns recognised of each demo file
+
+
 def test_the_decision_dropdown_covers_the_decision_column(demo: Path) -> None:
     findings = openpyxl.load_workbook(demo)["Findings"]
     letter = _letter(list(FINDING_COLUMNS).index("decision") + 1)
