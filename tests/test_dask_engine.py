@@ -323,3 +323,17 @@ def test_a_parquet_file_is_read_in_pieces_of_row_groups_with_its_own_lines(
 def _demo_rows(name: str) -> list[list[str]]:
     text = (demo_dir() / f"{name}.csv").read_text(encoding="utf-8")
     return list(csv.reader(io.StringIO(text, newline="")))[1:]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("--scheduler", "tcp://127.0.0.1:8786"), ("--partition-size", "1MB")],
+)
+def test_a_dask_option_without_the_dask_engine_is_refused(
+    tmp_path: Path, options: tuple[str, str]
+) -> None:
+    """A screen meant for a cluster is not run in this process by a forgotten --engine dask."""
+    files = [demo_dir() / name for name in RECORD_FILES]
+    result = run_cli(CliRunner(), "run", *files, "--out", tmp_path / "r.xlsx", *options)
+    fails(result, f"{options[0]} need --engine dask")
+    assert not (tmp_path / "r.xlsx").exists()

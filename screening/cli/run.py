@@ -38,6 +38,7 @@ from screening.review.decisions import STORE_NAME
 from screening.rulespec.rule import Severity
 
 EXIT_FINDINGS = 1
+DEFAULT_PARTITION_SIZE = f"{DEFAULT_PARTITION_BYTES // 2**20}MiB"
 console = Console(stderr=True)
 
 
@@ -156,10 +157,11 @@ def run(
             "--partition-size",
             help="With --engine dask: about how much of a worker file each partition holds.",
         ),
-    ] = "64MB",
+    ] = DEFAULT_PARTITION_SIZE,
 ) -> None:
     """Screen CSV or Parquet records and write the Excel report."""
     with fatal_errors():
+        _check_dask_options(engine, scheduler, partition_size)
         report = out or _default_out()
         request = ScreenRequest(
             files=files,
@@ -278,6 +280,23 @@ def _column_map(items: list[str], file: Path | None) -> ColumnMap:
     columns = ColumnMap.parse(items, file)
     check_mapped(columns)
     return columns
+
+
+def _check_dask_options(engine: Engine, scheduler: str | None, partition_size: str) -> None:
+    """Refuse a Dask option given without `--engine dask`: it would be silently unused, and a
+    screen meant for a cluster run in this process."""
+    if engine == "dask":
+        return
+    given = [
+        option
+        for option, used in (
+            ("--scheduler", scheduler is not None),
+            ("--partition-size", partition_size != DEFAULT_PARTITION_SIZE),
+        )
+        if used
+    ]
+    if given:
+        raise ScreeningError(f"{' and '.join(given)} need --engine dask")
 
 
 def _partition_bytes(size: str, engine: Engine) -> int:
