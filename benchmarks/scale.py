@@ -841,7 +841,7 @@ def child_engine(engine: str, folder: Path, memory_limit: str) -> Row:
     from screening.report.workbook import write_report
     from screening.resources import rules_dir, seeds_dir
 
-    files = sorted(folder.glob("*.csv"))
+    files = sorted(path for path in folder.iterdir() if path.suffix in {".csv", ".parquet"})
     cpu_start, start = time.process_time(), time.perf_counter()
     with tempfile.TemporaryDirectory() as out, _dask_cluster(engine, memory_limit) as cluster:
         request = ScreenRequest(
