@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -15,6 +17,15 @@ from screening.rows import RECORD_COLUMNS
 from screening.rulespec.catalogue import describe
 from screening.rulespec.rule import Severity
 from screening.rulespec.rulebook import Rulebook
+
+
+def stacked(frames: Sequence[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """The frames' rows one after the other (index 0..n-1), empty frames left out; with no rows
+    at all, the first frame emptied, or without a frame an empty table of `columns`."""
+    kept = [frame for frame in frames if len(frame)]
+    if not kept:
+        return frames[0].iloc[:0] if frames else pd.DataFrame(columns=list(columns))
+    return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].reset_index(drop=True)
 
 
 def sort_findings(findings: pd.DataFrame) -> pd.DataFrame:

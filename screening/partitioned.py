@@ -30,7 +30,6 @@ Between two steps a partition is its rows, masks and findings only (`Partition`)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
@@ -41,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from screening.assemble import records_table
+from screening.assemble import records_table, stacked
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
@@ -49,11 +48,16 @@ from screening.errors import ScreeningError
 from screening.findings import FRAME_COLUMNS, findings_frame, named_records, rule_findings
 from screening.matching.matcher import ListNames
 from screening.normalizing.identifiers import look_alike_ids
-from screening.normalizing.tables import RecordTable, combined_raw, empty_raw, normalize_table
+from screening.normalizing.tables import (
+    RecordTable,
+    combined_columns,
+    combined_raw,
+    empty_raw,
+    normalize_table,
+)
 from screening.reading import (
     FILE_COLUMN,
     LINE_COLUMN,
-    TEXT,
     ColumnMap,
     RawTable,
     duplicate_reasons,
@@ -154,14 +158,14 @@ def screen_partitioned(
     others = records_table(shared, _counted(findings), details, fingerprints)
     issues = [result.issues for result in finished] + [table.issues for table in shared.values()]
     return Partitioned(
-        inputs=_inputs(files, inputs.files),
+        inputs=_inputs(files, len(inputs.files)),
         findings=(
             findings_frame(pa.concat_tables(findings))
             if findings
             else pd.DataFrame(columns=FRAME_COLUMNS)
         ),
         records=pd.concat([*(result.records for result in finished), others], ignore_index=True),
-        issues=_concat(issues, DATA_ISSUE_COLUMNS),
+        issues=stacked(issues, DATA_ISSUE_COLUMNS),
         partitions=len(partitions),
     )
 
@@ -233,35 +237,43 @@ def _counted_workers(loaded: LoadedRule) -> list[Condition]:
     """The conditions of workers whose rows the rule counts: the `where` of each `workers:`
     count and both sides of each `count_increase` over workers."""
     rule = loaded.rule
-    found: list[Condition] = []
-    for condition, kind in walk(rule.when, rule.applies_to):
-        move = move_of(condition)
-        if move is not None and move.aggregate and move.target is PARTITIONED:
-            found.append(inner_condition(condition, move))
-        elif isinstance(condition, CountIncreaseCondition) and kind is PARTITIONED:
-            found += [condition.count_increase.then, condition.count_increase.now]
-    for condition in found:
-        if any(_counts(part, kind) for part, kind in walk(condition, PARTITIONED)):
-            raise _cannot(loaded, "it counts workers inside a count of workers")
+    found = [
+        counted
+        for condition, kind in walk(rule.when, rule.applies_to)
+        if _counts(condition, kind)
+        for counted in _counted_by(condition)
+    ]
+    if any(_counts_somewhere(condition) for condition in found):
+        raise _cannot(loaded, "it counts workers inside a count of workers")
     if rule.applies_to is PARTITIONED and found and not _counts_on_top(rule.when):
         raise _cannot(loaded, "its count of workers is not a condition every finding holds")
     return found
 
 
 def _counts(condition: Condition, kind: RecordKind) -> bool:
+    """Whether the condition counts workers: a `workers:` count, or a `count_increase` of a
+    worker's rule."""
     move = move_of(condition)
     if move is not None and move.aggregate and move.target is PARTITIONED:
         return True
     return isinstance(condition, CountIncreaseCondition) and kind is PARTITIONED
 
 
+def _counted_by(condition: Condition) -> list[Condition]:
+    """The conditions a count of workers counts by (`_counts`): a `workers:` count's `where`,
+    both sides of a `count_increase`."""
+    if isinstance(condition, CountIncreaseCondition):
+        return [condition.count_increase.then, condition.count_increase.now]
+    move = move_of(condition)
+    assert move is not None
+    return [inner_condition(condition, move)]
+
+
 def _counts_on_top(condition: Condition) -> bool:
     """Whether every count in a worker's rule is the rule itself or one of its `all` parts
     (then the rule holds only where the count's rows are), and there is no other."""
     if isinstance(condition, CountIncreaseCondition):
-        inside = [*walk(condition.count_increase.then, PARTITIONED)]
-        inside += [*walk(condition.count_increase.now, PARTITIONED)]
-        return not any(_counts(part, kind) for part, kind in inside)
+        return not any(_counts_somewhere(part) for part in _counted_by(condition))
     if isinstance(condition, AllCondition):
         counting = [part for part in condition.all if _counts_somewhere(part)]
         return bool(counting) and all(_counts_on_top(part) for part in counting)
@@ -323,18 +335,13 @@ def _read_files(inputs: Inputs, client: Client, partition_bytes: int) -> list[_F
     return files
 
 
-def _inputs(files: list[_File], paths: Sequence[Path]) -> list[RawTable]:
-    """Each input file's table, its pieces joined again (with the file's SHA-256)."""
+def _inputs(files: list[_File], count: int) -> list[RawTable]:
+    """Each of the `count` input files' table, its pieces joined again."""
     tables = []
-    for source, path in enumerate(paths):
+    for source in range(count):
         parts = [item.table for item in files if item.source == source]
-        tables.append(parts[0] if len(parts) == 1 else merged(parts, _sha256(path)))
+        tables.append(parts[0] if len(parts) == 1 else merged(parts))
     return tables
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _deduplicated(files: list[_File], client: Client) -> None:
@@ -450,15 +457,13 @@ def _partitions(
     the file each: of a Parquet file, of its compressed bytes), each normalized on the Dask
     worker that read its file. Look-alike ids are found here, over every file's ids."""
     split = [item for item in files if item.future is not None]
-    ids = _concat([item.table.frame for item in split], [])
+    ids = stacked([item.table.frame for item in split], [])
     look_alike = (
         look_alike_ids(ids["record_id"], ids[FILE_COLUMN], ids[LINE_COLUMN])
         if len(ids)
         else pd.Series(dtype=object)
     )
-    leading = list(empty_raw(PARTITIONED).columns)
-    extra = [name for item in split for name in item.table.header if name not in leading]
-    columns = leading + list(dict.fromkeys(extra))
+    columns = combined_columns(PARTITIONED, (item.table.header for item in split))
     partitions: list[Future[Any]] = []
     offset = 0
     for item in split:
@@ -491,12 +496,8 @@ class _Cut:
 
 def _partition(table: RawTable, cut: _Cut, as_of: pd.Timestamp) -> Partition:
     """The cut's rows of a worker file's table, normalized as one process would have them."""
-    frame = combined_raw(PARTITIONED, [table.frame.iloc[cut.start : cut.stop]])
-    empty = pd.Series("", index=frame.index, dtype=TEXT)
-    frame = frame.assign(**{name: empty for name in cut.columns if name not in frame.columns})
-    return Partition(
-        cut.offset, normalize_table(PARTITIONED, frame[cut.columns], as_of, cut.look_alike)
-    )
+    frame = combined_raw(PARTITIONED, [table.frame.iloc[cut.start : cut.stop]], cut.columns)
+    return Partition(cut.offset, normalize_table(PARTITIONED, frame, as_of, cut.look_alike))
 
 
 def _next(
@@ -622,8 +623,8 @@ def _evaluate_on_driver(
     """The stage's rules over the counted workers and every other record; their findings."""
     counted = RecordTable(
         PARTITIONED,
-        _concat([piece.values for piece in slices], []).reset_index(drop=True),
-        _concat([piece.raw for piece in slices], []).reset_index(drop=True),
+        stacked([piece.values for piece in slices], []),
+        stacked([piece.raw for piece in slices], []),
         pd.DataFrame(columns=DATA_ISSUE_COLUMNS),
     )
     if not len(counted.values.columns):
@@ -648,12 +649,8 @@ def _evaluate_on_driver(
         else:
             driven.others[loaded.rule.id] = result.mask
         table = rule_findings(loaded, result, driver, named_records(driver, kind, held))
-        if table is not None and kind is PARTITIONED:
-            table = table.set_column(
-                table.schema.get_field_index("row"), "row", pa.array(rows[table["row"].to_numpy()])
-            )
         if table is not None:
-            found.append(table)
+            found.append(_table_wide(table, rows) if kind is PARTITIONED else table)
     return found
 
 
@@ -682,15 +679,16 @@ def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: 
         details,
         fingerprints,
     )
-    shifted = [
-        table.set_column(
-            table.schema.get_field_index("row"),
-            "row",
-            pa.array(table["row"].to_numpy() + partition.offset),
-        )
-        for table in partition.findings
-    ]
+    rows = np.arange(partition.offset, partition.offset + len(partition.table))
+    shifted = [_table_wide(table, rows) for table in partition.findings]
     return _Finished(shifted, records, partition.table.issues)
+
+
+def _table_wide(findings: pa.Table, rows: np.ndarray) -> pa.Table:
+    """Findings whose `row` numbers the rows of a part of the worker table, numbering the whole
+    table's: `rows` gives each part row's table-wide row."""
+    row = findings.schema.get_field_index("row")
+    return findings.set_column(row, "row", pa.array(rows[findings["row"].to_numpy()]))
 
 
 def _counted(findings: list[pa.Table]) -> pd.DataFrame:
@@ -707,10 +705,3 @@ def _counted(findings: list[pa.Table]) -> pd.DataFrame:
             "row": np.concatenate([t["row"].to_numpy() for t in findings]),
         }
     )
-
-
-def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
-    kept = [frame for frame in frames if len(frame)]
-    if not kept:
-        return frames[0].iloc[:0] if frames else pd.DataFrame(columns=list(columns))
-    return pd.concat(kept, ignore_index=True) if len(kept) > 1 else kept[0].reset_index(drop=True)

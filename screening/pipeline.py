@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from screening.assemble import (
     rules_table,
     sort_findings,
     sources_table,
+    stacked,
 )
 from screening.engine.context import Context
 from screening.errors import InputFileError
@@ -254,7 +255,7 @@ def _in_process(
         details, fingerprints = _listed(request, listing)
         records = records_table(tables, findings, details, fingerprints)
     issues = [table.issues for table in tables.values() if not table.issues.empty]
-    return _Screened(raws, lists, findings, records, _frames(issues, DATA_ISSUE_COLUMNS), listing)
+    return _Screened(raws, lists, findings, records, stacked(issues, DATA_ISSUE_COLUMNS), listing)
 
 
 def _partitioned(
@@ -427,14 +428,7 @@ def _list_summary(watchlist: Watchlist) -> ListSummary:
 
 
 def _rejected(raws: list[RawTable]) -> pd.DataFrame:
-    return _frames([raw.rejected for raw in raws if not raw.rejected.empty], REJECTED_COLUMNS)
-
-
-def _frames(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
-    """The frames one after the other; none: an empty frame of `columns`."""
-    if not frames:
-        return pd.DataFrame(columns=list(columns))
-    return pd.concat(frames, ignore_index=True)
+    return stacked([raw.rejected for raw in raws if not raw.rejected.empty], REJECTED_COLUMNS)
 
 
 Tested = dict[tuple[RecordKind, str], list[str]]
@@ -486,4 +480,4 @@ def _given(header: list[str]) -> set[str]:
 
 
 def _data_issues(issues: pd.DataFrame, absent: pd.DataFrame) -> pd.DataFrame:
-    return _frames([frame for frame in (absent, issues) if not frame.empty], DATA_ISSUE_COLUMNS)
+    return stacked([frame for frame in (absent, issues) if not frame.empty], DATA_ISSUE_COLUMNS)

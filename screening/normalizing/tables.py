@@ -6,6 +6,7 @@ value (the usual case), so a million records are held once, not twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -126,15 +127,30 @@ def normalize_table(
     return RecordTable(kind, values, raw, _issues(kind, raw, problems))
 
 
-def combined_raw(kind: RecordKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The kind's rows from every file: schema columns first, then extra columns as they come;
-    an extra column a file lacks is '' on its rows. One file's frame is used as it is."""
+def combined_columns(kind: RecordKind, headers: Iterable[Iterable[str]]) -> list[str]:
+    """The columns of the kind's rows from files with these headers: the schema's first (with
+    `_file` and `_line`), then the files' other columns as they come."""
+    leading = list(empty_raw(kind).columns)
+    extra = [name for header in headers for name in header if name not in leading]
+    return leading + list(dict.fromkeys(extra))
+
+
+def combined_raw(
+    kind: RecordKind, frames: list[pd.DataFrame], columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The kind's rows from every file, in `combined_columns` (or in `columns`, those of more
+    files than these: a partition's); an extra column a file lacks is '' on its rows. One file's
+    frame is used as it is."""
     if not frames:
         return empty_raw(kind)
     combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    leading = list(empty_raw(kind).columns)
-    extra = [name for frame in frames for name in frame.columns if name not in leading]
-    combined = combined[leading + list(dict.fromkeys(extra))]
+    order = list(columns or combined_columns(kind, (frame.columns for frame in frames)))
+    absent = [name for name in order if name not in combined.columns]
+    if absent:
+        empty = pd.Series("", index=combined.index, dtype=TEXT)
+        combined = combined.assign(**dict.fromkeys(absent, empty))
+    combined = combined[order]
+    extra = order[len(empty_raw(kind).columns) :]
     gaps = [name for name in extra if combined[name].hasnans]
     return combined.fillna(dict.fromkeys(gaps, "")) if gaps else combined
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -155,25 +156,29 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
         raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
     # hashlib and pyarrow's parser both let go of the GIL: the digest costs no time of its own
     digest = parallel.start(partial(_sha256, data))
-    cells, found, delimiter, form = _cells(data, path, encoding)
+    split = _cells(data, path, encoding)
     sha256 = digest.result()
     del data  # the file's bytes: its cells are all that is needed from here on
-    return _table(
-        path, cells, columns, sha256=sha256, encoding=found, delimiter=delimiter, form=form
-    )
+    return _table(path, split, columns, sha256)
 
 
 def read_parquet_piece(path: Path, piece: Piece, columns: ColumnMap = NO_MAP) -> RawTable:
     """Read a piece of a Parquet file (`parquet.pieces`), its lines the file's; the file's
-    SHA-256 is left blank for the caller, who reads the pieces, to set (`merged`)."""
-    cells = parquet_cells(path, path, MAX_COLUMNS, piece)
-    return _table(path, cells, columns, sha256="", encoding="", delimiter=",", form=PARQUET)
+    SHA-256 is left blank, for `merged` to set once the pieces are joined."""
+    split = _parquet_split(parquet_cells(path, MAX_COLUMNS, piece=piece))
+    return _table(path, split, columns, sha256="")
 
 
-def merged(pieces: Sequence[RawTable], sha256: str) -> RawTable:
-    """The pieces of one file (in order) as the file's table, with the file's SHA-256."""
+def merged(pieces: Sequence[RawTable]) -> RawTable:
+    """The pieces of one file (in order) as the file's table, with the file's SHA-256 (read
+    from the file, a block at a time)."""
     first = pieces[0]
     rejected = [piece.rejected for piece in pieces if len(piece.rejected)]
+    try:
+        with first.path.open("rb") as file:
+            sha256 = hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError as error:
+        raise InputFileError(f"cannot read file: {error.strerror or error}", first.path) from None
     return replace(
         first,
         sha256=sha256,
@@ -185,18 +190,10 @@ def merged(pieces: Sequence[RawTable], sha256: str) -> RawTable:
     )
 
 
-def _table(
-    path: Path,
-    cells: Cells,
-    columns: ColumnMap,
-    *,
-    sha256: str,
-    encoding: str,
-    delimiter: str,
-    form: str,
-) -> RawTable:
+def _table(path: Path, split: _Split, columns: ColumnMap, sha256: str) -> RawTable:
     """The file's cells as its table: kind detected, headers read through the mapping, rows
     without a required value and rows reusing a record_id rejected."""
+    cells, delimiter = split.cells, split.delimiter
     header = columns.apply([canonical_header(name) for name in cells.header])
     where = (path, cells.header_line)
     _check_header(header, *where)
@@ -215,9 +212,9 @@ def _table(
         frame=frame,
         rejected=rejected,
         extra_columns=[name for name in header if name not in known],
-        encoding=encoding,
+        encoding=split.encoding,
         delimiter=delimiter,
-        format=form,
+        format=split.form,
         header=header,
         lines=cells.line_count - cells.header_line,
         blank_lines=cells.blank_lines,
@@ -244,11 +241,25 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, str, str]:
-    """The file split into cells, with the encoding it was read in, its delimiter (what a
-    rejected row's cells are joined by) and its format."""
+class _Split(NamedTuple):
+    """A file split into cells, with the encoding it was read in ("" for Parquet, whose text is
+    UTF-8 by its format), its delimiter (what a rejected row's cells are joined by) and its
+    format."""
+
+    cells: Cells
+    encoding: str
+    delimiter: str
+    form: str
+
+
+def _parquet_split(cells: Cells) -> _Split:
+    return _Split(cells, "", ",", PARQUET)
+
+
+def _cells(data: bytes, path: Path, encoding: str | None) -> _Split:
+    """The file split into cells (see `_Split`)."""
     if is_parquet(data):
-        return parquet_cells(data, path, MAX_COLUMNS), "", ",", PARQUET
+        return _parquet_split(parquet_cells(path, MAX_COLUMNS, data))
     decoded = decode(data, path, encoding)
     try:
         header = first_line(decoded)
@@ -259,7 +270,7 @@ def _cells(data: bytes, path: Path, encoding: str | None) -> tuple[Cells, str, s
         raise InputFileError(f"cannot split CSV: {error}", path) from None
     if cells is None:
         raise InputFileError("file is empty: no header row", path)
-    return cells, decoded.encoding, delimiter, CSV
+    return _Split(cells, decoded.encoding, delimiter, CSV)
 
 
 def _check_width(header: str, delimiter: str, path: Path) -> None:

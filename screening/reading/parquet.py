@@ -15,6 +15,7 @@ UTF-8, refuse the file with its column's name.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,11 +49,10 @@ def is_parquet_file(path: Path) -> bool:
     try:
         with path.open("rb") as file:
             head = file.read(len(MAGIC))
-            file.seek(0, 2)
-            if file.tell() < 2 * len(MAGIC):
-                return False
-            file.seek(-len(MAGIC), 2)
-            return head == MAGIC and file.read(len(MAGIC)) == MAGIC
+            if file.seek(0, os.SEEK_END) < 2 * len(MAGIC):
+                return False  # its first and last bytes overlap: too short for both magics
+            file.seek(-len(MAGIC), os.SEEK_END)
+            return is_parquet(head + file.read(len(MAGIC)))
     except OSError:
         return False  # reading the file will say what is wrong with it
 
@@ -91,14 +91,14 @@ def pieces(path: Path, target_bytes: int) -> list[Piece]:
 
 
 def parquet_cells(
-    data: bytes | Path, path: Path, max_columns: int, piece: Piece | None = None
+    path: Path, max_columns: int, data: bytes | None = None, piece: Piece | None = None
 ) -> Cells:
     """The file's rows (or a piece's) as cells, blank rows counted but left out, like a CSV's;
-    `data`: the file's bytes, or its path (a piece is read from the file, memory-mapped)."""
-    source = _opened(data, path)
+    read from `data`, the file's bytes, or else from the file, memory-mapped."""
+    source = _opened(path, data)
     names = _column_names(source.schema_arrow, path, max_columns)
     if piece is None:
-        size = len(data) if isinstance(data, bytes) else path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size
         groups = tuple(range(source.metadata.num_row_groups))
         piece = Piece(groups, 0, source.metadata.num_rows, size)
     budget = Budget(path, piece.size)
@@ -142,11 +142,11 @@ class Budget:
             )
 
 
-def _opened(data: bytes | Path, path: Path) -> pq.ParquetFile:
+def _opened(path: Path, data: bytes | None) -> pq.ParquetFile:
     """The file, its text columns read as dictionaries (their decoded size is known up front)."""
 
     def source() -> pa.NativeFile:
-        return pa.BufferReader(data) if isinstance(data, bytes) else pa.memory_map(str(data))
+        return pa.BufferReader(data) if data is not None else pa.memory_map(str(path))
 
     try:
         schema = pq.ParquetFile(source()).schema_arrow

@@ -109,13 +109,12 @@ def _write_table(
 
 
 def _replace(folder: Path, staged: Path) -> None:
-    """The staged folder renamed into place; an earlier screen's tables moved aside first and
-    removed once the new ones are there."""
+    """The staged folder renamed into place; an earlier screen's tables moved aside first (under
+    the staged folder's unique name, `.old` for `.part`) and removed once the new ones are there."""
     if not folder.exists():
         staged.rename(folder)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
-    old.rmdir()
+    old = staged.with_suffix(".old")
     folder.rename(old)
     try:
         staged.rename(folder)
