@@ -2,38 +2,42 @@
 
 The rule files and the engine are the same as in one process: each partition runs the pandas
 engine over its share of the workers, with every company and relationship beside it (those
-tables are broadcast to the Dask workers, as the lists are). A worker's rule reads its own row
-and what one lookup reaches (its employer, the employer's relationships and findings), so a
-partition's masks, evidence and findings are the ones the whole table gives. What is not
-row-local the driver does, from what the partitions send it:
+tables are normalized by a task and read by every partition's steps, as the lists are). A
+worker's rule reads its own row and what one lookup reaches (its employer, the employer's
+relationships and findings), so a partition's masks, evidence and findings are the ones the
+whole table gives. What is not row-local:
 
-- the duplicate and look-alike `record_id` checks, over every partition's ids;
+- the duplicate and look-alike `record_id` checks, on the driver over every file's ids;
 - the rules of companies and relationships, whose counts of workers (`workers:`) look only at
   the workers that hold the counted condition: the partitions send those rows (a semi-join of
-  flagged ids) and the driver runs the rule over them beside every company. A worker that does
-  not hold counts for nothing, so every count, and the list of workers it shows, is exact;
+  flagged ids) to one task, which runs the rule over them beside every company. A worker that
+  does not hold counts for nothing, so every count, and the list of workers it shows, is exact;
 - the rules of workers that count across the table (`count_increase`), over the rows either
-  side of the count holds for (a rule holds only where its count does).
+  side of the count holds for (a rule holds only where its count does), in that task too.
 
 Rules run in stages, each taking every rule of its place whose findings it reads are known
-(`plan_stages`; the bundled rules: driver, partitions, driver). The masks the driver's rules give
+(`plan_stages`; the bundled rules: once, partitions, once). The masks the rules run once give
 go to the partitions for the rules after them (`employer: {finding: ...}`). A rule this split
 cannot run exactly (a count of workers inside a worker's rule, other than at its top) stops the
 screen before any work.
 
 Every file is read on a Dask worker, one task a file (a Parquet file larger than a partition: a
-task per piece of its row groups); the companies and relationships come to the driver, a worker
-file's table is cut where it was read into partitions of about `partition_bytes` of the file.
-Between two steps a partition is its rows, masks and findings only (`Partition`).
+task per piece of its row groups), and stays there: the driver keeps each row's id, file and
+line. A worker file's table is cut where it was read into partitions of about `partition_bytes`
+of its rows as read. Everything the steps share is a task's result, never data scattered from
+the driver, so a Dask worker lost (to memory, say) is made good from the files. Between two
+steps a partition is its rows, masks and findings only (`Partition`), which Dask can spill.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -62,11 +66,13 @@ from screening.reading import (
     RawTable,
     duplicate_reasons,
     merged,
+    read_csv_piece,
     read_parquet_piece,
     read_records,
     reject_rows,
 )
-from screening.reading.parquet import is_parquet_file, pieces
+from screening.reading.cutting import CsvPiece, csv_pieces
+from screening.reading.parquet import Piece, is_parquet_file, pieces
 from screening.records import RecordKind
 from screening.rows import DATA_ISSUE_COLUMNS
 from screening.rulespec.conditions import (
@@ -94,8 +100,8 @@ class Partitioned:
     """What a partitioned screen gives the pipeline: the tables one process would have built."""
 
     inputs: list[RawTable]
-    """Every input file as read, in the order given; a worker file's `frame` holds only each
-    screened row's `record_id`, `_file` and `_line` (its values stayed on the Dask workers)."""
+    """Every input file as read, in the order given; its `frame` holds only each screened
+    row's `_line` (its values stayed on the Dask workers)."""
     findings: pd.DataFrame
     records: pd.DataFrame
     issues: pd.DataFrame
@@ -131,32 +137,35 @@ def screen_partitioned(
     step("reading records")
     files = _read_files(inputs, client, partition_bytes)
     _deduplicated(files, client)
-    shared = _broadcast_tables(files, as_of)
+    shared = SharedFiles(
+        uuid.uuid4().hex,
+        tuple(item.read for item in files if item.table.kind is not PARTITIONED),
+        as_of,
+    )
+    lists = _given(client, Lists(inputs.watchlists, inputs.names))
     details, fingerprints = inputs.listed(sum(len(item.table.frame) for item in files))
     partitions = _partitions(files, inputs, partition_bytes, client)
     for item in files:
-        item.future = None  # each file's table goes once its partitions are made from it
+        item.future = None  # a file's table goes once what is made from it is made
+        item.table = _lines_only(item.table)
     step(f"evaluating rules over {len(partitions)} partitions")
-    everywhere = Shared(shared, inputs.watchlists, inputs.names, as_of)
-    driver = Context(
-        tables=shared,
-        as_of=as_of,
-        watchlists=inputs.watchlists,
-        prepared_names=inputs.names,
-    )
-    sent = _everywhere(client, everywhere)
-    found, driven = _run_stages(stages, partitions, sent, driver, client)
+    found, driven = _run_stages(stages, partitions, (shared, lists), client)
     step("collecting findings")
-    finished = client.gather(
+    others: _Finished = client.submit(
+        _shared_records, shared, _counted(found), details, fingerprints, pure=False
+    ).result()
+    client.run(_forget, shared.screen)  # what is left to do reads the partitions alone
+    driven_rows = _given(client, driven)
+    finished = _collected(
+        client,
         [
-            _next(client, _finish, partition, driven, details, fingerprints)
+            _next(client, _finish, partition, driven_rows, details, fingerprints)
             for partition in partitions
-        ]
+        ],
     )
     _check_every_row_screened(files, finished)
     findings = [table for result in finished for table in result.findings] + found
-    others = records_table(shared, _counted(findings), details, fingerprints)
-    issues = [result.issues for result in finished] + [table.issues for table in shared.values()]
+    issues = [result.issues for result in finished] + [others.issues]
     return Partitioned(
         inputs=_inputs(files, len(inputs.files)),
         findings=(
@@ -164,7 +173,9 @@ def screen_partitioned(
             if findings
             else pd.DataFrame(columns=FRAME_COLUMNS)
         ),
-        records=pd.concat([*(result.records for result in finished), others], ignore_index=True),
+        records=pd.concat(
+            [*(result.records for result in finished), others.records], ignore_index=True
+        ),
         issues=stacked(issues, DATA_ISSUE_COLUMNS),
         partitions=len(partitions),
     )
@@ -187,35 +198,36 @@ def _check_every_row_screened(files: list[_File], finished: list[_Finished]) -> 
 
 @dataclass(frozen=True)
 class Stage:
-    """Rules that run in one place, side by side: in every partition, or on the driver."""
+    """Rules that run side by side: in every partition, or once over every company and
+    relationship and the workers they count."""
 
     rules: list[LoadedRule]
-    on_driver: bool
+    once: bool
     relevant: list[Condition] = field(default_factory=list)
-    """On the driver: the conditions of workers whose rows its rules count (any one holding)."""
+    """Run once: the conditions of workers whose rows its rules count (any one holding)."""
 
 
 def plan_stages(rules: list[LoadedRule]) -> list[Stage]:
     """The rulebook's rules (in dependency order) in as few stages as their findings allow: a
-    stage takes every rule of its place whose earlier findings are known by then (a rule on the
-    driver that counts workers by a finding needs that finding in the partitions first), in the
+    stage takes every rule of its place whose earlier findings are known by then (a rule run
+    once that counts workers by a finding needs that finding in the partitions first), in the
     rulebook's order. A rule the split cannot run exactly is refused here, before any work."""
     counted = {loaded.rule.id: _counted_workers(loaded) for loaded in rules}
     pending, known, stages = list(rules), set[str](), list[Stage]()
     while pending:
         before = len(pending)
-        for on_driver in (True, False):
+        for once in (True, False):
             chosen: list[LoadedRule] = []
             for loaded in pending:
                 rule = loaded.rule
                 here = rule.applies_to is not PARTITIONED or bool(counted[rule.id])
                 reads = _findings_read([rule.when])
                 ready = reads <= known | {chosen_rule.rule.id for chosen_rule in chosen}
-                if here == on_driver and ready and _findings_read(counted[rule.id]) <= known:
+                if here == once and ready and _findings_read(counted[rule.id]) <= known:
                     chosen.append(loaded)
             if chosen:
                 relevant = [part for loaded in chosen for part in counted[loaded.rule.id]]
-                stages.append(Stage(chosen, on_driver, relevant))
+                stages.append(Stage(chosen, once, relevant))
                 known |= {loaded.rule.id for loaded in chosen}
                 pending = [loaded for loaded in pending if loaded not in chosen]
         if len(pending) == before:  # a rulebook checks its findings for cycles: never here
@@ -295,43 +307,65 @@ def _cannot(loaded: LoadedRule, why: str) -> ScreeningError:
 # --- reading ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Read:
+    """How one file, or a piece of a Parquet file, is read, and which of its rows reuse an
+    earlier row's record_id: all a Dask worker needs to read it (again)."""
+
+    path: Path
+    encoding: str | None
+    columns: ColumnMap
+    piece: Piece | CsvPiece | None = None
+    duplicates: pd.Series | None = None
+    """The reason of each row rejected for its record_id, by its place in the table read."""
+
+    def table(self) -> RawTable:
+        if self.piece is None:
+            table = read_records(self.path, self.encoding, self.columns)
+        elif isinstance(self.piece, CsvPiece):
+            table = read_csv_piece(self.path, self.piece, self.columns)
+        else:
+            table = read_parquet_piece(self.path, self.piece, self.columns)
+        return table if self.duplicates is None else reject_rows(table, self.duplicates)
+
+
 @dataclass
 class _File:
-    """One input file, or a piece of a Parquet file: a worker file's table as the driver keeps
-    it (`_head`) and the future of its whole table on a Dask worker; any other file's whole
-    table, on the driver."""
+    """One input file, or a piece of a Parquet file: its table as the driver keeps it
+    (`_head`), and the future of its whole table on a Dask worker."""
 
+    read: _Read
     table: RawTable
     source: int
     """The input file it is (of), by its place among the inputs."""
-    future: Future[Any] | None = None
-    size: int = 0
-    """Its bytes in the file."""
+    future: Future[Any] | None
+    size: int
+    """The bytes its rows hold, as read."""
 
 
 def _read_files(inputs: Inputs, client: Client, partition_bytes: int) -> list[_File]:
-    """Every file read on the Dask workers: a Parquet file larger than a partition in pieces of
-    its row groups, any other file whole, one task each; the tables of the broadcast kinds are
-    brought to the driver. A file that cannot be read fails the screen, the first such file
-    given first."""
-    reads: list[tuple[int, Future[Any], int]] = []
+    """Every file read on the Dask workers, one task each: a file larger than a partition in
+    pieces (of a Parquet file's row groups, of a CSV file's records where it can be cut), any
+    other file whole. A file that cannot be read fails the screen, the first such file given
+    first."""
+    reads: list[tuple[int, _Read]] = []
     for source, path in enumerate(inputs.files):
-        cut = pieces(path, partition_bytes) if is_parquet_file(path) else []
-        if len(cut) > 1:
-            reads += [
-                (source, client.submit(read_parquet_piece, path, piece, inputs.columns), piece.size)
-                for piece in cut
-            ]
-        else:
-            task = client.submit(read_records, path, inputs.encoding, inputs.columns, pure=False)
-            reads.append((source, task, path.stat().st_size))
+        cut: Sequence[Piece | CsvPiece] = []
+        if is_parquet_file(path):
+            cut = pieces(path, partition_bytes)
+        elif inputs.encoding is None:  # a given encoding is read whole, as it may not be UTF-8
+            cut = csv_pieces(path, partition_bytes)
+        read = _Read(path, inputs.encoding, inputs.columns)
+        reads += (
+            [(source, replace(read, piece=piece)) for piece in cut]
+            if len(cut) > 1
+            else [(source, read)]
+        )
+    futures = [client.submit(_Read.table, read, pure=False) for _, read in reads]
     files = []
-    for source, future, size in reads:
-        head = client.submit(_head, future, pure=False).result()
-        if head.kind is PARTITIONED:
-            files.append(_File(head, source, future, size))
-        else:
-            files.append(_File(future.result(), source))
+    for (source, read), future in zip(reads, futures, strict=True):
+        head, size = client.submit(_head, future, pure=False).result()
+        files.append(_File(read, head, source, future, size))
     return files
 
 
@@ -345,49 +379,124 @@ def _inputs(files: list[_File], count: int) -> list[RawTable]:
 
 
 def _deduplicated(files: list[_File], client: Client) -> None:
-    """Rows reusing an earlier row's record_id, in any file of their kind, rejected: on the Dask
-    worker holding the file's table, or here."""
+    """Rows reusing an earlier row's record_id, in any file of their kind, rejected on the Dask
+    worker holding the file's table."""
     for kind in RecordKind:
         chosen = [item for item in files if item.table.kind is kind]
         for place, reasons in duplicate_reasons([item.table.frame for item in chosen]).items():
             item = chosen[place]
-            if item.future is None:
-                item.table = reject_rows(item.table, reasons)
-            else:
-                item.future = client.submit(reject_rows, item.future, reasons, pure=False)
-                item.table = client.submit(_head, item.future, pure=False).result()
+            item.read = replace(item.read, duplicates=reasons)
+            item.future = client.submit(reject_rows, item.future, reasons, pure=False)
+            item.table, item.size = client.submit(_head, item.future, pure=False).result()
 
 
-def _head(table: RawTable) -> RawTable:
-    """The table as the driver keeps it: each screened row's record_id, file and line."""
-    return replace(table, frame=table.frame[["record_id", FILE_COLUMN, LINE_COLUMN]])
+def _head(table: RawTable) -> tuple[RawTable, int]:
+    """The table as the driver keeps it (each screened row's record_id, file and line), and
+    the bytes its rows hold."""
+    kept = replace(table, frame=table.frame[["record_id", FILE_COLUMN, LINE_COLUMN]])
+    return kept, _held_bytes(table)
 
 
-def _broadcast_tables(files: list[_File], as_of: pd.Timestamp) -> dict[RecordKind, RecordTable]:
-    """Every kind but the partitioned one, normalized whole: each partition has them all."""
-    return {
-        kind: normalize_table(
-            kind,
-            combined_raw(kind, [item.table.frame for item in files if item.table.kind is kind]),
-            as_of,
-        )
-        for kind in RecordKind
-        if kind is not PARTITIONED
-    }
+def _lines_only(table: RawTable) -> RawTable:
+    """The table as the Run sheet reads it, once its ids are checked: each row's line."""
+    return replace(table, frame=table.frame[[LINE_COLUMN]])
+
+
+def _held_bytes(table: RawTable) -> int:
+    """About the bytes a table read holds (Arrow text: its buffers)."""
+    return sum(int(frame.memory_usage(deep=False).sum()) for frame in (table.frame, table.rejected))
 
 
 # --- partitions ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
+class Lists:
+    """The lists every rule reads, prepared once: a task's result, fetched by each Dask worker."""
+
+    watchlists: Sequence[Watchlist]
+    names: Mapping[str | None, ListNames]
+
+
+@dataclass(frozen=True)
+class SharedFiles:
+    """Every record but the workers, as the files they come from: each Dask worker reads and
+    normalizes them for itself, once a screen (`_tables_here`).
+
+    Reading them costs a few seconds a worker; sending the tables would cost their size twice
+    over in the worker receiving them (the bytes and the tables, a GiB each at a million
+    companies), and tables held in one worker are lost with it."""
+
+    screen: str
+    """What a worker keeps its tables under: unique to the screen."""
+    reads: tuple[_Read, ...]
+    as_of: pd.Timestamp
+
+    def shared(self, lists: Lists) -> Shared:
+        """What a step reads besides its partition, on this Dask worker."""
+        return Shared(_tables_here(self), lists.watchlists, lists.names, self.as_of)
+
+    def normalized(self) -> dict[RecordKind, RecordTable]:
+        """Every kind's table but the partitioned one's, read and normalized whole."""
+        tables = [read.table() for read in self.reads]
+        return {
+            kind: normalize_table(
+                kind,
+                combined_raw(kind, [table.frame for table in tables if table.kind is kind]),
+                self.as_of,
+            )
+            for kind in RecordKind
+            if kind is not PARTITIONED
+        }
+
+
+_HELD: dict[str, dict[RecordKind, RecordTable]] = {}
+_HOLDING = Lock()  # a Dask worker with several threads reads the tables once
+
+
+def _tables_here(files: SharedFiles) -> dict[RecordKind, RecordTable]:
+    """The tables of `files` as this process holds them, read on first use in a screen; one
+    screen's at a time."""
+    with _HOLDING:
+        if files.screen not in _HELD:
+            _HELD.clear()
+            _HELD[files.screen] = files.normalized()
+        return _HELD[files.screen]
+
+
+def _forget(screen: str) -> None:
+    """The screen's tables let go by this process (its screen is over)."""
+    with _HOLDING:
+        _HELD.pop(screen, None)
+
+
+@dataclass(frozen=True)
 class Shared:
-    """What every partition's rules read besides its own rows: on each Dask worker once."""
+    """What every rule reads besides the workers."""
 
     tables: dict[RecordKind, RecordTable]
     """Every kind's table but the partitioned one's."""
     watchlists: Sequence[Watchlist]
     names: Mapping[str | None, ListNames]
     as_of: pd.Timestamp
+
+    def context(self, workers: RecordTable, fired: Mapping[str, pd.Series | np.ndarray]) -> Context:
+        """A step's context: `workers` beside every other record, with the masks of the rules
+        run so far (`fired`: over the workers, or over the kind their rule applies to)."""
+        index = workers.values.index
+        context = Context(
+            tables={PARTITIONED: workers, **self.tables},
+            as_of=self.as_of,
+            watchlists=self.watchlists,
+            prepared_names=self.names,
+        )
+        context.fired.update(
+            {
+                rule: held if isinstance(held, pd.Series) else pd.Series(held, index=index)
+                for rule, held in fired.items()
+            }
+        )
+        return context
 
 
 @dataclass
@@ -401,28 +510,17 @@ class Partition:
     """The table-wide row of its first worker."""
     table: RecordTable
     fired: dict[str, np.ndarray] = field(default_factory=dict)
-    """Each worker's rule run so far (its own and the driver's): which of its rows it holds for."""
+    """Each worker's rule run so far (in it, or once): which of its rows it holds for."""
     findings: list[pa.Table] = field(default_factory=list)
     """Its rules' findings, `row` numbered within the partition."""
 
-    def context(self, shared: Shared, driver: Mapping[str, pd.Series]) -> Context:
+    def context(self, shared: Shared, others: Mapping[str, pd.Series]) -> Context:
         """The context of a step: its rows beside every other record, with every mask so far
-        (`driver`: those of the driver's rules of companies and relationships)."""
-        index = self.table.values.index
-        context = Context(
-            tables={PARTITIONED: self.table, **shared.tables},
-            as_of=shared.as_of,
-            watchlists=shared.watchlists,
-            prepared_names=shared.names,
-        )
-        context.fired.update(driver)
-        context.fired.update(
-            {rule: pd.Series(held, index=index) for rule, held in self.fired.items()}
-        )
-        return context
+        (`others`: those of the rules of companies and relationships)."""
+        return shared.context(self.table, {**others, **self.fired})
 
     def take(self, fresh: Updates) -> None:
-        """The rows of the workers the driver's rules since its last step hold for."""
+        """The rows of the workers the rules run once since its last step hold for."""
         for rule, rows in fresh.items():
             held = np.zeros(len(self.table), dtype=bool)
             mine = rows[(rows >= self.offset) & (rows < self.offset + len(held))]
@@ -437,26 +535,26 @@ class Partition:
 
 
 def _weighed_by_dask() -> None:
-    """Dask weighs an object it does not know as a few bytes, and moves such a partition to an
-    idle worker as if it cost nothing (a third of the CPU of a 1M screen went to that): it is
-    told a partition's weight."""
+    """Dask weighs an object it does not know as a few bytes: it moved such a partition to an
+    idle worker as if it cost nothing (a third of the CPU of a 1M screen went to that), and
+    would spill the small things it knows before the large tables it does not. It is told what
+    a partition and a table read weigh."""
     try:
         from dask.sizeof import sizeof
     except ImportError:  # the default engine: no Dask, nothing to tell
         return
     sizeof.register(Partition)(Partition.memory)
-
-
-_weighed_by_dask()
+    sizeof.register(RawTable)(_held_bytes)
+    sizeof.register(_Finished)(_Finished.memory)
 
 
 def _partitions(
     files: list[_File], inputs: Inputs, partition_bytes: int, client: Client
 ) -> list[Future[Any]]:
-    """The worker files' rows cut into partitions in file order (about `partition_bytes` of
-    the file each: of a Parquet file, of its compressed bytes), each normalized on the Dask
-    worker that read its file. Look-alike ids are found here, over every file's ids."""
-    split = [item for item in files if item.future is not None]
+    """The worker files' rows cut into partitions in file order (each holding about
+    `partition_bytes` of the rows as read), each normalized on the Dask worker that read its
+    file. Look-alike ids are found here, over every file's ids."""
+    split = [item for item in files if item.table.kind is PARTITIONED]
     ids = stacked([item.table.frame for item in split], [])
     look_alike = (
         look_alike_ids(ids["record_id"], ids[FILE_COLUMN], ids[LINE_COLUMN])
@@ -481,7 +579,8 @@ def _partitions(
 
 @dataclass(frozen=True)
 class _Cut:
-    """A partition's rows of its file's table, and what the driver found for them."""
+    """A partition's rows of its file's table, and what the driver found for them (over every
+    file's ids)."""
 
     start: int
     stop: int
@@ -511,67 +610,76 @@ def _next(
 # --- stages ----------------------------------------------------------------------------------
 
 Updates = dict[str, np.ndarray]
-"""The driver's rules of workers: the table-wide rows of the workers each holds for."""
+"""The rules of workers run once: the table-wide rows of the workers each holds for."""
 
 
 @dataclass
-class _Driven:
-    """What the driver's rules gave, for the partitions' steps after them."""
+class _Once:
+    """What a stage run once gave: its findings, and its masks for the steps after it."""
 
+    findings: list[pa.Table] = field(default_factory=list)
     workers: Updates = field(default_factory=dict)
     others: dict[str, pd.Series] = field(default_factory=dict)
-    """The masks of its rules of companies and relationships (over their broadcast tables)."""
+    """The masks of its rules of companies and relationships (over their whole tables)."""
 
 
 def _run_stages(
     stages: list[Stage],
     partitions: list[Future[Any]],
-    shared: Future[Any],
-    driver: Context,
+    shared: tuple[SharedFiles, Future[Any]],
     client: Client,
 ) -> tuple[list[pa.Table], Updates]:
-    """Every stage in order: the findings of the driver's rules, and the rows of workers each
-    of its rules of workers holds for."""
-    found: list[pa.Table] = []
-    driven = _Driven()
-    sent = _everywhere(client, driven.others)
+    """Every stage in order: the findings of the rules run once, and the rows of workers each
+    of those rules of workers holds for."""
+    done = _Once()
+    sent = _given(client, {})
     taken: set[str] = set()
     worker_rules: list[str] = []  # whose masks the partitions hold, in the order they ran
     for stage in stages:
-        fresh = {rule: rows for rule, rows in driven.workers.items() if rule not in taken}
+        fresh = {rule: rows for rule, rows in done.workers.items() if rule not in taken}
         taken |= set(fresh)
-        args = (shared, sent, fresh)
-        if not stage.on_driver:
+        args = (*shared, sent, _given(client, fresh))
+        if not stage.once:
             partitions[:] = [_next(client, _evaluate, p, *args, stage.rules) for p in partitions]
             worker_rules += [loaded.rule.id for loaded in stage.rules]
             continue
         steps = [_next(client, _counted_rows, p, *args, stage.relevant) for p in partitions]
         partitions[:] = [client.submit(itemgetter(0), step, pure=False) for step in steps]
-        slices = client.gather([client.submit(itemgetter(1), step, pure=False) for step in steps])
-        found += _evaluate_on_driver(stage, slices, driver, driven, worker_rules)
-        sent = _everywhere(client, dict(driven.others))
+        slices = [client.submit(itemgetter(1), step, pure=False) for step in steps]
+        once = client.submit(
+            _evaluate_once, stage, *shared, done.others, slices, worker_rules, pure=False
+        ).result()
+        done.findings += once.findings
+        done.workers |= once.workers
+        done.others |= once.others
+        sent = _given(client, dict(done.others))
         worker_rules += [
             loaded.rule.id for loaded in stage.rules if loaded.rule.applies_to is PARTITIONED
         ]
-    return found, driven.workers
+    return done.findings, done.workers
 
 
-def _everywhere(client: Client, value: Any) -> Future[Any]:
-    """`value` on every Dask worker, once: for every partition's steps to read."""
-    future: Future[Any] = client.scatter([value], broadcast=True)[0]
-    return future
+def _given(client: Client, value: Any) -> Future[Any]:
+    """`value` as a task's result, for the partitions' steps to read: should the Dask worker
+    holding it be lost, Dask makes it again (data scattered to the workers it could not)."""
+    return client.submit(_itself, value, pure=False)
+
+
+def _itself(value: Any) -> Any:
+    return value
 
 
 def _evaluate(
     partition: Partition,
-    shared: Shared,
-    driver: dict[str, pd.Series],
+    files: SharedFiles,
+    lists: Lists,
+    others: dict[str, pd.Series],
     fresh: Updates,
     rules: list[LoadedRule],
 ) -> Partition:
     """The partition's next step: `rules` run over its rows, their masks and findings kept."""
     partition.take(fresh)
-    context = partition.context(shared, driver)
+    context = partition.context(files.shared(lists), others)
     results = evaluate(rules, context)
     held = [result.mask.to_numpy(dtype=bool) for _, result in results]
     partition.fired.update(
@@ -588,7 +696,7 @@ def _evaluate(
 
 @dataclass(frozen=True)
 class _Slice:
-    """The workers of a partition a driver's stage counts: their values as given and typed,
+    """The workers of a partition a stage run once counts: their values as given and typed,
     their table-wide rows, and the masks of the workers' rules run so far."""
 
     values: pd.DataFrame
@@ -599,14 +707,15 @@ class _Slice:
 
 def _counted_rows(
     partition: Partition,
-    shared: Shared,
-    driver: dict[str, pd.Series],
+    files: SharedFiles,
+    lists: Lists,
+    others: dict[str, pd.Series],
     fresh: Updates,
     relevant: list[Condition],
 ) -> tuple[Partition, _Slice]:
-    """The partition, and the slice of it a driver's stage counts (any of `relevant` holds)."""
+    """The partition, and the slice of it a stage run once counts (any of `relevant` holds)."""
     partition.take(fresh)
-    context, table = partition.context(shared, driver), partition.table
+    context, table = partition.context(files.shared(lists), others), partition.table
     held = np.zeros(len(table), dtype=bool)
     for condition in relevant:
         held |= compile_condition(condition, PARTITIONED)(context).mask.to_numpy(dtype=bool)
@@ -617,10 +726,16 @@ def _counted_rows(
     )
 
 
-def _evaluate_on_driver(
-    stage: Stage, slices: list[_Slice], driver: Context, driven: _Driven, worker_rules: list[str]
-) -> list[pa.Table]:
-    """The stage's rules over the counted workers and every other record; their findings."""
+def _evaluate_once(
+    stage: Stage,
+    files: SharedFiles,
+    lists: Lists,
+    others: dict[str, pd.Series],
+    slices: list[_Slice],
+    worker_rules: list[str],
+) -> _Once:
+    """The stage's rules over the counted workers (the `slices`, with the masks of
+    `worker_rules`) and every other record (with the masks of the rules of those, `others`)."""
     counted = RecordTable(
         PARTITIONED,
         stacked([piece.values for piece in slices], []),
@@ -631,27 +746,24 @@ def _evaluate_on_driver(
         counted = normalize_table(PARTITIONED, empty_raw(PARTITIONED))
     rows = np.concatenate([piece.rows for piece in slices]) if slices else np.zeros(0, np.int64)
     fired = {
-        rule: pd.Series(
-            np.concatenate([piece.fired[rule] for piece in slices])
-            if slices
-            else np.zeros(0, bool),
-            index=counted.values.index,
-        )
+        rule: np.concatenate([piece.fired[rule] for piece in slices])
+        if slices
+        else np.zeros(0, bool)
         for rule in worker_rules
     }
-    driver.with_records(PARTITIONED, counted, fired)
-    found = []
-    for loaded, result in evaluate(stage.rules, driver):
+    context = files.shared(lists).context(counted, {**others, **fired})
+    once = _Once()
+    for loaded, result in evaluate(stage.rules, context):
         kind = loaded.rule.applies_to
         held = np.flatnonzero(result.mask.to_numpy(dtype=bool))
         if kind is PARTITIONED:
-            driven.workers[loaded.rule.id] = rows[held]
+            once.workers[loaded.rule.id] = rows[held]
         else:
-            driven.others[loaded.rule.id] = result.mask
-        table = rule_findings(loaded, result, driver, named_records(driver, kind, held))
+            once.others[loaded.rule.id] = result.mask
+        table = rule_findings(loaded, result, context, named_records(context, kind, held))
         if table is not None:
-            found.append(_table_wide(table, rows) if kind is PARTITIONED else table)
-    return found
+            once.findings.append(_table_wide(table, rows) if kind is PARTITIONED else table)
+    return once
 
 
 # --- findings and records ----------------------------------------------------------------------
@@ -663,11 +775,25 @@ class _Finished:
     records: pd.DataFrame
     issues: pd.DataFrame
 
+    def memory(self) -> int:
+        """About the bytes it holds (`Partition.memory`)."""
+        frames = (self.records, self.issues)
+        held = sum(int(frame.memory_usage(deep=False).sum()) for frame in frames)
+        return held + sum(int(table.nbytes) for table in self.findings)
+
+
+def _collected(client: Client, futures: list[Future[Any]]) -> list[_Finished]:
+    """The partitions' results, in order, each let go by Dask as it comes."""
+    results = []
+    while futures:
+        results.append(futures.pop(0).result())
+    return results
+
 
 def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: bool) -> _Finished:
     """The partition's findings (rows table-wide), records and data issues; `driven`: the rows
-    of workers each of the driver's rules of workers holds for (their findings are the driver's,
-    and count on the records too)."""
+    of workers each rule of workers run once holds for (their findings came from that run, and
+    count on the records too)."""
     partition.take(driven)
     kind = PARTITIONED
     counted = [table["row"].to_numpy() for table in partition.findings]
@@ -682,6 +808,15 @@ def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: 
     rows = np.arange(partition.offset, partition.offset + len(partition.table))
     shifted = [_table_wide(table, rows) for table in partition.findings]
     return _Finished(shifted, records, partition.table.issues)
+
+
+def _shared_records(
+    files: SharedFiles, counted: pd.DataFrame, details: bool, fingerprints: bool
+) -> _Finished:
+    """The records of every kind but the partitioned one, and their data issues."""
+    tables = _tables_here(files)
+    issues = stacked([table.issues for table in tables.values()], DATA_ISSUE_COLUMNS)
+    return _Finished([], records_table(tables, counted, details, fingerprints), issues)
 
 
 def _table_wide(findings: pa.Table, rows: np.ndarray) -> pa.Table:
@@ -705,3 +840,6 @@ def _counted(findings: list[pa.Table]) -> pd.DataFrame:
             "row": np.concatenate([t["row"].to_numpy() for t in findings]),
         }
     )
+
+
+_weighed_by_dask()

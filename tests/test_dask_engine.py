@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import shutil
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ from screening.rulespec.sources import load_corpus
 from tests.conftest import AS_OF, fails, run_cli, sheet_rows
 
 distributed = pytest.importorskip("distributed")
+from distributed import WorkerPlugin  # noqa: E402  (after the skip without Dask)
 
 DATA = Path(__file__).parent / "data"
 RECORD_FILES = ("workers.csv", "companies.csv", "relationships.csv")
@@ -80,13 +82,16 @@ def test_duplicates_across_files_and_partitions_are_rejected_as_in_one_process(
     tmp_path: Path, scheduler: str
 ) -> None:
     """A record_id repeated in a second worker file and in a later partition of the same file,
-    and a look-alike id (Cyrillic Р) in another partition: the same Rejected and Data issues."""
+    a look-alike id (Cyrillic Р) in another partition, and a company's record_id repeated (each
+    Dask worker reads the companies again): the same Rejected and Data issues."""
     folder = tmp_path / "in"
     folder.mkdir()
     for name in RECORD_FILES:
         shutil.copy(demo_dir() / name, folder / name)
     with (folder / "workers.csv").open("a", encoding="utf-8") as file:
         file.write("W-0001,Kim Chol Jin again,KP,1986-04-12\n")
+    with (folder / "companies.csv").open("a", encoding="utf-8") as file:
+        file.write("C-001,Vostok Stroy Alliance again,KP,,,,,,,,,\n")
     (folder / "more-workers.csv").write_text(
         "record_id,full_name,nationality\nW-0002,Second Copy,KP\n\u0420-001,Look Alike,KP\n",
         encoding="utf-8",
@@ -95,7 +100,7 @@ def test_duplicates_across_files_and_partitions_are_rejected_as_in_one_process(
     pandas = _screen(files, tmp_path / "pandas.xlsx")
     dask = _screen(files, tmp_path / "dask.xlsx", *_dask(scheduler, "1kB"))
     assert differences(pandas, dask) == []
-    assert len(sheet_rows(dask, "Rejected")) == 2
+    assert len(sheet_rows(dask, "Rejected")) == 3
 
 
 def _shuffled(source: Path, target: Path, seed: int) -> None:
@@ -221,7 +226,7 @@ def test_the_bundled_rules_run_in_three_stages_each_after_the_findings_it_reads(
     every rule of workers in the partitions, then the counts of workers by their findings."""
     rulebook = load_rulebook(rules_dir(), load_corpus(seeds_dir()))
     stages = plan_stages(rulebook.rules)
-    assert [stage.on_driver for stage in stages] == [True, False, True]
+    assert [stage.once for stage in stages] == [True, False, True]
     assert sum(len(stage.rules) for stage in stages) == len(rulebook.rules)
     known: set[str] = set()
     for stage in stages:
@@ -252,6 +257,40 @@ def test_a_worker_lost_mid_screen_is_one_error_and_no_report(
     ):
         raise lost()
     assert needle in str(caught.value)
+
+
+class _KillsItsWorkerOnce(WorkerPlugin):
+    """Ends its worker's process as a partition's rules start on it, the first time in the
+    cluster (`marker` is written then): a worker lost mid-screen, as to the out-of-memory
+    killer, with partitions and what every step reads in its memory."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def transition(self, key: object, start: str, finish: str, **kwargs: object) -> None:
+        started = finish == "executing" and str(key).startswith("_evaluate-")
+        if started and not self.marker.exists():
+            self.marker.touch()
+            os._exit(1)
+
+
+# a second cluster beside the module's: Dask says its HTTP port is taken, and takes another
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
+def test_a_worker_lost_mid_screen_is_made_good_by_dask(tmp_path: Path) -> None:
+    """Dask makes again what the lost worker held, from the files: the same report."""
+    files = [demo_dir() / name for name in RECORD_FILES]
+    pandas = _screen(files, tmp_path / "pandas.xlsx")
+    killed = tmp_path / "killed"
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.register_plugin(_KillsItsWorkerOnce(killed))
+        dask = _screen(files, tmp_path / "dask.xlsx", *_dask(cluster.scheduler_address, "1kB"))
+    assert killed.exists()
+    assert differences(pandas, dask) == []
 
 
 def test_a_dask_report_is_reviewed_imported_and_compared_like_any_other(

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from screening import parallel
 from screening.errors import InputFileError
+from screening.reading.cutting import CsvPiece
 from screening.reading.encodings import decode
 from screening.reading.headers import (
     NO_MAP,
@@ -44,6 +45,7 @@ from screening.reading.splitting import (
     Cells,
     detect_delimiter,
     first_line,
+    shifted,
     split,
     text_column,
 )
@@ -64,6 +66,7 @@ __all__ = [
     "read_records",
     "duplicate_reasons",
     "merged",
+    "read_csv_piece",
     "read_parquet_piece",
     "reject_duplicate_ids",
     "reject_rows",
@@ -164,9 +167,25 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
 
 def read_parquet_piece(path: Path, piece: Piece, columns: ColumnMap = NO_MAP) -> RawTable:
     """Read a piece of a Parquet file (`parquet.pieces`), its lines the file's; the file's
-    SHA-256 is left blank, for `merged` to set once the pieces are joined."""
+    SHA-256 is left blank, for `merged` to set once the pieces are joined, and a record_id
+    repeated for `reject_duplicate_ids` to reject over every piece."""
     split = _parquet_split(parquet_cells(path, MAX_COLUMNS, piece=piece))
-    return _table(path, split, columns, sha256="")
+    return _table(path, split, columns, sha256="", whole=False)
+
+
+def read_csv_piece(path: Path, piece: CsvPiece, columns: ColumnMap = NO_MAP) -> RawTable:
+    """Read a piece of a CSV file (`cutting.csv_pieces`) under the file's header, its lines the
+    file's; the rest as `read_parquet_piece`."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(piece.header)
+            file.seek(piece.start)
+            body = file.read(piece.stop - piece.start)
+    except OSError as error:
+        raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
+    split = _cells(header + body, path, None)
+    cells = shifted(split.cells, piece.first_line - 2)  # the piece's first line is its line 2
+    return _table(path, split._replace(cells=cells), columns, sha256="", whole=False)
 
 
 def merged(pieces: Sequence[RawTable]) -> RawTable:
@@ -190,9 +209,12 @@ def merged(pieces: Sequence[RawTable]) -> RawTable:
     )
 
 
-def _table(path: Path, split: _Split, columns: ColumnMap, sha256: str) -> RawTable:
+def _table(
+    path: Path, split: _Split, columns: ColumnMap, sha256: str, whole: bool = True
+) -> RawTable:
     """The file's cells as its table: kind detected, headers read through the mapping, rows
-    without a required value and rows reusing a record_id rejected."""
+    without a required value and, in a `whole` file, rows reusing a record_id rejected (a
+    piece's are rejected over every piece, with the first row of all: `reject_duplicate_ids`)."""
     cells, delimiter = split.cells, split.delimiter
     header = columns.apply([canonical_header(name) for name in cells.header])
     where = (path, cells.header_line)
@@ -225,7 +247,7 @@ def _table(path: Path, split: _Split, columns: ColumnMap, sha256: str) -> RawTab
             if canonical_header(written) != new
         },
     )
-    return reject_duplicate_ids([table])[0]
+    return reject_duplicate_ids([table])[0] if whole else table
 
 
 def _spans(cells: Cells) -> pd.Series:

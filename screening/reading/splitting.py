@@ -129,7 +129,7 @@ def split(decoded: Decoded, delimiter: str) -> Cells | None:
             )
         parts.append(_until(rest, offset, broken))
         offset, rest = _resumed(index, broken.line, len(cells.header), delimiter)
-    parts.append(_shifted(rest, offset))
+    parts.append(shifted(rest, offset))
     return _accounted(_joined(cells, parts), index, delimiter)
 
 
@@ -247,9 +247,9 @@ def _until(cells: Cells, offset: int, broken: Rejection) -> Cells:
         cells.ends[kept],
         [row for row in cells.rejected if row.line < line],
     )
-    shifted = _shifted(part, offset)
-    shifted.rejected.append(broken)
-    return shifted
+    moved = shifted(part, offset)
+    moved.rejected.append(broken)
+    return moved
 
 
 def _resumed(index: _LazyIndex, line: int, width: int, delimiter: str) -> tuple[int, Cells]:
@@ -262,11 +262,20 @@ def _resumed(index: _LazyIndex, line: int, width: int, delimiter: str) -> tuple[
     return line - 1, cells
 
 
-def _shifted(cells: Cells, offset: int) -> Cells:
+def shifted(cells: Cells, offset: int) -> Cells:
+    """The cells with every line `offset` lines further down the file."""
     if not offset:
         return cells
     rejected = [
-        row._replace(line=row.line + offset, last=row.last + offset) for row in cells.rejected
+        Rejection(
+            row.line + offset,
+            row.last + offset,
+            row.reason.replace(
+                _runs(row.line, row.last), _runs(row.line + offset, row.last + offset)
+            ),
+            row.raw,
+        )
+        for row in cells.rejected
     ]
     return replace(cells, lines=cells.lines + offset, ends=cells.ends + offset, rejected=rejected)
 
@@ -374,10 +383,14 @@ def _lines(data: bytes, start: int) -> Iterator[tuple[int, int, int]]:
 
 
 def _width_reason(fields: int, width: int, first: int, last: int) -> str:
-    reason = f"has {fields} fields, the header has {width}"
-    if last > first:
-        reason += f" (a quoted field runs from line {first} to line {last}: unbalanced quote?)"
-    return reason
+    return f"has {fields} fields, the header has {width}{_runs(first, last)}"
+
+
+def _runs(first: int, last: int) -> str:
+    """What a reason says of a row over several lines (`first` to `last`)."""
+    if last == first:
+        return ""
+    return f" (a quoted field runs from line {first} to line {last}: unbalanced quote?)"
 
 
 # --- the exact splitter: the csv module, row by row ------------------------------------------
