@@ -833,17 +833,22 @@ def child_generate_split(workers: int, folder: Path) -> Row:
 
 
 def child_engine(engine: str, folder: Path, memory_limit: str) -> Row:
-    """One screen of a split scale, report included, with `engine`; for dask, on a local
-    cluster of two single-threaded worker processes each limited to `memory_limit` (spilling
-    to disk from 60% of it): the peak memory and CPU seconds of this process and of each
-    Dask worker process."""
+    """One screen of a split scale, report included, with `engine`; for dask, on the tool's
+    own local cluster (`parallel.local_cluster`: a single-threaded worker process per core),
+    each worker limited to `memory_limit`: the peak memory and CPU seconds of this process and
+    of the Dask workers (their peaks sampled, since a restarted worker's own count starts over),
+    and how many worker processes were started again mid-screen."""
     from screening.pipeline import ScreenRequest, screen
     from screening.report.workbook import write_report
     from screening.resources import rules_dir, seeds_dir
 
     files = sorted(path for path in folder.iterdir() if path.suffix in {".csv", ".parquet"})
     cpu_start, start = time.process_time(), time.perf_counter()
-    with tempfile.TemporaryDirectory() as out, _dask_cluster(engine, memory_limit) as cluster:
+    with (
+        tempfile.TemporaryDirectory() as out,
+        _dask_cluster(engine, memory_limit) as cluster,
+        _sampled_children() as children,
+    ):
         request = ScreenRequest(
             files=files,
             as_of=AS_OF,
@@ -867,9 +872,59 @@ def child_engine(engine: str, folder: Path, memory_limit: str) -> Row:
         "driver_peak_mib": peak_rss_mib(),
         "worker_peak_mib": [usage[0] for usage in workers],
         "worker_cpu_s": [usage[1] for usage in workers],
+        "any_worker_peak_mib": children.peak_mib,
+        "workers_restarted": max(0, children.started - len(workers)) if cluster else 0,
         "memory_limit": memory_limit if cluster else "",
         "commit": code_version(),
     }
+
+
+class _Children:
+    """The largest resident memory any process under this one had, and how many such
+    processes were started once sampling began."""
+
+    def __init__(self) -> None:
+        self.peak_mib = 0.0
+        self.seen: set[int] = set()
+        self.first: set[int] | None = None
+
+    @property
+    def started(self) -> int:
+        return len(self.seen - (self.first or set()))
+
+    def sample(self) -> None:
+        import psutil
+
+        pids = set()
+        for child in psutil.Process().children(recursive=True):
+            try:
+                self.peak_mib = max(self.peak_mib, child.memory_info().rss / 2**20)
+                pids.add(child.pid)
+            except psutil.Error:
+                continue  # it ended between the listing and the look
+        if self.first is None:
+            self.first = pids
+        self.seen |= pids
+
+
+@contextmanager
+def _sampled_children(every: float = 0.2) -> Iterator[_Children]:
+    """The processes under this one, sampled every `every` seconds on a thread."""
+    import threading
+
+    children, done = _Children(), threading.Event()
+
+    def run() -> None:
+        while not done.wait(every):
+            children.sample()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield children
+    finally:
+        done.set()
+        thread.join()
 
 
 @contextmanager
@@ -877,15 +932,9 @@ def _dask_cluster(engine: str, memory_limit: str) -> Iterator[Any]:
     if engine != "dask":
         yield None
         return
-    from distributed import LocalCluster
+    from screening.parallel import local_cluster
 
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        memory_limit=memory_limit,
-    ) as cluster:
+    with local_cluster(memory_limit) as cluster:
         yield cluster
 
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from screening.errors import ScreeningError
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -48,6 +48,15 @@ WORKERS = max(1, min(_cores(), 4))
 NEEDS_DASK = "--engine dask needs Dask: pip install 'screening[dask]'"
 SCHEDULER_TIMEOUT = "10s"
 """How long to try to reach a `--scheduler` before giving up."""
+SPILLING = {
+    "distributed.worker.memory.target": 0.5,
+    "distributed.worker.memory.spill": 0.6,
+    "distributed.worker.memory.pause": 0.75,
+}
+"""When a local Dask worker spills its partitions to disk, and stops taking steps, as parts of
+its memory limit: earlier than Dask's defaults (0.6, 0.7, 0.8), since a step's own memory (the
+companies and relationships it reads beside its partition, its context) is not Dask's to spill
+and needs the room."""
 
 
 class Runner:
@@ -158,17 +167,12 @@ def cluster(scheduler: str | None) -> Iterator[Client]:
     NumPy kernels and Python between them: processes, not threads, share the cores) and this
     machine's memory divided between them, each spilling to disk before it runs out."""
     try:
-        from distributed import Client, KilledWorker, LocalCluster
+        from distributed import Client, KilledWorker
     except ImportError:
         raise ScreeningError(NEEDS_DASK) from None
     try:
         if scheduler is None:
-            with (
-                LocalCluster(
-                    n_workers=WORKERS, threads_per_worker=1, processes=True, dashboard_address=None
-                ) as local,
-                Client(local) as client,
-            ):
+            with local_cluster() as local, Client(local) as client:
                 yield client
             return
         try:
@@ -189,6 +193,27 @@ def cluster(scheduler: str | None) -> Iterator[Client]:
             f"a Dask worker was lost mid-screen ({error}): no report was written; give the "
             "workers more memory, or split the worker files"
         ) from None
+
+
+@contextmanager
+def local_cluster(memory_limit: str = "auto") -> Iterator[LocalCluster]:
+    """A Dask cluster on this machine: one single-threaded worker process per core, each
+    limited to `memory_limit` ("auto": this machine's memory divided between them) and spilling
+    to disk as `SPILLING` says."""
+    import dask
+    from distributed import LocalCluster
+
+    with (
+        dask.config.set(SPILLING),
+        LocalCluster(
+            n_workers=WORKERS,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit=memory_limit,
+        ) as local,
+    ):
+        yield local
 
 
 def start(work: Callable[[], Result]) -> Future[Result]:

@@ -139,7 +139,7 @@ def screen_partitioned(
     _deduplicated(files, client)
     shared = SharedFiles(
         uuid.uuid4().hex,
-        tuple(item.read for item in files if item.table.kind is not PARTITIONED),
+        tuple((item.table.kind, item.read) for item in files if item.table.kind is not PARTITIONED),
         as_of,
     )
     lists = _given(client, Lists(inputs.watchlists, inputs.names))
@@ -429,7 +429,7 @@ class SharedFiles:
 
     screen: str
     """What a worker keeps its tables under: unique to the screen."""
-    reads: tuple[_Read, ...]
+    reads: tuple[tuple[RecordKind, _Read], ...]
     as_of: pd.Timestamp
 
     def shared(self, lists: Lists) -> Shared:
@@ -437,12 +437,12 @@ class SharedFiles:
         return Shared(_tables_here(self), lists.watchlists, lists.names, self.as_of)
 
     def normalized(self) -> dict[RecordKind, RecordTable]:
-        """Every kind's table but the partitioned one's, read and normalized whole."""
-        tables = [read.table() for read in self.reads]
+        """Every kind's table but the partitioned one's, read and normalized whole, a kind at a
+        time (its files as read go once they are one table)."""
         return {
             kind: normalize_table(
                 kind,
-                combined_raw(kind, [table.frame for table in tables if table.kind is kind]),
+                combined_raw(kind, [read.table().frame for of, read in self.reads if of is kind]),
                 self.as_of,
             )
             for kind in RecordKind
