@@ -348,13 +348,12 @@ def _read_files(inputs: Inputs, client: Client, partition_bytes: int) -> list[_F
     pieces (of a Parquet file's row groups, of a CSV file's records where it can be cut), any
     other file whole. A file that cannot be read fails the screen, the first such file given
     first."""
+    cuts = [
+        client.submit(_pieces, path, partition_bytes, inputs.encoding is None, pure=False)
+        for path in inputs.files
+    ]
     reads: list[tuple[int, _Read]] = []
-    for source, path in enumerate(inputs.files):
-        cut: Sequence[Piece | CsvPiece] = []
-        if is_parquet_file(path):
-            cut = pieces(path, partition_bytes)
-        elif inputs.encoding is None:  # a given encoding is read whole, as it may not be UTF-8
-            cut = csv_pieces(path, partition_bytes)
+    for source, (path, cut) in enumerate(zip(inputs.files, client.gather(cuts), strict=True)):
         read = _Read(path, inputs.encoding, inputs.columns)
         reads += (
             [(source, replace(read, piece=piece)) for piece in cut]
@@ -367,6 +366,15 @@ def _read_files(inputs: Inputs, client: Client, partition_bytes: int) -> list[_F
         head, size = client.submit(_head, future, pure=False).result()
         files.append(_File(read, head, source, future, size))
     return files
+
+
+def _pieces(path: Path, partition_bytes: int, csv: bool) -> Sequence[Piece | CsvPiece]:
+    """The pieces a file is read in: of a Parquet file, its row groups; of a `csv` file (one
+    whose encoding was not given: it may not be UTF-8), its records where it can be cut; none
+    (read whole) if the file is not larger than a partition."""
+    if is_parquet_file(path):
+        return pieces(path, partition_bytes)
+    return csv_pieces(path, partition_bytes) if csv else []
 
 
 def _inputs(files: list[_File], count: int) -> list[RawTable]:

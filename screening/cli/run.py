@@ -155,7 +155,8 @@ def run(
         str,
         typer.Option(
             "--partition-size",
-            help="With --engine dask: about how much of a worker file each partition holds.",
+            help="With --engine dask: about how much memory each partition's workers take as "
+            "read (a file larger than this is read in pieces).",
         ),
     ] = DEFAULT_PARTITION_SIZE,
 ) -> None:

@@ -112,9 +112,10 @@ class _Scan:
         a value (after a delimiter, a line break or the quote it doubles) or ends one (before a
         delimiter, a line break or the quote that doubles it)."""
         after = self._byte(start + len(block))
-        cr = np.flatnonzero(block == _CR)
-        if len(cr) and not np.all(_at(block, cr + 1, after) == _LF):
-            return False
+        if self.data.find(b"\r", start, start + len(block)) != -1:  # a byte search, in C
+            cr = np.flatnonzero(block == _CR)
+            if not np.all(_at(block, cr + 1, after) == _LF):
+                return False
         if not len(quotes):
             return True
         opening = np.arange(len(quotes)) % 2 == 0
