@@ -309,8 +309,8 @@ def _cannot(loaded: LoadedRule, why: str) -> ScreeningError:
 
 @dataclass(frozen=True)
 class _Read:
-    """How one file, or a piece of a Parquet file, is read, and which of its rows reuse an
-    earlier row's record_id: all a Dask worker needs to read it (again)."""
+    """How one file, or a piece of one, is read, and which of its rows reuse an earlier row's
+    record_id: all a Dask worker needs to read it (again)."""
 
     path: Path
     encoding: str | None
@@ -331,8 +331,8 @@ class _Read:
 
 @dataclass
 class _File:
-    """One input file, or a piece of a Parquet file: its table as the driver keeps it
-    (`_head`), and the future of its whole table on a Dask worker."""
+    """One input file, or a piece of one: its table as the driver keeps it (`_head`), and the
+    future of its whole table on a Dask worker."""
 
     read: _Read
     table: RawTable

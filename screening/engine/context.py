@@ -98,20 +98,6 @@ class Context:
             self._links[wanted] = index_in(self.column(kind, key), ids)
         return self._links[wanted]
 
-    def with_records(
-        self, kind: RecordKind, table: RecordTable, fired: Mapping[str, pd.Series]
-    ) -> None:
-        """Put another table of `kind` in, with the masks of its rules that ran (`fired`, over
-        its rows): what was derived from the old table (lookups, tests, name matches) goes.
-        The other kinds' tables, and all that was derived from them alone, stay."""
-        self.tables = {**self.tables, kind: table}
-        self.fired.update(fired)
-        self._links = {key: rows for key, rows in self._links.items() if kind not in key}
-        for cache in (self._tests, self._factorized, self._name_matches, self._all_matches):
-            for key in [key for key in cache if key[0] is kind]:
-                del cache[key]
-        self._matching = {key: work for key, work in self._matching.items() if key[0] is not kind}
-
     def tested(self, test: tuple[Any, ...], run: Callable[[], pd.Series]) -> pd.Series:
         """The mask of a field test, computed once per run: rules repeat the same tests (five
         check for DPRK nationals) over whole tables. `test` names the kind, field, operator and
