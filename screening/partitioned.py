@@ -507,19 +507,23 @@ class Shared:
         return context
 
 
-@dataclass
+@dataclass(frozen=True)
 class Partition:
     """A share of the workers, between two steps of the screen: its rows, the masks of the
     workers' rules run so far and the findings its own rules gave. Nothing else is kept (a
     step's context goes with the step), so Dask can spill a partition to disk and read it back.
+
+    A step gives a new partition and leaves the one it was given as it was: after a worker is
+    lost, Dask may run a step again on the same input (one that added its findings to its input
+    found them there twice).
     """
 
     offset: int
     """The table-wide row of its first worker."""
     table: RecordTable
-    fired: dict[str, np.ndarray] = field(default_factory=dict)
+    fired: Mapping[str, np.ndarray] = field(default_factory=dict)
     """Each worker's rule run so far (in it, or once): which of its rows it holds for."""
-    findings: list[pa.Table] = field(default_factory=list)
+    findings: tuple[pa.Table, ...] = ()
     """Its rules' findings, `row` numbered within the partition."""
 
     def context(self, shared: Shared, others: Mapping[str, pd.Series]) -> Context:
@@ -527,13 +531,16 @@ class Partition:
         (`others`: those of the rules of companies and relationships)."""
         return shared.context(self.table, {**others, **self.fired})
 
-    def take(self, fresh: Updates) -> None:
-        """The rows of the workers the rules run once since its last step hold for."""
+    def taking(self, fresh: Updates) -> Partition:
+        """The partition with the rows of its workers the rules run once since its last step
+        hold for."""
+        fired = dict(self.fired)
         for rule, rows in fresh.items():
             held = np.zeros(len(self.table), dtype=bool)
             mine = rows[(rows >= self.offset) & (rows < self.offset + len(held))]
             held[mine - self.offset] = True
-            self.fired[rule] = held
+            fired[rule] = held
+        return replace(self, fired=fired)
 
     def memory(self) -> int:
         """About the bytes it holds: what Dask weighs before moving it to another worker."""
@@ -686,20 +693,21 @@ def _evaluate(
     rules: list[LoadedRule],
 ) -> Partition:
     """The partition's next step: `rules` run over its rows, their masks and findings kept."""
-    partition.take(fresh)
+    partition = partition.taking(fresh)
     context = partition.context(files.shared(lists), others)
     results = evaluate(rules, context)
     held = [result.mask.to_numpy(dtype=bool) for _, result in results]
-    partition.fired.update(
-        {loaded.rule.id: mask for (loaded, _), mask in zip(results, held, strict=True)}
-    )
     rows = np.flatnonzero(np.logical_or.reduce(held)) if held else np.zeros(0, np.intp)
     named = named_records(context, PARTITIONED, rows)
-    for loaded, result in results:
-        table = rule_findings(loaded, result, context, named)
-        if table is not None:
-            partition.findings.append(table)
-    return partition
+    found = [rule_findings(loaded, result, context, named) for loaded, result in results]
+    return replace(
+        partition,
+        fired={
+            **partition.fired,
+            **{loaded.rule.id: mask for (loaded, _), mask in zip(results, held, strict=True)},
+        },
+        findings=(*partition.findings, *(table for table in found if table is not None)),
+    )
 
 
 @dataclass(frozen=True)
@@ -722,7 +730,7 @@ def _counted_rows(
     relevant: list[Condition],
 ) -> tuple[Partition, _Slice]:
     """The partition, and the slice of it a stage run once counts (any of `relevant` holds)."""
-    partition.take(fresh)
+    partition = partition.taking(fresh)
     context, table = partition.context(files.shared(lists), others), partition.table
     held = np.zeros(len(table), dtype=bool)
     for condition in relevant:
@@ -802,7 +810,7 @@ def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: 
     """The partition's findings (rows table-wide), records and data issues; `driven`: the rows
     of workers each rule of workers run once holds for (their findings came from that run, and
     count on the records too)."""
-    partition.take(driven)
+    partition = partition.taking(driven)
     kind = PARTITIONED
     counted = [table["row"].to_numpy() for table in partition.findings]
     counted += [np.flatnonzero(partition.fired[rule]) for rule in driven]

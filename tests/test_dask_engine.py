@@ -34,7 +34,8 @@ from screening.rulespec.sources import load_corpus
 from tests.conftest import AS_OF, fails, run_cli, sheet_rows
 
 distributed = pytest.importorskip("distributed")
-from distributed import WorkerPlugin  # noqa: E402  (after the skip without Dask)
+from dask import config as dask_config  # noqa: E402  (after the skip without Dask)
+from distributed import WorkerPlugin  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
 RECORD_FILES = ("workers.csv", "companies.csv", "relationships.csv")
@@ -262,15 +263,16 @@ def test_a_worker_lost_mid_screen_is_one_error_and_no_report(
 
 
 class _KillsItsWorkerOnce(WorkerPlugin):
-    """Ends its worker's process as a partition's rules start on it, the first time in the
-    cluster (`marker` is written then): a worker lost mid-screen, as to the out-of-memory
-    killer, with partitions and what every step reads in its memory."""
+    """Ends its worker's process as a step (`step`: its function's name) starts on it, the
+    first time in the cluster (`marker` is written then): a worker lost mid-screen, as to the
+    out-of-memory killer, with partitions and what every step reads in its memory."""
 
-    def __init__(self, marker: Path) -> None:
+    def __init__(self, marker: Path, step: str) -> None:
         self.marker = marker
+        self.step = step
 
     def transition(self, key: object, start: str, finish: str, **kwargs: object) -> None:
-        started = finish == "executing" and str(key).startswith("_evaluate-")
+        started = finish == "executing" and str(key).startswith(f"{self.step}-")
         if started and not self.marker.exists():
             self.marker.touch()
             os._exit(1)
@@ -278,18 +280,22 @@ class _KillsItsWorkerOnce(WorkerPlugin):
 
 # a second cluster beside the module's: Dask says its HTTP port is taken, and takes another
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
-def test_a_worker_lost_mid_screen_is_made_good_by_dask(tmp_path: Path) -> None:
-    """Dask makes again what the lost worker held, from the files: the same report."""
+@pytest.mark.parametrize("step", ["_evaluate", "_finish"])
+def test_a_worker_lost_mid_screen_is_made_good_by_dask(tmp_path: Path, step: str) -> None:
+    """Dask makes again what the lost worker held, from the files, running some steps again
+    (on partitions a step before had been given): the same report."""
     files = [demo_dir() / name for name in RECORD_FILES]
     pandas = _screen(files, tmp_path / "pandas.xlsx")
     killed = tmp_path / "killed"
     with (
+        # a worker still fetching from the lost one gives up after this, not Dask's 30 s
+        dask_config.set({"distributed.comm.timeouts.connect": "3s"}),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        client.register_plugin(_KillsItsWorkerOnce(killed))
+        client.register_plugin(_KillsItsWorkerOnce(killed, step))
         dask = _screen(files, tmp_path / "dask.xlsx", *_dask(cluster.scheduler_address, "1kB"))
     assert killed.exists()
     assert differences(pandas, dask) == []

@@ -15,14 +15,14 @@ a lone CR, or a header that is not one line at the top. A file not cut is read w
 from __future__ import annotations
 
 import codecs
-import mmap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from screening.arrowbytes import valid_utf8
-from screening.reading.splitting import BLANK, MAX_ROW_LINES, detect_delimiter
+from screening.reading.splitting import BLANK, MAX_LINE_BYTES, MAX_ROW_LINES, detect_delimiter
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
 _NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -48,30 +48,29 @@ def csv_pieces(path: Path, target_bytes: int) -> list[CsvPiece]:
         size = path.stat().st_size
         if size <= target_bytes:
             return []
-        with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return _cut(data, max(target_bytes, 1))
+        with path.open("rb") as file:
+            return _cut(_Scan(file, size), max(target_bytes, 1))
     except (OSError, ValueError):
         return []  # reading the whole file will say what is wrong with it
 
 
-def _cut(data: mmap.mmap, target_bytes: int) -> list[CsvPiece]:
-    if data[:4].startswith(_NOT_UTF8):
-        return []
-    header = data.find(b"\n") + 1
-    if header == 0:
+def _cut(scan: _Scan, target_bytes: int) -> list[CsvPiece]:
+    head = scan.read(0, min(scan.size, MAX_LINE_BYTES))
+    header = head.find(b"\n") + 1
+    if head.startswith(_NOT_UTF8) or header == 0:
         return []
     try:
-        text = data[:header].decode("utf-8-sig")
+        text = head[:header].decode("utf-8-sig")
     except UnicodeDecodeError:
         return []
     if not text.strip(BLANK) or text.count('"') % 2:
         return []  # the header is below a blank line, or goes on for more than a line
-    scan = _Scan(data, ord(detect_delimiter(text)))
+    scan.delimiter = ord(detect_delimiter(text))
     pieces: list[CsvPiece] = []
     start, line = header, 2
-    while start < len(data):
+    while start < scan.size:
         found = scan.boundary(start, start + target_bytes)
-        if found is None or not valid_utf8(data[start : found[0]]):
+        if found is None:
             return []
         stop, breaks = found
         pieces.append(CsvPiece(header, start, stop, line))
@@ -80,52 +79,62 @@ def _cut(data: mmap.mmap, target_bytes: int) -> list[CsvPiece]:
 
 
 class _Scan:
-    """The file's bytes, looked at a piece at a time (every quote of a piece checked)."""
+    """A file's bytes, read a piece at a time (every quote of a piece checked)."""
 
-    def __init__(self, data: mmap.mmap, delimiter: int) -> None:
-        self.data = data
-        self.size = len(data)
-        self.ends = np.array([delimiter, _LF, _CR, _QUOTE], dtype=np.uint8)
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.file = file
+        self.size = size
+        self.delimiter = ord(",")
+
+    def read(self, start: int, stop: int) -> bytes:
+        self.file.seek(start)
+        return self.file.read(stop - start)
 
     def boundary(self, start: int, wanted: int) -> tuple[int, int] | None:
-        """Where the piece from `start` (outside quotes) ends, after the last record's line
-        break before `wanted` or at the file's end, and the line breaks in it; None if its
+        """Where the piece from `start` (just after a record) ends, after the last record's
+        line break before `wanted` or at the file's end, and the line breaks in it; None if its
         bytes are not as the module says."""
         while True:
             stop = min(wanted, self.size)
-            block = np.frombuffer(self.data, dtype=np.uint8, count=stop - start, offset=start)
+            # the byte before the piece, and after it: whether a quote at its edge opens or ends
+            around = self.read(start - 1, min(stop + 1, self.size))
+            data = around[1 : 1 + stop - start]
+            block = np.frombuffer(data, dtype=np.uint8)
             quotes = np.flatnonzero(block == _QUOTE)
             breaks = np.flatnonzero(block == _LF)
             outside = np.flatnonzero(np.searchsorted(quotes, breaks) % 2 == 0)
             last = stop == self.size  # its last record ends at the end of the file
             ends = np.append(outside, len(breaks)) if last else outside
-            if not self._checked(block, start, quotes) or _too_long(ends):
+            after = _LF if last else around[-1]
+            if not self._checked(block, data, quotes, around[0], after) or _too_long(ends):
                 return None
             if last:
-                return (stop, len(breaks)) if len(quotes) % 2 == 0 else None
+                if len(quotes) % 2 or not valid_utf8(data):
+                    return None
+                return stop, len(breaks)
             if len(outside):
-                return start + int(breaks[outside[-1]]) + 1, int(outside[-1]) + 1
+                cut = int(breaks[outside[-1]]) + 1
+                return (start + cut, int(outside[-1]) + 1) if valid_utf8(data[:cut]) else None
             wanted = stop + (stop - start)  # a record longer than the piece: take more
 
-    def _checked(self, block: np.ndarray, start: int, quotes: np.ndarray) -> bool:
+    def _checked(
+        self, block: np.ndarray, data: bytes, quotes: np.ndarray, before: int, after: int
+    ) -> bool:
         """Whether the block (from outside quotes) has no lone CR, and every quote in it opens
         a value (after a delimiter, a line break or the quote it doubles) or ends one (before a
-        delimiter, a line break or the quote that doubles it)."""
-        after = self._byte(start + len(block))
-        if self.data.find(b"\r", start, start + len(block)) != -1:  # a byte search, in C
+        delimiter, a line break or the quote that doubles it); `before` and `after`: the bytes
+        either side of it."""
+        if b"\r" in data:  # a byte search, in C: most files have none
             cr = np.flatnonzero(block == _CR)
             if not np.all(_at(block, cr + 1, after) == _LF):
                 return False
         if not len(quotes):
             return True
+        ends = np.array([self.delimiter, _LF, _CR, _QUOTE], dtype=np.uint8)
         opening = np.arange(len(quotes)) % 2 == 0
-        before = _at(block, quotes[opening] - 1, self._byte(start - 1))
+        preceding = _at(block, quotes[opening] - 1, before)
         following = _at(block, quotes[~opening] + 1, after)
-        return bool(np.isin(before, self.ends).all() and np.isin(following, self.ends).all())
-
-    def _byte(self, position: int) -> int:
-        """The byte at `position`; a line break past either end of the file."""
-        return self.data[position] if 0 <= position < self.size else _LF
+        return bool(np.isin(preceding, ends).all() and np.isin(following, ends).all())
 
 
 def _too_long(outside: np.ndarray) -> bool:
