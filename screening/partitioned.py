@@ -163,6 +163,7 @@ def screen_partitioned(
             for partition in partitions
         ],
     )
+    client.run(_forget, shared.screen)  # read again by a step Dask ran again: a worker was lost
     _check_every_row_screened(files, finished)
     findings = [table for result in finished for table in result.findings] + found
     issues = [result.issues for result in finished] + [others.issues]

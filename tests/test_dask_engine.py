@@ -278,6 +278,13 @@ class _KillsItsWorkerOnce(WorkerPlugin):
             os._exit(1)
 
 
+def _screens_held() -> int:
+    """How many screens' companies and relationships this Dask worker holds."""
+    from screening import partitioned
+
+    return len(partitioned._HELD)
+
+
 # a second cluster beside the module's: Dask says its HTTP port is taken, and takes another
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
 @pytest.mark.parametrize("step", ["_evaluate", "_finish"])
@@ -297,7 +304,10 @@ def test_a_worker_lost_mid_screen_is_made_good_by_dask(tmp_path: Path, step: str
     ):
         client.register_plugin(_KillsItsWorkerOnce(killed, step))
         dask = _screen(files, tmp_path / "dask.xlsx", *_dask(cluster.scheduler_address, "1kB"))
+        held = client.run(_screens_held)
     assert killed.exists()
+    assert set(held.values()) == {0}, "a worker still holds a screen's companies"
+
     assert differences(pandas, dask) == []
 
 
