@@ -1,8 +1,8 @@
 """One screen with the worker table split into partitions, on Dask (`screening run --engine dask`).
 
 The rule files and the engine are the same as in one process: each partition runs the pandas
-engine over its share of the workers, with every company and relationship beside it (those
-tables are normalized by a task and read by every partition's steps, as the lists are). A
+engine over its share of the workers, with every company and relationship beside it (each
+Dask worker reads and normalizes those files for itself, once a screen: `SharedFiles`). A
 worker's rule reads its own row and what one lookup reaches (its employer, the employer's
 relationships and findings), so a partition's masks, evidence and findings are the ones the
 whole table gives. What is not row-local:
@@ -21,12 +21,13 @@ go to the partitions for the rules after them (`employer: {finding: ...}`). A ru
 cannot run exactly (a count of workers inside a worker's rule, other than at its top) stops the
 screen before any work.
 
-Every file is read on a Dask worker, one task a file (a Parquet file larger than a partition: a
-task per piece of its row groups), and stays there: the driver keeps each row's id, file and
-line. A worker file's table is cut where it was read into partitions of about `partition_bytes`
-of its rows as read. Everything the steps share is a task's result, never data scattered from
-the driver, so a Dask worker lost (to memory, say) is made good from the files. Between two
-steps a partition is its rows, masks and findings only (`Partition`), which Dask can spill.
+Every file is read on a Dask worker, one task a file (a file larger than a partition: a task
+per piece, of a Parquet file's row groups or of a CSV file's records), and stays there: the
+driver keeps each row's id, file and line. A worker file's table is cut where it was read into
+partitions of about `partition_bytes` of its rows as read. What the steps share is read from the
+files or is a task's result, never data scattered from the driver, so a Dask worker lost (to
+memory, say) is made good from the files. Between two steps a partition is its rows, masks and
+findings only (`Partition`), which Dask can spill; a step gives a new one.
 """
 
 from __future__ import annotations
@@ -413,7 +414,15 @@ def _lines_only(table: RawTable) -> RawTable:
 
 def _held_bytes(table: RawTable) -> int:
     """About the bytes a table read holds (Arrow text: its buffers)."""
-    return sum(int(frame.memory_usage(deep=False).sum()) for frame in (table.frame, table.rejected))
+    return _weight((table.frame, table.rejected))
+
+
+def _weight(frames: Sequence[pd.DataFrame], tables: Sequence[pa.Table] = ()) -> int:
+    """About the bytes the frames and Arrow tables hold: what Dask weighs an object by before
+    moving or spilling it (Arrow-backed columns count their buffers; `deep` would walk every
+    object column's Python strings)."""
+    held = sum(int(frame.memory_usage(deep=False).sum()) for frame in frames)
+    return held + sum(int(table.nbytes) for table in tables)
 
 
 # --- partitions ------------------------------------------------------------------------------
@@ -545,9 +554,7 @@ class Partition:
 
     def memory(self) -> int:
         """About the bytes it holds: what Dask weighs before moving it to another worker."""
-        frames = (self.table.values, self.table.raw, self.table.issues)
-        held = sum(int(frame.memory_usage(deep=False).sum()) for frame in frames)
-        return held + sum(int(table.nbytes) for table in self.findings)
+        return _weight((self.table.values, self.table.raw, self.table.issues), self.findings)
 
 
 def _weighed_by_dask() -> None:
@@ -794,9 +801,7 @@ class _Finished:
 
     def memory(self) -> int:
         """About the bytes it holds (`Partition.memory`)."""
-        frames = (self.records, self.issues)
-        held = sum(int(frame.memory_usage(deep=False).sum()) for frame in frames)
-        return held + sum(int(table.nbytes) for table in self.findings)
+        return _weight((self.records, self.issues), self.findings)
 
 
 def _collected(client: Client, futures: list[Future[Any]]) -> list[_Finished]:
@@ -844,7 +849,7 @@ def _table_wide(findings: pa.Table, rows: np.ndarray) -> pa.Table:
 
 
 def _counted(findings: list[pa.Table]) -> pd.DataFrame:
-    """The findings' kinds and rows, for the broadcast tables' records."""
+    """The findings' kinds and rows, for the records of companies and relationships."""
     if not findings:
         return pd.DataFrame(
             {"record_type": pd.Series(dtype=object), "row": pd.Series(dtype="int64")}

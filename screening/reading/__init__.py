@@ -156,7 +156,7 @@ def read_records(path: Path, encoding: str | None = None, columns: ColumnMap = N
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
+        raise _unreadable(path, error) from None
     # hashlib and pyarrow's parser both let go of the GIL: the digest costs no time of its own
     digest = parallel.start(partial(_sha256, data))
     split = _cells(data, path, encoding)
@@ -182,7 +182,7 @@ def read_csv_piece(path: Path, piece: CsvPiece, columns: ColumnMap = NO_MAP) -> 
             file.seek(piece.start)
             body = file.read(piece.stop - piece.start)
     except OSError as error:
-        raise InputFileError(f"cannot read file: {error.strerror or error}", path) from None
+        raise _unreadable(path, error) from None
     split = _cells(header + body, path, None)
     cells = shifted(split.cells, piece.first_line - 2)  # the piece's first line is its line 2
     return _table(path, split._replace(cells=cells), columns, sha256="", whole=False)
@@ -197,7 +197,7 @@ def merged(pieces: Sequence[RawTable]) -> RawTable:
         with first.path.open("rb") as file:
             sha256 = hashlib.file_digest(file, "sha256").hexdigest()
     except OSError as error:
-        raise InputFileError(f"cannot read file: {error.strerror or error}", first.path) from None
+        raise _unreadable(first.path, error) from None
     return replace(
         first,
         sha256=sha256,
@@ -257,6 +257,10 @@ def _spans(cells: Cells) -> pd.Series:
     longer = stops > starts
     covered = (stops[longer] - starts[longer] + 1).astype(np.int64)
     return pd.Series(covered, index=starts[longer].astype(np.int64), dtype="int64")
+
+
+def _unreadable(path: Path, error: OSError) -> InputFileError:
+    return InputFileError(f"cannot read file: {error.strerror or error}", path)
 
 
 def _sha256(data: bytes) -> str:

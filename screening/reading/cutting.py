@@ -14,7 +14,6 @@ a lone CR, or a header that is not one line at the top. A file not cut is read w
 
 from __future__ import annotations
 
-import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +24,6 @@ from screening.arrowbytes import valid_utf8
 from screening.reading.splitting import BLANK, MAX_LINE_BYTES, MAX_ROW_LINES, detect_delimiter
 
 _QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
-_NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True)
@@ -49,26 +47,24 @@ def csv_pieces(path: Path, target_bytes: int) -> list[CsvPiece]:
         if size <= target_bytes:
             return []
         with path.open("rb") as file:
-            return _cut(_Scan(file, size), max(target_bytes, 1))
+            return _cut(file, size, max(target_bytes, 1))
     except (OSError, ValueError):
         return []  # reading the whole file will say what is wrong with it
 
 
-def _cut(scan: _Scan, target_bytes: int) -> list[CsvPiece]:
-    head = scan.read(0, min(scan.size, MAX_LINE_BYTES))
+def _cut(file: BinaryIO, size: int, target_bytes: int) -> list[CsvPiece]:
+    head = file.read(min(size, MAX_LINE_BYTES))
     header = head.find(b"\n") + 1
-    if head.startswith(_NOT_UTF8) or header == 0:
-        return []
-    try:
-        text = head[:header].decode("utf-8-sig")
+    try:  # a UTF-16 or UTF-32 BOM is not UTF-8 either
+        text = head[:header].decode("utf-8-sig") if header else ""
     except UnicodeDecodeError:
         return []
     if not text.strip(BLANK) or text.count('"') % 2:
-        return []  # the header is below a blank line, or goes on for more than a line
-    scan.delimiter = ord(detect_delimiter(text))
+        return []  # no header, one below a blank line, or one going on for more than a line
+    scan = _Scan(file, size, ord(detect_delimiter(text)))
     pieces: list[CsvPiece] = []
     start, line = header, 2
-    while start < scan.size:
+    while start < size:
         found = scan.boundary(start, start + target_bytes)
         if found is None:
             return []
@@ -81,14 +77,11 @@ def _cut(scan: _Scan, target_bytes: int) -> list[CsvPiece]:
 class _Scan:
     """A file's bytes, read a piece at a time (every quote of a piece checked)."""
 
-    def __init__(self, file: BinaryIO, size: int) -> None:
+    def __init__(self, file: BinaryIO, size: int, delimiter: int) -> None:
         self.file = file
         self.size = size
-        self.delimiter = ord(",")
-
-    def read(self, start: int, stop: int) -> bytes:
-        self.file.seek(start)
-        return self.file.read(stop - start)
+        self.ends = np.array([delimiter, _LF, _CR, _QUOTE], dtype=np.uint8)
+        """What may stand before a quote that opens a value, or after one that ends it."""
 
     def boundary(self, start: int, wanted: int) -> tuple[int, int] | None:
         """Where the piece from `start` (just after a record) ends, after the last record's
@@ -97,44 +90,45 @@ class _Scan:
         while True:
             stop = min(wanted, self.size)
             # the byte before the piece, and after it: whether a quote at its edge opens or ends
-            around = self.read(start - 1, min(stop + 1, self.size))
-            data = around[1 : 1 + stop - start]
-            block = np.frombuffer(data, dtype=np.uint8)
+            self.file.seek(start - 1)
+            around = self.file.read(min(stop + 1, self.size) - start + 1)
+            block = np.frombuffer(around, dtype=np.uint8, offset=1, count=stop - start)
             quotes = np.flatnonzero(block == _QUOTE)
             breaks = np.flatnonzero(block == _LF)
             outside = np.flatnonzero(np.searchsorted(quotes, breaks) % 2 == 0)
             last = stop == self.size  # its last record ends at the end of the file
             ends = np.append(outside, len(breaks)) if last else outside
             after = _LF if last else around[-1]
-            if not self._checked(block, data, quotes, around[0], after) or _too_long(ends):
+            crs = around.find(b"\r", 1, 1 + len(block)) != -1  # a byte search, in C
+            if not self._checked(block, quotes, around[0], after, crs) or _too_long(ends):
                 return None
             if last:
-                if len(quotes) % 2 or not valid_utf8(data):
+                if len(quotes) % 2 or not valid_utf8(around[1:]):
                     return None
                 return stop, len(breaks)
             if len(outside):
                 cut = int(breaks[outside[-1]]) + 1
-                return (start + cut, int(outside[-1]) + 1) if valid_utf8(data[:cut]) else None
+                valid = valid_utf8(around[1 : 1 + cut])
+                return (start + cut, int(outside[-1]) + 1) if valid else None
             wanted = stop + (stop - start)  # a record longer than the piece: take more
 
     def _checked(
-        self, block: np.ndarray, data: bytes, quotes: np.ndarray, before: int, after: int
+        self, block: np.ndarray, quotes: np.ndarray, before: int, after: int, crs: bool
     ) -> bool:
-        """Whether the block (from outside quotes) has no lone CR, and every quote in it opens
-        a value (after a delimiter, a line break or the quote it doubles) or ends one (before a
-        delimiter, a line break or the quote that doubles it); `before` and `after`: the bytes
-        either side of it."""
-        if b"\r" in data:  # a byte search, in C: most files have none
+        """Whether the block (from outside quotes) has no lone CR (`crs`: whether it has a CR
+        at all), and every quote in it opens a value (after a delimiter, a line break or the
+        quote it doubles) or ends one (before a delimiter, a line break or the quote that
+        doubles it); `before` and `after`: the bytes either side of it."""
+        if crs:
             cr = np.flatnonzero(block == _CR)
             if not np.all(_at(block, cr + 1, after) == _LF):
                 return False
         if not len(quotes):
             return True
-        ends = np.array([self.delimiter, _LF, _CR, _QUOTE], dtype=np.uint8)
         opening = np.arange(len(quotes)) % 2 == 0
         preceding = _at(block, quotes[opening] - 1, before)
         following = _at(block, quotes[~opening] + 1, after)
-        return bool(np.isin(preceding, ends).all() and np.isin(following, ends).all())
+        return bool(np.isin(preceding, self.ends).all() and np.isin(following, self.ends).all())
 
 
 def _too_long(outside: np.ndarray) -> bool:
