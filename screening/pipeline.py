@@ -87,7 +87,8 @@ class ScreenRequest:
     scheduler: str | None = None
     """`--engine dask`: the address of the Dask scheduler to run on (None: a local cluster)."""
     partition_bytes: int = DEFAULT_PARTITION_BYTES
-    """`--engine dask`: about how much of a worker file each partition holds."""
+    """`--engine dask`: about how much memory each partition's workers take as read (a file
+    larger than this is read in pieces)."""
 
     @property
     def input_paths(self) -> list[Path]:
