@@ -27,7 +27,9 @@ driver keeps each row's id, file and line. A worker file's table is cut where it
 partitions of about `partition_bytes` of its rows as read. What the steps share is read from the
 files or is a task's result, never data scattered from the driver, so a Dask worker lost (to
 memory, say) is made good from the files. Between two steps a partition is its rows, masks and
-findings only (`Partition`), which Dask can spill; a step gives a new one.
+findings only (`Partition`), which Dask can spill; a step gives a new one. The driver is given
+each partition's findings and its records counted; their rows only when the report lists them
+or a baseline report, suppressions or `--tables` need them (`RecordsWanted`).
 """
 
 from __future__ import annotations
@@ -45,7 +47,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from screening.assemble import records_table, stacked
+from screening.assemble import (
+    RecordsWanted,
+    added_counts,
+    records_table,
+    review_keys,
+    review_order,
+    stacked,
+    summarise_records,
+)
 from screening.engine.compile import compile_condition
 from screening.engine.context import Context
 from screening.engine.evaluate import evaluate
@@ -75,7 +85,7 @@ from screening.reading import (
 from screening.reading.cutting import CsvPiece, csv_pieces
 from screening.reading.parquet import Piece, is_parquet_file, pieces
 from screening.records import RecordKind
-from screening.rows import DATA_ISSUE_COLUMNS
+from screening.rows import DATA_ISSUE_COLUMNS, RECORD_COLUMNS
 from screening.rulespec.conditions import (
     AllCondition,
     Condition,
@@ -104,10 +114,14 @@ class Partitioned:
     """Every input file as read, in the order given; its `frame` holds only each screened
     row's `_line` (its values stayed on the Dask workers)."""
     findings: pd.DataFrame
+    """In review order (`assemble.sort_findings`)."""
     records: pd.DataFrame
+    """Every record's row, or none when the screen does not want them (`every_record`)."""
+    record_counts: pd.DataFrame
     issues: pd.DataFrame
     """The records' data issues, in the order of the records."""
     partitions: int
+    every_record: bool
 
 
 @dataclass(frozen=True)
@@ -121,9 +135,8 @@ class Inputs:
     rules: list[LoadedRule]
     watchlists: Sequence[Watchlist]
     names: Mapping[str | None, ListNames]
-    listed: Callable[[int], tuple[bool, bool]]
-    """For a screen of so many records: whether each record's details, and its fingerprint,
-    go in the records table."""
+    wanted: Callable[[int], RecordsWanted]
+    """For a screen of so many records: what it keeps of each record besides counting it."""
 
 
 def screen_partitioned(
@@ -144,7 +157,7 @@ def screen_partitioned(
         as_of,
     )
     lists = _given(client, Lists(inputs.watchlists, inputs.names))
-    details, fingerprints = inputs.listed(sum(len(item.table.frame) for item in files))
+    wanted = inputs.wanted(sum(len(item.table.frame) for item in files))
     partitions = _partitions(files, inputs, partition_bytes, client)
     for item in files:
         item.future = None  # a file's table goes once what is made from it is made
@@ -153,33 +166,32 @@ def screen_partitioned(
     found, driven = _run_stages(stages, partitions, (shared, lists), client)
     step("collecting findings")
     others: _Finished = client.submit(
-        _shared_records, shared, _counted(found), details, fingerprints, pure=False
+        _shared_records, shared, _counted(found), wanted, pure=False
     ).result()
     client.run(_forget, shared.screen)  # what is left to do reads the partitions alone
     driven_rows = _given(client, driven)
-    finished = _collected(
-        client,
-        [
-            _next(client, _finish, partition, driven_rows, details, fingerprints)
-            for partition in partitions
-        ],
-    )
-    client.run(_forget, shared.screen)  # read again by a step Dask ran again: a worker was lost
+    done = [_next(client, _finish, partition, driven_rows, wanted) for partition in partitions]
+    finished = _collected(client, [_next(client, _described, result) for result in done])
     _check_every_row_screened(files, finished)
-    findings = [table for result in finished for table in result.findings] + found
-    issues = [result.issues for result in finished] + [others.issues]
+    findings = _findings_in_order(client, list(zip(done, finished, strict=True)), found)
+    del done  # the partitions' findings, now the driver's, are let go on the Dask workers
+    client.run(_forget, shared.screen)  # read again by a step Dask ran again: a worker was lost
+    finished.append(others)
+    records = stacked([result.records for result in finished], RECORD_COLUMNS)
+    counts = added_counts([result.counts for result in finished])
+    issues = stacked([result.issues for result in finished], DATA_ISSUE_COLUMNS)
     return Partitioned(
         inputs=_inputs(files, len(inputs.files)),
         findings=(
-            findings_frame(pa.concat_tables(findings))
-            if findings
+            findings_frame(findings)
+            if findings is not None
             else pd.DataFrame(columns=FRAME_COLUMNS)
         ),
-        records=pd.concat(
-            [*(result.records for result in finished), others.records], ignore_index=True
-        ),
-        issues=stacked(issues, DATA_ISSUE_COLUMNS),
+        records=records,
+        record_counts=counts,
+        issues=issues,
         partitions=len(partitions),
+        every_record=wanted.rows,
     )
 
 
@@ -187,7 +199,7 @@ def _check_every_row_screened(files: list[_File], finished: list[_Finished]) -> 
     """The partitions' records are the worker files' screened rows, each once: else the screen
     stops rather than report on some of them."""
     read = sum(len(item.table.frame) for item in files if item.table.kind is PARTITIONED)
-    screened = sum(len(result.records) for result in finished)
+    screened = sum(int(result.counts["records"].sum()) for result in finished)
     if screened != read:
         raise ScreeningError(
             f"the partitions screened {screened:,} workers of the {read:,} read: no report was "
@@ -797,11 +809,73 @@ def _evaluate_once(
 class _Finished:
     findings: list[pa.Table]
     records: pd.DataFrame
+    """Empty unless the screen keeps every record's row."""
+    counts: pd.DataFrame
+    """The records counted (`summarise_records`)."""
     issues: pd.DataFrame
 
     def memory(self) -> int:
         """About the bytes it holds (`Partition.memory`)."""
-        return _weight((self.records, self.issues), self.findings)
+        return _weight((self.records, self.counts, self.issues), self.findings)
+
+
+def _described(finished: _Finished) -> _Finished:
+    """A finished partition as the driver is first given it: its records and data issues, and
+    its findings' review keys (`assemble.review_keys`) in place of the findings, which stay on
+    the Dask worker until the driver takes them in review order (`_findings_in_order`)."""
+    findings = [review_keys(pa.concat_tables(finished.findings))] if finished.findings else []
+    return replace(finished, findings=findings)
+
+
+def _findings_in_order(
+    client: Client, partitions: list[tuple[Future[_Finished], _Finished]], found: list[pa.Table]
+) -> pa.Table | None:
+    """Every finding, in review order, taken a block at a time from where each is held: the
+    partitions' on the Dask workers (with their keys, `_described`), those of the rules run
+    once here (`found`).
+
+    The driver holds the findings once: gathered whole and then sorted, they were held twice
+    (1.9 GB more at 10M workers). None: no findings."""
+    held = pa.concat_tables(found) if found else None
+    keys = [described.findings for _, described in partitions]
+    keys.append([review_keys(held)] if held is not None else [])
+    sizes = [len(key[0]) if key else 0 for key in keys]
+    if not sum(sizes):
+        return None
+    source = np.repeat(np.arange(len(keys)), sizes)
+    position = np.concatenate([np.arange(size) for size in sizes])
+    order = review_order(pa.concat_tables(key[0] for key in keys if key))
+    blocks = []
+    for start in range(0, len(order), FINDINGS_BLOCK):
+        block = order[start : start + FINDINGS_BLOCK]
+        grouped = np.argsort(source[block], kind="stable")
+        pieces: list[pa.Table | Future[pa.Table]] = []
+        for number in np.unique(source[block]):
+            rows = position[block[grouped]][source[block[grouped]] == number]
+            if number < len(partitions):
+                pieces.append(client.submit(_rows, partitions[number][0], rows, pure=False))
+            elif held is not None:
+                pieces.append(held.take(rows))
+        taken = pa.concat_tables(_gathered(client, pieces))
+        # row i of `taken` is the block's finding grouped[i]: put back in the block's order
+        blocks.append(taken.take(np.argsort(grouped)))
+    return pa.concat_tables(blocks)
+
+
+FINDINGS_BLOCK = 100_000
+"""Findings the driver takes in review order at a time (at 10M workers, about 130 MB)."""
+
+
+def _rows(finished: _Finished, rows: np.ndarray) -> pa.Table:
+    """The partition's findings at `rows`, in that order."""
+    return pa.concat_tables(finished.findings).take(rows)
+
+
+def _gathered(client: Client, pieces: list[pa.Table | Future[pa.Table]]) -> list[pa.Table]:
+    """The pieces, those still on the Dask workers fetched."""
+    futures = [piece for piece in pieces if not isinstance(piece, pa.Table)]
+    fetched = iter(client.gather(futures))
+    return [piece if isinstance(piece, pa.Table) else next(fetched) for piece in pieces]
 
 
 def _collected(client: Client, futures: list[Future[Any]]) -> list[_Finished]:
@@ -812,7 +886,7 @@ def _collected(client: Client, futures: list[Future[Any]]) -> list[_Finished]:
     return results
 
 
-def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: bool) -> _Finished:
+def _finish(partition: Partition, driven: Updates, wanted: RecordsWanted) -> _Finished:
     """The partition's findings (rows table-wide), records and data issues; `driven`: the rows
     of workers each rule of workers run once holds for (their findings came from that run, and
     count on the records too)."""
@@ -824,21 +898,28 @@ def _finish(partition: Partition, driven: Updates, details: bool, fingerprints: 
     records = records_table(
         {kind: partition.table},
         pd.DataFrame({"record_type": kind.value, "row": local}),
-        details,
-        fingerprints,
+        wanted.details,
+        wanted.fingerprints,
     )
     rows = np.arange(partition.offset, partition.offset + len(partition.table))
     shifted = [_table_wide(table, rows) for table in partition.findings]
-    return _Finished(shifted, records, partition.table.issues)
+    return _finished(shifted, records, partition.table.issues, wanted)
 
 
-def _shared_records(
-    files: SharedFiles, counted: pd.DataFrame, details: bool, fingerprints: bool
-) -> _Finished:
+def _shared_records(files: SharedFiles, counted: pd.DataFrame, wanted: RecordsWanted) -> _Finished:
     """The records of every kind but the partitioned one, and their data issues."""
     tables = _tables_here(files)
     issues = stacked([table.issues for table in tables.values()], DATA_ISSUE_COLUMNS)
-    return _Finished([], records_table(tables, counted, details, fingerprints), issues)
+    records = records_table(tables, counted, wanted.details, wanted.fingerprints)
+    return _finished([], records, issues, wanted)
+
+
+def _finished(
+    findings: list[pa.Table], records: pd.DataFrame, issues: pd.DataFrame, wanted: RecordsWanted
+) -> _Finished:
+    """What the driver is given of finished records: their rows only when wanted, else counts."""
+    kept = records if wanted.rows else records.iloc[:0]
+    return _Finished(findings, kept, summarise_records(records), issues)
 
 
 def _table_wide(findings: pa.Table, rows: np.ndarray) -> pa.Table:

@@ -21,11 +21,13 @@ import pandas as pd
 import screening
 from screening import parallel
 from screening.assemble import (
+    RecordsWanted,
     records_table,
     rules_table,
     sort_findings,
     sources_table,
     stacked,
+    summarise_records,
 )
 from screening.engine.context import Context
 from screening.errors import InputFileError
@@ -89,6 +91,10 @@ class ScreenRequest:
     partition_bytes: int = DEFAULT_PARTITION_BYTES
     """`--engine dask`: about how much memory each partition's workers take as read (a file
     larger than this is read in pieces)."""
+    every_record: bool = False
+    """Keep every screened record's row even when the report only counts them (`--tables`
+    writes them all); a Dask screen otherwise keeps them only when the report lists them or a
+    baseline report or suppressions need them."""
 
     @property
     def input_paths(self) -> list[Path]:
@@ -191,7 +197,9 @@ def _screen(request: ScreenRequest, progress: Progress | None) -> ScreenResult:
             rules=rules,
             sources=sources_table(rulebook),
             review_files=_review_files(request),
+            record_counts=screened.record_counts,
             records_listing=screened.listing,
+            every_record=screened.every_record,
             engine=screened.engine,
             decision_counts=decision_counts,
             unmatched_suppressions=unmatched,
@@ -220,10 +228,13 @@ class _Screened:
     lists: _PreparedLists
     findings: pd.DataFrame
     records: pd.DataFrame
+    record_counts: pd.DataFrame
     issues: pd.DataFrame
     """The records' data issues, in the order of the records."""
     listing: Listing
     engine: str = "pandas"
+    every_record: bool = True
+    """Whether `records` holds every screened record (see `ScreenResult.every_record`)."""
 
 
 def _in_process(
@@ -253,10 +264,18 @@ def _in_process(
         findings = find(rules, context)
     with _timed(stages, "assemble"):
         listing = _listing(request.records, sum(len(table) for table in tables.values()))
-        details, fingerprints = _listed(request, listing)
-        records = records_table(tables, findings, details, fingerprints)
+        wanted = _wanted(request, listing)
+        records = records_table(tables, findings, wanted.details, wanted.fingerprints)
     issues = [table.issues for table in tables.values() if not table.issues.empty]
-    return _Screened(raws, lists, findings, records, stacked(issues, DATA_ISSUE_COLUMNS), listing)
+    return _Screened(
+        raws,
+        lists,
+        findings,
+        records,
+        summarise_records(records),
+        stacked(issues, DATA_ISSUE_COLUMNS),
+        listing,
+    )
 
 
 def _partitioned(
@@ -279,19 +298,21 @@ def _partitioned(
         rules=rules,
         watchlists=lists.watchlists,
         names=lists.names,
-        listed=lambda records: _listed(request, _listing(request.records, records)),
+        wanted=lambda records: _wanted(request, _listing(request.records, records)),
     )
     with _timed(stages, "dask"), parallel.cluster(request.scheduler) as client:
         screened = screen_partitioned(inputs, client, request.partition_bytes, step)
-    records = len(screened.records)
+    records = int(screened.record_counts["records"].sum())
     return _Screened(
         screened.inputs,
         lists,
         screened.findings,
         screened.records,
+        screened.record_counts,
         screened.issues,
         _listing(request.records, records),
         engine=f"dask, {screened.partitions:,} partitions of workers",
+        every_record=screened.every_record,
     )
 
 
@@ -304,11 +325,17 @@ def _listing(requested: RecordsListing, records: int) -> Listing:
     return requested
 
 
-def _listed(request: ScreenRequest, listing: Listing) -> tuple[bool, bool]:
-    """Whether the records table holds each record's details, and its fingerprint: the Records
-    sheet lists them, or a baseline report is compared."""
+def _wanted(request: ScreenRequest, listing: Listing) -> RecordsWanted:
+    """What the screen keeps of each record: its row when the Records sheet lists them, a
+    baseline report is compared, suppressions are checked or `--tables` writes them; its
+    details when listed; its fingerprint when listed or compared."""
     listed = listing == "full"
-    return listed, listed or request.baseline is not None
+    compared = request.baseline is not None
+    return RecordsWanted(
+        rows=listed or compared or request.suppressions is not None or request.every_record,
+        details=listed,
+        fingerprints=listed or compared,
+    )
 
 
 def _review_files(request: ScreenRequest) -> dict[str, str]:

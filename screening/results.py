@@ -115,8 +115,8 @@ class UnmatchedSuppression:
 class ScreenResult:
     """Everything a screen produced; each DataFrame is one sheet of the report, its columns
     those of the sheet's row model in `screening.rows` (findings: `FindingRow`, records:
-    `RecordRow`, rejected: `RejectedRow`, data_issues: `DataIssueRow`, rules: `RuleRow`, sources:
-    `SourceRow`, changes: `ChangeRow`)."""
+    `RecordRow`, record_counts: `RecordCountRow`, rejected: `RejectedRow`, data_issues:
+    `DataIssueRow`, rules: `RuleRow`, sources: `SourceRow`, changes: `ChangeRow`)."""
 
     as_of: dt.date
     started: dt.datetime
@@ -133,6 +133,9 @@ class ScreenResult:
     data_issues: pd.DataFrame
     rules: pd.DataFrame
     sources: pd.DataFrame
+    record_counts: pd.DataFrame
+    """The records counted by file, record type and status, with their findings
+    (`RecordCountRow`): the Records sheet when it counts them."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Seconds each stage took; "lists" runs beside "read" and "normalize", not after them."""
     changes: pd.DataFrame | None = None
@@ -145,6 +148,10 @@ class ScreenResult:
     """What screened the records: "pandas" (this process), or "dask" and its partitions."""
     records_listing: Literal["full", "summary"] = "full"
     """Whether the Records sheet lists every record or counts them (see ScreenRequest.records)."""
+    every_record: bool = True
+    """Whether `records` holds every screened record. A Dask screen leaves it empty when nothing
+    needs the records' rows: the Records sheet counts them, and no baseline, suppressions or
+    `--tables` ask for them (`ScreenRequest.every_record`)."""
     decision_counts: DecisionCounts = field(default_factory=DecisionCounts)
     """Decisions carried, findings reopened and findings never decided (decision store applied;
     all findings undecided when there is no store)."""

@@ -5,6 +5,7 @@ of workers and every duplicate-id check crosses partition boundaries."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import random
@@ -14,6 +15,7 @@ from concurrent.futures import CancelledError
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -26,7 +28,10 @@ from benchmarks.same_sheets import differences
 from screening import parallel
 from screening.errors import ScreeningError
 from screening.partitioned import plan_stages
+from screening.pipeline import ScreenRequest, screen
 from screening.reading.parquet import pieces
+from screening.report.datasets import write_tables
+from screening.report.workbook import write_report
 from screening.resources import demo_dir, rules_dir, seeds_dir
 from screening.rulespec.conditions import FindingCondition, walk
 from screening.rulespec.rulebook import load_rulebook
@@ -309,6 +314,49 @@ def test_a_worker_lost_mid_screen_is_made_good_by_dask(tmp_path: Path, step: str
     assert set(held.values()) == {0}, "a worker still holds a screen's companies"
 
     assert differences(pandas, dask) == []
+
+
+def test_records_only_counted_give_the_default_engine_s_sheets_and_tables(
+    tmp_path: Path, scheduler: str
+) -> None:
+    """With `--records summary` and nothing else wanting the records' rows, the partitions give
+    the driver their records counted, not the rows: the Records sheet still counts what the
+    default engine counts. `--tables` (every row) keeps the rows: the same tables as one process.
+    A result without the rows refuses to write tables, and a listing asked of the report later
+    says why it counts them instead."""
+    files = [demo_dir() / name for name in RECORD_FILES]
+    summary = ("--records", "summary")
+    pandas = _screen(files, tmp_path / "pandas.xlsx", *summary)
+    dask_options = (*summary, *_dask(scheduler, "2kB"))
+    counted = _screen(files, tmp_path / "counted.xlsx", *dask_options)
+    assert differences(pandas, counted) == []
+    _screen(files, tmp_path / "p.xlsx", *summary, "--tables", tmp_path / "p")
+    _screen(files, tmp_path / "d.xlsx", *dask_options, "--tables", tmp_path / "d")
+    for table in ("findings", "records", "rejected", "data-issues"):
+        one, other = (pq.read_table(tmp_path / name / table).to_pandas() for name in "pd")
+        pd.testing.assert_frame_equal(one, other)
+
+    request = ScreenRequest(
+        files=files,
+        as_of=dt.date.fromisoformat(AS_OF),
+        rules_dir=rules_dir(),
+        seeds_dir=seeds_dir(),
+        records="summary",
+        engine="dask",
+        scheduler=scheduler,
+        partition_bytes=2_000,
+    )
+    result = screen(request)
+    assert not result.every_record and result.records.empty
+    assert result.record_counts["records"].sum() == result.screened_rows > 0
+    with pytest.raises(ScreeningError, match="without keeping their rows"):
+        write_tables(result, tmp_path / "refused", "parquet")
+    listed = write_report(result, tmp_path / "listed.xlsx", records="full")
+    assert sheet_rows(listed, "Records") == sheet_rows(pandas, "Records")
+    book = openpyxl.load_workbook(listed, read_only=True)
+    cells = book["Summary"].iter_rows(values_only=True)
+    assert "without keeping each one's row" in " ".join(str(v) for row in cells for v in row if v)
+    book.close()
 
 
 def test_a_dask_report_is_reviewed_imported_and_compared_like_any_other(

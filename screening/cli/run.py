@@ -181,6 +181,7 @@ def run(
             engine=engine,
             scheduler=scheduler,
             partition_bytes=_partition_bytes(partition_size, engine),
+            every_record=tables is not None,
         )
         result = _screen_and_report(request, report, (tables, tables_format) if tables else None)
     if fail_on is not None and _worst(result) >= fail_on.rank:

@@ -61,6 +61,12 @@ def check_tables_destination(folder: Path, inputs: Sequence[Path] = ()) -> None:
 def write_tables(result: ScreenResult, folder: Path, form: TablesFormat) -> Path:
     """Write the four tables under `folder` (replacing an earlier screen's); return it."""
     check_tables_destination(folder)
+    if not result.every_record:
+        raise ScreeningError(
+            "the screen counted its records without keeping their rows: screen with "
+            "`every_record` to write the tables (a bug when run from the command line)",
+            folder,
+        )
     staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
     try:
         counts = {

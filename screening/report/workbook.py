@@ -40,7 +40,7 @@ from screening.report.companion import (
 )
 from screening.report.overview import Note, run_sheet, summary_sheet
 from screening.report.rendering import RowRenderer
-from screening.report.sheets import FINDING_LINKS, findings_sheet, first_rows, summarise_records
+from screening.report.sheets import FINDING_LINKS, findings_sheet, first_rows
 from screening.report.tables import Table, table_frame, table_sheet
 from screening.report.xlsx import XlsxWriter
 from screening.results import ScreenResult
@@ -213,16 +213,26 @@ def _plan(result: ScreenResult, out: Path, records: RecordsMode, max_rows: int) 
         plan.notes.append(
             (
                 "Records: note",
-                f"{len(result.records):,} records: the Records sheet counts them by file, record "
+                f"{result.screened_rows:,} records: the Records sheet counts them by file, record "
                 "type and status instead of listing them (`--records full` lists them).",
             )
         )
-    if records == "full" and len(result.records) > max_rows:
+    if records == "full" and not result.every_record:
         plan.records = "summary"
         plan.notes.append(
             (
                 "Records: note",
-                f"{len(result.records):,} records are more than a sheet holds: the Records sheet "
+                f"{result.screened_rows:,} records: the screen counted them without keeping each "
+                "one's row, so the Records sheet counts them by file, record type and status "
+                "(screen with `--records full` to list them).",
+            )
+        )
+    elif records == "full" and len(result.records) > max_rows:
+        plan.records = "summary"
+        plan.notes.append(
+            (
+                "Records: note",
+                f"{result.screened_rows:,} records are more than a sheet holds: the Records sheet "
                 "counts them by file, record type and status instead of listing them.",
             )
         )
@@ -256,8 +266,7 @@ def _tables(result: ScreenResult, plan: _Plan, max_rows: int) -> list[Table]:
     if result.changes is not None:
         tables.append(table_sheet("Changes", result.changes, CHANGE_COLUMNS))
     if plan.records == "summary":
-        records = summarise_records(result.records)
-        tables.append(table_sheet("Records", records, RECORD_COUNT_COLUMNS))
+        tables.append(table_sheet("Records", result.record_counts, RECORD_COUNT_COLUMNS))
     else:
         tables.append(table_sheet("Records", result.records, RECORD_COLUMNS))
     tables += [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from screening.assemble import sort_findings
+from screening.assemble import sort_findings, summarise_records
 from screening.results import InputSummary, ListSummary, ScreenResult
 
 INJECTIONS = ("=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")
@@ -123,6 +123,7 @@ def make_result(findings: pd.DataFrame | None = None) -> ScreenResult:
         data_issues=data_issues,
         rules=rules,
         sources=sources,
+        record_counts=summarise_records(records),
         stage_seconds={"read": 0.5, "rules": 0.25},
     )
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screening.report.sheets import summarise_records
+from screening.assemble import summarise_records
 
 
 def _expected(records: pd.DataFrame) -> pd.DataFrame:
