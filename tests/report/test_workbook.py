@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from screening.assemble import sort_findings
 from screening.errors import ScreeningError
+from screening.report import companion
 from screening.report.cells import EXCEL_CELL_LIMIT
 from screening.report.workbook import SHEET_NAMES, write_report
 from screening.report.xlsx import column_letter
@@ -188,6 +189,18 @@ def test_overflow_goes_to_a_companion_csv(result: ScreenResult, tmp_path: Path) 
         "records",
     ]
     assert "counts them by file" in summary
+
+
+def test_a_companion_csv_written_in_batches_is_one_table(
+    result: ScreenResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two rows: the header once, then every row in order, as one batch writes it."""
+    whole = write_report(result, tmp_path / "whole.xlsx", max_sheet_rows=1)
+    monkeypatch.setattr(companion, "CSV_BATCH_ROWS", 2)
+    batched = write_report(result, tmp_path / "batched.xlsx", max_sheet_rows=1)
+    one, other = (path.with_name(f"{path.stem}.findings.csv") for path in (whole, batched))
+    assert other.read_bytes() == one.read_bytes()
+    assert other.read_bytes().count(b"finding_id") == 1
 
 
 def test_records_summary_on_request(result: ScreenResult, tmp_path: Path) -> None:
