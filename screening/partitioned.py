@@ -35,7 +35,9 @@ or a baseline report, suppressions or `--tables` need them (`RecordsWanted`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
@@ -845,8 +847,10 @@ def _findings_in_order(
     source = np.repeat(np.arange(len(keys)), sizes)
     position = np.concatenate([np.arange(size) for size in sizes])
     order = review_order(pa.concat_tables(key[0] for key in keys if key))
-    blocks = []
-    for start in range(0, len(order), FINDINGS_BLOCK):
+
+    def asked(start: int) -> tuple[list[pa.Table | Future[pa.Table]], np.ndarray]:
+        """The findings of the block starting at `start`, asked of where each is held, grouped
+        by where; and which of the block's findings each row taken is."""
         block = order[start : start + FINDINGS_BLOCK]
         grouped = np.argsort(source[block], kind="stable")
         pieces: list[pa.Table | Future[pa.Table]] = []
@@ -856,14 +860,23 @@ def _findings_in_order(
                 pieces.append(client.submit(_rows, partitions[number][0], rows, pure=False))
             elif held is not None:
                 pieces.append(held.take(rows))
+        return pieces, grouped
+
+    # The next blocks are asked for while one is put together: the Dask workers never wait.
+    asking = (asked(start) for start in range(0, len(order), FINDINGS_BLOCK))
+    waiting = deque(itertools.islice(asking, BLOCKS_AHEAD))
+    blocks = []
+    while waiting:
+        pieces, grouped = waiting.popleft()
+        waiting.extend(itertools.islice(asking, 1))
         taken = pa.concat_tables(_gathered(client, pieces))
-        # row i of `taken` is the block's finding grouped[i]: put back in the block's order
-        blocks.append(taken.take(np.argsort(grouped)))
+        blocks.append(taken.take(np.argsort(grouped)))  # back in the block's order
     return pa.concat_tables(blocks)
 
 
 FINDINGS_BLOCK = 100_000
 """Findings the driver takes in review order at a time (at 10M workers, about 130 MB)."""
+BLOCKS_AHEAD = 2
 
 
 def _rows(finished: _Finished, rows: np.ndarray) -> pa.Table:

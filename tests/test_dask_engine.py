@@ -25,7 +25,7 @@ from typer.testing import CliRunner, Result
 
 from benchmarks.generate import generate, write_csv
 from benchmarks.same_sheets import differences
-from screening import parallel
+from screening import parallel, partitioned
 from screening.errors import ScreeningError
 from screening.partitioned import plan_stages
 from screening.pipeline import ScreenRequest, screen
@@ -206,11 +206,12 @@ def test_a_partition_size_that_is_not_one_is_refused(tmp_path: Path, size: str) 
 
 
 def test_generated_registers_give_the_default_engine_s_sheets(
-    tmp_path: Path, scheduler: str
+    tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The 100k benchmark's registers (`generate.py`, seed 0): the workers in two files, one of
     them Parquet (in row groups of 10,000), both read in pieces and cut into some twenty
-    partitions."""
+    partitions; the findings taken into review order in blocks of 1,000."""
+    monkeypatch.setattr(partitioned, "FINDINGS_BLOCK", 1_000)
     frames = generate(workers=100_000, companies=10_000, relationships=20_000, seed=0)
     workers = frames["workers"]
     half = len(workers) // 2
