@@ -327,12 +327,10 @@ def test_records_only_counted_give_the_default_engine_s_sheets_and_tables(
     says why it counts them instead."""
     files = [demo_dir() / name for name in RECORD_FILES]
     summary = ("--records", "summary")
-    pandas = _screen(files, tmp_path / "pandas.xlsx", *summary)
-    dask_options = (*summary, *_dask(scheduler, "2kB"))
-    counted = _screen(files, tmp_path / "counted.xlsx", *dask_options)
-    assert differences(pandas, counted) == []
-    _screen(files, tmp_path / "p.xlsx", *summary, "--tables", tmp_path / "p")
-    _screen(files, tmp_path / "d.xlsx", *dask_options, "--tables", tmp_path / "d")
+    pandas = _screen(files, tmp_path / "p.xlsx", *summary, "--tables", tmp_path / "p")
+    _screen(
+        files, tmp_path / "d.xlsx", *summary, *_dask(scheduler, "2kB"), "--tables", tmp_path / "d"
+    )
     for table in ("findings", "records", "rejected", "data-issues"):
         one, other = (pq.read_table(tmp_path / name / table).to_pandas() for name in "pd")
         pd.testing.assert_frame_equal(one, other)
@@ -350,6 +348,9 @@ def test_records_only_counted_give_the_default_engine_s_sheets_and_tables(
     result = screen(request)
     assert not result.every_record and result.records.empty
     assert result.record_counts["records"].sum() == result.screened_rows > 0
+    counted = write_report(result, tmp_path / "counted.xlsx")
+    for sheet in ("Findings", "Records", "Rejected", "Data issues", "Rules", "Sources"):
+        assert sheet_rows(counted, sheet) == sheet_rows(pandas, sheet), sheet
     with pytest.raises(ScreeningError, match="without keeping their rows"):
         write_tables(result, tmp_path / "refused", "parquet")
     listed = write_report(result, tmp_path / "listed.xlsx", records="full")
