@@ -48,6 +48,10 @@ WORKERS = max(1, min(_cores(), 4))
 NEEDS_DASK = "--engine dask needs Dask: pip install 'screening[dask]'"
 SCHEDULER_TIMEOUT = "10s"
 """How long to try to reach a `--scheduler` before giving up."""
+LARGE_GRAPH = {"distributed.admin.large-graph-warning-threshold": "1GiB"}
+"""Dask warns of a task graph over 10 MB, meant for data sent by mistake. A screen sends the
+masks of the rules run once (a byte a company each: 18 MB at 1M companies) in its graph on
+purpose, so that Dask can make them again; the warning spoke to every user of such a register."""
 SPILLING = {
     "distributed.worker.memory.target": 0.5,
     "distributed.worker.memory.spill": 0.6,
@@ -167,22 +171,24 @@ def cluster(scheduler: str | None) -> Iterator[Client]:
     NumPy kernels and Python between them: processes, not threads, share the cores) and this
     machine's memory divided between them, each spilling to disk before it runs out."""
     try:
+        import dask
         from distributed import Client, KilledWorker
     except ImportError:
         raise ScreeningError(NEEDS_DASK) from None
     try:
-        if scheduler is None:
-            with local_cluster() as local, Client(local) as client:
+        with dask.config.set(LARGE_GRAPH):
+            if scheduler is None:
+                with local_cluster() as local, Client(local) as client:
+                    yield client
+                return
+            try:
+                connected = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+            except (OSError, TimeoutError) as error:
+                raise ScreeningError(
+                    f"cannot reach the Dask scheduler at {scheduler}: {error}"
+                ) from None
+            with connected as client:
                 yield client
-            return
-        try:
-            connected = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-        except (OSError, TimeoutError) as error:
-            raise ScreeningError(
-                f"cannot reach the Dask scheduler at {scheduler}: {error}"
-            ) from None
-        with connected as client:
-            yield client
     except KilledWorker as error:
         raise ScreeningError(
             f"Dask workers died running a step of the screen ({error.task}) as often as Dask "

@@ -10,10 +10,12 @@ import io
 import os
 import random
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
@@ -359,6 +361,18 @@ def test_records_only_counted_give_the_default_engine_s_sheets_and_tables(
     cells = book["Summary"].iter_rows(values_only=True)
     assert "without keeping each one's row" in " ".join(str(v) for row in cells for v in row if v)
     book.close()
+
+
+def test_data_sent_in_the_graph_on_purpose_is_not_warned_of(scheduler: str) -> None:
+    """The masks of the rules run once go in the task graph (18 MB at 1M companies): Dask's
+    warning of a graph over 10 MB would reach every user of such a register."""
+    with warnings.catch_warnings(record=True) as caught, parallel.cluster(scheduler) as client:
+        warnings.simplefilter("always")
+        masks = np.zeros(30 * 2**20, dtype=np.uint8)
+        assert client.submit(len, masks, pure=False).result() == len(masks)
+    assert [
+        str(warning.message) for warning in caught if "large graph" in str(warning.message)
+    ] == []
 
 
 def test_a_dask_report_is_reviewed_imported_and_compared_like_any_other(
