@@ -173,17 +173,17 @@ def _details(table: RecordTable) -> pd.Series:
 
 def summarise_records(records: pd.DataFrame) -> pd.DataFrame:
     """One row per file, record_type and status: how many records, and how many findings."""
-    return _counted(records, np.ones(len(records), dtype=np.int64))
+    return _summed(records, np.ones(len(records), dtype=np.int64))
 
 
 def added_counts(counts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Parts of a screen's records counted (`summarise_records`), added up: the screen's
     counts, as one table of all its records would give them."""
     added = stacked(counts, RECORD_COUNT_COLUMNS)
-    return _counted(added, added["records"].to_numpy(dtype=np.int64))
+    return _summed(added, added["records"].to_numpy(dtype=np.int64))
 
 
-def _counted(records: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+def _summed(records: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     """`summarise_records`, each row counting as `weights` records."""
     keys = ["file", "record_type", "status"]
     findings = pd.to_numeric(_column(records, "findings"), errors="coerce").fillna(0)

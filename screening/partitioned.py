@@ -28,8 +28,9 @@ partitions of about `partition_bytes` of its rows as read. What the steps share 
 files or is a task's result, never data scattered from the driver, so a Dask worker lost (to
 memory, say) is made good from the files. Between two steps a partition is its rows, masks and
 findings only (`Partition`), which Dask can spill; a step gives a new one. The driver is given
-each partition's findings and its records counted; their rows only when the report lists them
-or a baseline report, suppressions or `--tables` need them (`RecordsWanted`).
+each finished partition's records counted (their rows only when the report lists them or a
+baseline report, suppressions or `--tables` need them: `RecordsWanted`) and its findings' review
+keys; it then takes the findings in review order, a block at a time, from where they are held.
 """
 
 from __future__ import annotations
@@ -815,18 +816,21 @@ class _Finished:
     counts: pd.DataFrame
     """The records counted (`summarise_records`)."""
     issues: pd.DataFrame
+    keys: pa.Table | None = None
+    """The findings' review keys, in their place (`_described`)."""
 
     def memory(self) -> int:
         """About the bytes it holds (`Partition.memory`)."""
-        return _weight((self.records, self.counts, self.issues), self.findings)
+        keys = [self.keys] if self.keys is not None else []
+        return _weight((self.records, self.counts, self.issues), [*self.findings, *keys])
 
 
 def _described(finished: _Finished) -> _Finished:
     """A finished partition as the driver is first given it: its records and data issues, and
-    its findings' review keys (`assemble.review_keys`) in place of the findings, which stay on
-    the Dask worker until the driver takes them in review order (`_findings_in_order`)."""
-    findings = [review_keys(pa.concat_tables(finished.findings))] if finished.findings else []
-    return replace(finished, findings=findings)
+    its findings' review keys (`assemble.review_keys`), not the findings, which stay on the
+    Dask worker until the driver takes them in review order (`_findings_in_order`)."""
+    keys = review_keys(pa.concat_tables(finished.findings)) if finished.findings else None
+    return replace(finished, findings=[], keys=keys)
 
 
 def _findings_in_order(
@@ -839,23 +843,25 @@ def _findings_in_order(
     The driver holds the findings once: gathered whole and then sorted, they were held twice
     (1.9 GB more at 10M workers). None: no findings."""
     held = pa.concat_tables(found) if found else None
-    keys = [described.findings for _, described in partitions]
-    keys.append([review_keys(held)] if held is not None else [])
-    sizes = [len(key[0]) if key else 0 for key in keys]
+    keys = [described.keys for _, described in partitions]
+    keys.append(review_keys(held) if held is not None else None)
+    sizes = [len(key) if key is not None else 0 for key in keys]
     if not sum(sizes):
         return None
     source = np.repeat(np.arange(len(keys)), sizes)
     position = np.concatenate([np.arange(size) for size in sizes])
-    order = review_order(pa.concat_tables(key[0] for key in keys if key))
+    order = review_order(pa.concat_tables(key for key in keys if key is not None))
 
     def asked(start: int) -> tuple[list[pa.Table | Future[pa.Table]], np.ndarray]:
         """The findings of the block starting at `start`, asked of where each is held, grouped
         by where; and which of the block's findings each row taken is."""
         block = order[start : start + FINDINGS_BLOCK]
         grouped = np.argsort(source[block], kind="stable")
+        wheres, starts = np.unique(source[block[grouped]], return_index=True)
         pieces: list[pa.Table | Future[pa.Table]] = []
-        for number in np.unique(source[block]):
-            rows = position[block[grouped]][source[block[grouped]] == number]
+        for number, rows in zip(
+            wheres, np.split(position[block[grouped]], starts[1:]), strict=True
+        ):
             if number < len(partitions):
                 pieces.append(client.submit(_rows, partitions[number][0], rows, pure=False))
             elif held is not None:

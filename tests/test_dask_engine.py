@@ -329,10 +329,9 @@ def test_records_only_counted_give_the_default_engine_s_sheets_and_tables(
     says why it counts them instead."""
     files = [demo_dir() / name for name in RECORD_FILES]
     summary = ("--records", "summary")
-    pandas = _screen(files, tmp_path / "p.xlsx", *summary, "--tables", tmp_path / "p")
-    _screen(
-        files, tmp_path / "d.xlsx", *summary, *_dask(scheduler, "2kB"), "--tables", tmp_path / "d"
-    )
+    pandas = _screen(files, tmp_path / "p.xlsx", *summary, "--tables", str(tmp_path / "p"))
+    dask = (*summary, *_dask(scheduler, "2kB"), "--tables", str(tmp_path / "d"))
+    _screen(files, tmp_path / "d.xlsx", *dask)
     for table in ("findings", "records", "rejected", "data-issues"):
         one, other = (pq.read_table(tmp_path / name / table).to_pandas() for name in "pd")
         pd.testing.assert_frame_equal(one, other)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from screening.assemble import summarise_records
+from screening.assemble import added_counts, summarise_records
 
 
 def _expected(records: pd.DataFrame) -> pd.DataFrame:
@@ -60,6 +60,23 @@ def test_counts_match_a_plain_groupby(files: list[object] | pd.Series) -> None:
         ),
         expected.reset_index(drop=True),
     )
+
+
+@pytest.mark.parametrize("cuts", [[3], [1, 2, 5], [0, 8]])
+def test_parts_counted_add_up_to_the_whole_counted(cuts: list[int]) -> None:
+    """A dask screen counts each partition's records; the sums are one table's counts."""
+    records = pd.DataFrame(
+        {
+            "file": ["b.csv", "a.csv", None, "a.csv", "b.csv", "a.csv", "b.csv", "a.csv"],
+            "record_type": ["worker"] * 6 + ["company", "worker"],
+            "status": ["clear", "flagged", "clear", "flagged", "clear", "clear", None, "clear"],
+            "findings": [0, 2, 0, 1, 0, 0, 3, 0],
+        }
+    )
+    bounds = [0, *cuts, len(records)]
+    parts = [records.iloc[start:stop] for start, stop in zip(bounds, bounds[1:], strict=False)]
+    added = added_counts([summarise_records(part) for part in parts])
+    pd.testing.assert_frame_equal(added, summarise_records(records))
 
 
 def test_no_records_no_rows() -> None:
