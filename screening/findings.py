@@ -161,7 +161,7 @@ def rule_findings(
         "legal_basis": joined([rule.legal_basis.citation], count),
         "explanation": render(rule.explain, values, rows, shown, context, kind),
         "evidence": _evidence_text(shown, named, rows, held, kind),
-        "sources": joined(["; ".join(f"{c.source}: “{c.quote}”" for c in rule.sources)], count),
+        "sources": joined([loaded.cited], count),
         "list_reference": replaced(entries, MISSING, ""),
         "file": pa.array(values[FILE_COLUMN].to_numpy()[rows], type=pa.large_string()),
         "line": values[LINE_COLUMN].to_numpy()[rows],

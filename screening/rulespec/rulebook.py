@@ -27,6 +27,8 @@ class LoadedRule:
     path: Path
     sha256: str
     depends_on: tuple[str, ...]
+    cited: str
+    """The rule's passages as its findings cite them: `TIME (2018): “…”; …`."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,11 @@ def load_rule(path: Path, corpus: Corpus) -> LoadedRule:
     _check_sources(rule, corpus, path, lines, data)
     _check_tests(rule, path, lines, data)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return LoadedRule(rule=rule, path=path, sha256=digest, depends_on=depends_on)
+    cited = "; ".join(
+        f"{corpus.sources[citation.source].cited_as}: “{citation.quote}”"
+        for citation in rule.sources
+    )
+    return LoadedRule(rule=rule, path=path, sha256=digest, depends_on=depends_on, cited=cited)
 
 
 def load_rulebook(directory: Path, corpus: Corpus) -> Rulebook:

@@ -29,6 +29,12 @@ class Source(_Spec):
     url: str | None = None
     notes: str | None = None
 
+    @property
+    def cited_as(self) -> str:
+        """How a finding names the source before its passage: publisher and date, "TIME (2018)"
+        (the Sources sheet has its title, file and address)."""
+        return f"{self.publisher} ({self.date})"
+
 
 class Registry(_Spec):
     sources: list[Source]
