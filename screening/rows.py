@@ -77,7 +77,7 @@ class FindingRow(BaseModel):
     rule_title: str
     legal_basis: str = Field(description="e.g. UNSCR 2375 (2017) OP17")
     sources: str = Field(
-        description="Quoted passages of the source articles, each after its publisher and date"
+        description="Quoted passages of the source articles, each with its publisher and date"
     )
     record_type: str = Field(
         description="worker, company or relationship", json_schema_extra=_required_on_import()

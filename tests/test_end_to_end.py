@@ -67,8 +67,10 @@ def test_run_writes_an_explainable_report(
     )
     w2 = next(r for r in findings if r["record_id"] == "W2" and "op17" in str(r["rule_id"]))
     assert "nationality: KP (given as “КНДР”)" in str(w2["evidence"])
-    # the passage after its publisher and date, as the article names them (seeds/sources.yaml)
-    assert str(w1["sources"]).startswith("TIME (2018): “Russia has continued to issue work permits")
+    # each passage, then its publisher and date as the article gives them (seeds/sources.yaml)
+    cited = str(w1["sources"])
+    assert cited.startswith("“Russia has continued to issue work permits to North Koreans")
+    assert "Pyongyang” — TIME, 2018; “" in cited
 
 
 def test_nothing_is_lost(runner: CliRunner, write_csv: Writer, tmp_path: Path) -> None:

@@ -28,7 +28,8 @@ class LoadedRule:
     sha256: str
     depends_on: tuple[str, ...]
     cited: str
-    """The rule's passages as its findings cite them: `TIME (2018): “…”; …`."""
+    """The rule's passages as its findings cite them: `“…” — TIME, 2018; …` (the passage first:
+    a cell too narrow for all of it shows its start)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def load_rule(path: Path, corpus: Corpus) -> LoadedRule:
     _check_tests(rule, path, lines, data)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     cited = "; ".join(
-        f"{corpus.sources[citation.source].cited_as}: “{citation.quote}”"
+        f"“{citation.quote}” — {corpus.sources[citation.source].cited_as}"
         for citation in rule.sources
     )
     return LoadedRule(rule=rule, path=path, sha256=digest, depends_on=depends_on, cited=cited)

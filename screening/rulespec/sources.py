@@ -31,9 +31,9 @@ class Source(_Spec):
 
     @property
     def cited_as(self) -> str:
-        """How a finding names the source before its passage: publisher and date, "TIME (2018)"
+        """How a finding names the source after its passage: publisher and date, "TIME, 2018"
         (the Sources sheet has its title, file and address)."""
-        return f"{self.publisher} ({self.date})"
+        return f"{self.publisher}, {self.date}"
 
 
 class Registry(_Spec):
