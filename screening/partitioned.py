@@ -174,7 +174,7 @@ def screen_partitioned(
     client.run(_forget, shared.screen)  # what is left to do reads the partitions alone
     driven_rows = _given(client, driven)
     done = [_next(client, _finish, partition, driven_rows, wanted) for partition in partitions]
-    finished = _collected(client, [_next(client, _described, result) for result in done])
+    finished = _collected([_next(client, _described, result) for result in done])
     _check_every_row_screened(files, finished)
     findings = _findings_in_order(client, list(zip(done, finished, strict=True)), found)
     del done  # the partitions' findings, now the driver's, are let go on the Dask workers
@@ -897,7 +897,7 @@ def _gathered(client: Client, pieces: list[pa.Table | Future[pa.Table]]) -> list
     return [piece if isinstance(piece, pa.Table) else next(fetched) for piece in pieces]
 
 
-def _collected(client: Client, futures: list[Future[Any]]) -> list[_Finished]:
+def _collected(futures: list[Future[Any]]) -> list[_Finished]:
     """The partitions' results, in order, each let go by Dask as it comes."""
     results = []
     while futures:

@@ -43,21 +43,20 @@ def write_companion_csv(frame: pd.DataFrame, columns: Sequence[str], path: Path)
     """All rows of the frame as UTF-8 CSV (with BOM, so Excel reads the encoding right), written
     by Arrow's CSV writer a batch at a time: CRLF line ends (RFC 4180), text quoted as needed."""
     options = pa_csv.WriteOptions(eol="\r\n", quoting_style="needed")
+    batches = (
+        pa.table({str(name): arrow_column(rows[name], neutralised=True) for name in columns})
+        for rows in (
+            frame.iloc[start : start + CSV_BATCH_ROWS]
+            for start in range(0, max(len(frame), 1), CSV_BATCH_ROWS)
+        )
+    )
+    first = next(batches)  # one, empty, for no rows: the header is written all the same
     with path.open("wb") as handle:
         handle.write(codecs.BOM_UTF8)
-        writer: pa_csv.CSVWriter | None = None
-        schema = None
-        for start in range(0, max(len(frame), 1), CSV_BATCH_ROWS):
-            rows = frame.iloc[start : start + CSV_BATCH_ROWS]
-            batch = pa.table(
-                {str(name): arrow_column(rows[name], neutralised=True) for name in columns}
-            )
-            if writer is None:
-                schema = batch.schema
-                writer = pa_csv.CSVWriter(handle, schema, write_options=options)
-            writer.write_table(batch.cast(schema))
-        if writer is not None:
-            writer.close()
+        with pa_csv.CSVWriter(handle, first.schema, write_options=options) as writer:
+            writer.write_table(first)
+            for batch in batches:
+                writer.write_table(batch.cast(first.schema))
 
 
 def arrow_column(column: pd.Series, *, neutralised: bool) -> pa.Array:

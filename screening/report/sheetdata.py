@@ -277,7 +277,7 @@ def _text_of(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     only the text wraps."""
     kind = pd.api.types.infer_dtype(column.iloc[:_REPEAT_SAMPLE], skipna=True)
     if kind in ("string", "empty"):
-        return pa.array(column.array, type=pa.large_string(), from_pandas=True)
+        return _held_strings(column)
     if kind.startswith("mixed"):
         return _large_strings(column.map(lambda value: value if isinstance(value, str) else None))
     return None
@@ -361,8 +361,14 @@ def _codes(present: np.ndarray) -> np.ndarray:
 
 def _large_strings(column: pd.Series) -> pa.Array:
     """The column as one Arrow large-string array (missing values null)."""
-    strings = pa.array(column.array, type=pa.large_string(), from_pandas=True)
+    strings = _held_strings(column)
     return strings.combine_chunks() if isinstance(strings, pa.ChunkedArray) else strings
+
+
+def _held_strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The column as Arrow large strings (missing values null), in the pieces pandas holds it
+    in: a long column of the driver's findings comes in blocks, and one piece is a copy."""
+    return pa.array(column.array, type=pa.large_string(), from_pandas=True)
 
 
 def _text_cells(text: pa.Array) -> _Cells:
@@ -470,8 +476,7 @@ def _encoded(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
         return np.where(codes < 0, len(distinct), codes).astype(np.int64), dictionary
     # Encoded where pandas holds it, in pieces: Arrow gives every piece the one dictionary
     # (made one piece first, a long column of sources cost a copy of it).
-    held = pa.array(column.array, type=pa.large_string(), from_pandas=True)
-    encoded = pc.dictionary_encode(held, null_encoding="encode")
+    encoded = pc.dictionary_encode(_held_strings(column), null_encoding="encode")
     pieces = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
     if not pieces or any(not piece.dictionary.equals(pieces[0].dictionary) for piece in pieces):
         pieces = [pc.dictionary_encode(_large_strings(column), null_encoding="encode")]
