@@ -128,6 +128,8 @@ class ScreenResult:
     inputs: list[InputSummary]
     lists: list[ListSummary]
     findings: pd.DataFrame
+    """Its rule's title, legal basis, sources and hash are categories: each held once per rule
+    (`findings.RULE_TEXT_COLUMNS`)."""
     records: pd.DataFrame
     rejected: pd.DataFrame
     data_issues: pd.DataFrame

@@ -65,6 +65,8 @@ def arrow_column(column: pd.Series, *, neutralised: bool) -> pa.Array:
     keep = _neutralised if neutralised else _as_is
     if pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column):
         return pa.array(column, from_pandas=True)
+    if isinstance(column.dtype, pd.CategoricalDtype):  # a rule's text, held once: written out
+        return keep(pa.array(column.array).cast(pa.large_string()))
     if column.dtype == object and not _all_text(column):
         shown = column.map(_shown, na_action="ignore")
         is_text = column.map(lambda value: isinstance(value, str)).to_numpy(dtype=bool)

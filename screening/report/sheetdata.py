@@ -275,7 +275,7 @@ def _text_of(column: pd.Series) -> pa.Array | pa.ChunkedArray | None:
     """A column's text as Arrow strings, in the pieces pandas holds it in (None when it holds no
     text: nothing to wrap). In a column of mixed values (the Run sheet's: text, numbers, dates)
     only the text wraps."""
-    kind = pd.api.types.infer_dtype(column.iloc[:_REPEAT_SAMPLE], skipna=True)
+    kind = _kind(column.iloc[:_REPEAT_SAMPLE])
     if kind in ("string", "empty"):
         return _held_strings(column)
     if kind.startswith("mixed"):
@@ -293,19 +293,27 @@ def _line_counts(frame: pd.DataFrame, widths: Mapping[str, float]) -> np.ndarray
     size a row for wrapped text only when asked to, so the report sets each row's height."""
     lines = np.ones(len(frame), dtype=np.int64)
     for name, width in widths.items():
-        if name not in frame.columns or len(frame) == 0:
-            continue
-        text = _text_of(frame[name])
-        if text is None:
-            continue
-        characters = _counts(pc.utf8_length(text))
-        # Over the text where it is: a whole long column made one piece, or a flag for each of
-        # its bytes, cost a copy of it while the sheet rendered.
-        broken = pc.any(pc.match_substring(text, "\n")).as_py()  # seldom: then count per row
-        breaks = _counts(pc.count_substring(text, "\n")) if broken else 0
-        per_line = max(int(width) - 1, 1)
-        np.maximum(lines, -(-characters // per_line) + breaks, out=lines)
+        if name in frame.columns and len(frame):
+            np.maximum(lines, _text_lines(frame[name], max(int(width) - 1, 1)), out=lines)
     return np.clip(lines, 1, MAX_ROW_LINES)
+
+
+def _text_lines(column: pd.Series, per_line: int) -> np.ndarray:
+    """How many lines each value's text takes, `per_line` characters a line (0 for no text)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Each category counted once; a missing value (code -1) takes the 0 at the end.
+        each = _text_lines(pd.Series(column.cat.categories, dtype=object), per_line)
+        return np.append(each, 0)[column.cat.codes.to_numpy()]
+    text = _text_of(column)
+    if text is None:
+        return np.zeros(len(column), dtype=np.int64)
+    characters = _counts(pc.utf8_length(text))
+    # Over the text where it is: a whole long column made one piece, or a flag for each of its
+    # bytes, cost a copy of it while the sheet rendered.
+    broken = pc.any(pc.match_substring(text, "\n")).as_py()  # seldom: then count per row
+    breaks = _counts(pc.count_substring(text, "\n")) if broken else 0
+    lines: np.ndarray = -(-characters // per_line) + breaks
+    return lines
 
 
 def _where(mask: pa.Array, value: str) -> pa.Array:
@@ -337,7 +345,7 @@ def _join(*parts: str | pa.Array, skip_nulls: bool = False) -> pa.Array:
 
 
 def _column_cells(column: pd.Series) -> _Cells:
-    inferred = pd.api.types.infer_dtype(column, skipna=True)
+    inferred = _kind(column)
     if inferred in ("string", "empty"):
         return _text_cells(_large_strings(column))
     if inferred == "integer":
@@ -368,7 +376,20 @@ def _large_strings(column: pd.Series) -> pa.Array:
 def _held_strings(column: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The column as Arrow large strings (missing values null), in the pieces pandas holds it
     in: a long column of the driver's findings comes in blocks, and one piece is a copy."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # its text written out (only ever a chunk's rows), by Arrow: pandas took 10 times longer
+        return pa.array(column.array).cast(pa.large_string())
     return pa.array(column.array, type=pa.large_string(), from_pandas=True)
+
+
+def _kind(column: pd.Series) -> str:
+    """What a column holds, as `pandas.api.types.infer_dtype` names it (missing values left
+    out); for a column of categories, what its categories are (the findings' rule texts)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if not column.notna().any():
+            return "empty"
+        column = pd.Series(column.cat.categories, dtype=object)
+    return str(pd.api.types.infer_dtype(column, skipna=True))
 
 
 def _text_cells(text: pa.Array) -> _Cells:
@@ -443,7 +464,7 @@ class _SharedColumn:
 def _shared_column(column: pd.Series, strings: SharedStrings) -> _SharedColumn | None:
     """A text column that repeats its values, with them in the shared-string table; None for any
     other column (its cells are made a chunk at a time)."""
-    if not _repeats(column) or pd.api.types.infer_dtype(column, skipna=True) != "string":
+    if not _repeats(column) or _kind(column) != "string":
         return None
     codes, dictionary = _encoded(column)
     if len(dictionary) * 10 > len(column):
@@ -469,6 +490,14 @@ def _encoded(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
 
     Python strings (file names, decisions) are told apart by pandas' hash table: converting each
     one to Arrow first took ~40 ms a column for 130,000 findings."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # Its codes, told apart in order of first appearance: -1, a missing value, is one of
+        # them, and picks the null after the categories.
+        held = column.cat.codes.to_numpy()
+        codes, seen = pd.factorize(held)
+        categories = pa.array([*column.cat.categories, None], type=pa.large_string())
+        dictionary = categories.take(pa.array(np.where(seen < 0, len(categories) - 1, seen)))
+        return codes.astype(np.int64), dictionary
     if column.dtype == object:
         codes, distinct = pd.factorize(column.to_numpy(), use_na_sentinel=True)
         # A missing value's code (-1) picks the null at the end.
@@ -494,7 +523,7 @@ def _repeats(column: pd.Series) -> bool:
     if len(column) <= _REPEAT_SAMPLE:
         return False
     sample = column.iloc[np.linspace(0, len(column) - 1, _REPEAT_SAMPLE, dtype=np.int64)]
-    text = pd.api.types.infer_dtype(sample, skipna=True) == "string"
+    text = _kind(sample) == "string"
     return text and sample.nunique(dropna=False) * 10 < len(sample)
 
 

@@ -62,7 +62,7 @@ def column_widths(
     for name in columns:
         longest = max(len(str(name)), int((at_least or {}).get(name, 0)) - 2)
         if name in sample.columns and len(sample):
-            lengths = sample[name].map(_display_length, na_action="ignore")
+            lengths = sample[name].astype(object).map(_display_length, na_action="ignore")
             longest = max(longest, int(lengths.max()) if lengths.notna().any() else 0)
         cap = MAX_WRAPPED_WIDTH if name in WRAPPED_COLUMNS else MAX_WIDTH
         widths.append(float(min(max(longest + 2, MIN_WIDTH), cap)))

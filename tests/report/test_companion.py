@@ -47,7 +47,7 @@ def _read_back(path: Path) -> tuple[bytes, list[dict[str, str]]]:
     return data, list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-@pytest.mark.parametrize("dtype", [object, "str", "string"])
+@pytest.mark.parametrize("dtype", [object, "str", "string", "category"])
 def test_text_reads_back_as_written_and_never_as_a_formula(tmp_path: Path, dtype: str) -> None:
     frame = pd.DataFrame({"name": pd.Series(TEXTS, dtype=dtype), "line": range(2, len(TEXTS) + 2)})
     path = tmp_path / "r.findings.csv"

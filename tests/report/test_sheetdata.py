@@ -204,6 +204,31 @@ def test_text_alike_only_in_its_first_rows_is_not_shared(
     )
 
 
+@pytest.mark.parametrize("rows", [300, 3_000])
+def test_text_held_as_categories_is_written_as_its_text(
+    make_result: Callable[..., ScreenResult], tmp_path: Path, rows: int
+) -> None:
+    """A screen's rule texts come as categories (`findings.RULE_TEXT_COLUMNS`): the Findings
+    sheet and the shared strings are byte for byte those of the same text held plainly, inline
+    (few rows) or shared, with the same row heights, links and formula guard."""
+    texts = ["passage " * 40 + "\nend", "=cmd|' /C calc'!A0", "Kim & <Sons>", None, "_x0041_"]
+    frame = findings(rows).assign(
+        sources=pd.Series([texts[n % len(texts)] for n in range(rows)], dtype=object),
+        rule_title=pd.Series([texts[n % 3] for n in range(rows)], dtype=object),
+    )
+    plain = frame.astype({"sources": "str", "rule_title": "str"})
+    held = frame.astype({"sources": "category", "rule_title": "category"})
+    assert list(held["sources"].cat.categories) != [t for t in texts if t]  # not first-seen order
+    parts = ("xl/worksheets/sheet2.xml", "xl/sharedStrings.xml")
+    written = []
+    for name, table in (("plain", plain), ("held", held)):
+        with zipfile.ZipFile(write_report(make_result(table), tmp_path / f"{name}.xlsx")) as book:
+            written.append([book.read(part) for part in parts])
+    assert written[0] == written[1]
+    assert (b' t="s">' in written[0][0]) == (rows > 1_000)
+    assert b'ht="' in written[0][0]  # the long passage makes its rows taller
+
+
 def test_repeated_text_is_shared_and_reads_back_in_openpyxl_pandas_and_review(
     make_result: Callable[..., ScreenResult], tmp_path: Path
 ) -> None:
