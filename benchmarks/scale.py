@@ -873,6 +873,7 @@ def child_engine(engine: str, folder: Path, memory_limit: str) -> Row:
         "worker_peak_mib": [usage[0] for usage in workers],
         "worker_cpu_s": [usage[1] for usage in workers],
         "any_worker_peak_mib": children.peak_mib,
+        "whole_run_peak_mib": children.together_mib,
         "workers_restarted": max(0, children.started - len(workers)) if cluster else 0,
         "memory_limit": memory_limit if cluster else "",
         "commit": code_version(),
@@ -880,11 +881,13 @@ def child_engine(engine: str, folder: Path, memory_limit: str) -> Row:
 
 
 class _Children:
-    """The largest resident memory any process under this one had, and how many such
-    processes were started once sampling began."""
+    """The largest resident memory any process under this one had, the most this process and
+    those under it had together (the whole run's: driver, nannies and Dask workers), and how
+    many processes were started under it once sampling began."""
 
     def __init__(self) -> None:
         self.peak_mib = 0.0
+        self.together_mib = 0.0
         self.seen: set[int] = set()
         self.first: set[int] | None = None
 
@@ -896,12 +899,17 @@ class _Children:
         import psutil
 
         pids = set()
-        for child in psutil.Process().children(recursive=True):
+        own = psutil.Process()
+        together = own.memory_info().rss / 2**20
+        for child in own.children(recursive=True):
             try:
-                self.peak_mib = max(self.peak_mib, child.memory_info().rss / 2**20)
+                resident = child.memory_info().rss / 2**20
                 pids.add(child.pid)
             except psutil.Error:
                 continue  # it ended between the listing and the look
+            self.peak_mib = max(self.peak_mib, resident)
+            together += resident
+        self.together_mib = max(self.together_mib, together)
         if self.first is None:
             self.first = pids
         self.seen |= pids
@@ -978,8 +986,8 @@ def dask_table(rows: list[Row]) -> str:
         "memory limit shown (Dask spills from 60% of it).",
         "",
         "| workers | records | engine | findings | wall s | CPU s (driver + workers) | "
-        "peak MiB driver | peak MiB per worker | limit |",
-        "|---:|---:|---|---:|---:|---:|---:|---|---|",
+        "peak MiB driver | peak MiB per worker | peak MiB whole run | limit |",
+        "|---:|---:|---|---:|---:|---:|---:|---|---:|---|",
     ]
     for row in rows:
         cpu = row["driver_cpu_s"] + sum(row["worker_cpu_s"])
@@ -987,7 +995,8 @@ def dask_table(rows: list[Row]) -> str:
         lines.append(
             f"| {row['workers']:,} | {row['records']:,} | {row['partitions']} | "
             f"{row['findings']:,} | {row['seconds']:.1f} | {cpu:.1f} | "
-            f"{row['driver_peak_mib']:,.0f} | {peaks} | {row['memory_limit'] or '—'} |"
+            f"{row['driver_peak_mib']:,.0f} | {peaks} | {row['whole_run_peak_mib']:,.0f} | "
+            f"{row['memory_limit'] or '—'} |"
         )
     return "\n".join(lines) + "\n"
 
