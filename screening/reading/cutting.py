@@ -125,9 +125,10 @@ class _Scan:
                 return False
         if not len(quotes):
             return True
-        opening = np.arange(len(quotes)) % 2 == 0
-        preceding = _at(block, quotes[opening] - 1, before)
-        following = _at(block, quotes[~opening] + 1, after)
+        # Counted from outside, the quotes open and close in turn (a doubled one closes and
+        # opens again): views, not a mask over millions of quotes.
+        preceding = _at(block, quotes[0::2] - 1, before)
+        following = _at(block, quotes[1::2] + 1, after)
         return bool(np.isin(preceding, self.ends).all() and np.isin(following, self.ends).all())
 
 
@@ -139,6 +140,10 @@ def _too_long(outside: np.ndarray) -> bool:
 
 
 def _at(block: np.ndarray, positions: np.ndarray, outside: int) -> np.ndarray:
-    """The block's bytes at `positions`, `outside` where one falls just outside it."""
-    inside = (positions >= 0) & (positions < len(block))
-    return np.where(inside, block[np.clip(positions, 0, max(len(block) - 1, 0))], outside)
+    """The block's bytes at `positions` (ascending, each at most one outside the block), and
+    `outside` for a position just before or after it: only the first and the last can be."""
+    first = int(len(positions) > 0 and positions[0] < 0)
+    last = len(positions) - int(len(positions) > first and positions[-1] >= len(block))
+    found = np.full(len(positions), outside, dtype=block.dtype)
+    found[first:last] = block[positions[first:last]]
+    return found
