@@ -41,7 +41,6 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING, Any
@@ -675,15 +674,15 @@ def _run_stages(
     worker_rules: list[str] = []  # whose masks the partitions hold, in the order they ran
     for stage in stages:
         fresh = {rule: rows for rule, rows in done.workers.items() if rule not in taken}
-        taken |= set(fresh)
         args = (*shared, sent, _given(client, fresh))
         if not stage.once:
+            taken |= set(fresh)
             partitions[:] = [_next(client, _evaluate, p, *args, stage.rules) for p in partitions]
             worker_rules += [loaded.rule.id for loaded in stage.rules]
             continue
-        steps = [_next(client, _counted_rows, p, *args, stage.relevant) for p in partitions]
-        partitions[:] = [client.submit(itemgetter(0), step, pure=False) for step in steps]
-        slices = [client.submit(itemgetter(1), step, pure=False) for step in steps]
+        # Only the workers counted leave a partition; the partition stays the step it was
+        # (given back beside them, it was written to disk and read whole again for each).
+        slices = [_next(client, _counted_slice, p, *args, stage.relevant) for p in partitions]
         once = client.submit(
             _evaluate_once, stage, *shared, done.others, slices, worker_rules, pure=False
         ).result()
@@ -744,15 +743,16 @@ class _Slice:
     fired: dict[str, np.ndarray]
 
 
-def _counted_rows(
+def _counted_slice(
     partition: Partition,
     files: SharedFiles,
     lists: Lists,
     others: dict[str, pd.Series],
     fresh: Updates,
     relevant: list[Condition],
-) -> tuple[Partition, _Slice]:
-    """The partition, and the slice of it a stage run once counts (any of `relevant` holds)."""
+) -> _Slice:
+    """The slice of the partition a stage run once counts (any of `relevant` holds), with the
+    masks of the rules run once so far (`fresh`: those the partition has not taken yet)."""
     partition = partition.taking(fresh)
     context, table = partition.context(files.shared(lists), others), partition.table
     held = np.zeros(len(table), dtype=bool)
@@ -760,9 +760,7 @@ def _counted_rows(
         held |= compile_condition(condition, PARTITIONED)(context).mask.to_numpy(dtype=bool)
     rows = np.flatnonzero(held)
     fired = {rule: mask[rows] for rule, mask in partition.fired.items()}
-    return partition, _Slice(
-        table.values.iloc[rows], table.raw.iloc[rows], rows + partition.offset, fired
-    )
+    return _Slice(table.values.iloc[rows], table.raw.iloc[rows], rows + partition.offset, fired)
 
 
 def _evaluate_once(
